@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace HyperDsl.Generators.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports, in one table. IDs are never reused.</summary>
+internal static class DiagnosticDescriptors
+{
+    public const string Category = "HyperDsl";
+
+    private const string HelpBase = "https://github.com/HyperDsl/HyperDsl/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor NetworkNotPartial = Error(
+        "HD0001",
+        "Network class must be partial",
+        "The network class '{0}' must be declared partial, so that the generated members can be added to it");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "HD0002",
+        "Type containing a network must be partial",
+        "The network class '{0}' is nested in '{1}', which must be declared partial too");
+
+    public static readonly DiagnosticDescriptor NetworkIsGeneric = Error(
+        "HD0003",
+        "Network class must not be generic",
+        "The network class '{0}' must not be generic: its sizes and layout are fixed at compile time");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "HD0004",
+        "Target network has no layers",
+        "The target network '{0}' declares no layers; add at least one [Dense(units)] attribute");
+
+    public static readonly DiagnosticDescriptor InputsNotPositive = Error(
+        "HD0005",
+        "Input size must be positive",
+        "The target network '{0}' declares {1} inputs; a network needs at least 1 input");
+
+    public static readonly DiagnosticDescriptor UnitsNotPositive = Error(
+        "HD0006",
+        "Layer size must be positive",
+        "Layer {0} of '{1}' declares {2} units; a layer needs at least 1 unit");
+
+    public static readonly DiagnosticDescriptor ActivationUndefined = Error(
+        "HD0007",
+        "Activation is not defined",
+        "Layer {0} of '{1}' uses the activation value {2}, which is not a member of HyperDsl.Activation");
+
+    public static readonly DiagnosticDescriptor LayerNameInvalid = Error(
+        "HD0008",
+        "Layer name is not a valid identifier",
+        "The layer name '{0}' of '{1}' is not a valid C# identifier; the name is used for the generated Layout constants");
+
+    public static readonly DiagnosticDescriptor LayerNameDuplicate = Error(
+        "HD0009",
+        "Layer name is used twice",
+        "The layer name '{0}' is used by more than one layer of '{1}'; layer names must be unique");
+
+    public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Error(
+        "HD0010",
+        "Layers are split across partial declarations",
+        "The layers of '{0}' are declared on more than one partial declaration; declare them on one, so that their order is defined");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "HD0011",
+        "Network is too large",
+        "The target network '{0}' is too large: its {1} does not fit in a 32-bit integer");
+
+    /// <summary>Every descriptor, by ID.</summary>
+    public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
+    {
+        NetworkNotPartial, ContainingTypeNotPartial, NetworkIsGeneric, NoLayers, InputsNotPositive, UnitsNotPositive,
+        ActivationUndefined, LayerNameInvalid, LayerNameDuplicate, LayersSplitAcrossDeclarations, NetworkTooLarge,
+    }.ToDictionary(descriptor => descriptor.Id);
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) => new(
+        id,
+        title,
+        message,
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Linq;
+using HyperDsl.Generators.Model;
+
+namespace HyperDsl.Generators.Emitting;
+
+/// <summary>
+/// Emits a dense layer's forward kernel on one path: <c>y[n, :] = x[n, :]·W + b</c> (with Relu or LeakyRelu fused
+/// into the store), a micro-tile of samples × columns at a time, accumulators initialised from the bias, one weight
+/// row streamed per input and multiplied by a broadcast input of each sample.
+/// </summary>
+internal static class DenseForwardKernelEmitter
+{
+    public static string MethodName(LayerSlice layer) => layer.Name + "Forward";
+
+    public const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch";
+
+    public const string Arguments = "parameters, input, output, batch";
+
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
+        writer.Line($"/// <summary>{layer.Name} forward, {tier.Description}: y = {fused} for each of <paramref name=\"batch\"/> samples.</summary>");
+        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        {
+            writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // weights [{inputs} × {units}], input-major");
+            writer.Line($"ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.BiasOffset}); // bias [{units}]");
+            writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [batch × {inputs}]");
+            writer.Line($"ref float y = ref MemoryMarshal.GetReference(output); // [batch × {units}]");
+            writer.Line("int n = 0;");
+            var plan = ColumnPlan.Create(units, tier);
+            if (tier.ForwardRows > 1)
+            {
+                writer.Line($"// {tier.ForwardRows} samples at a time: each weight register is loaded once for all of them.");
+                using (writer.Open($"for (; n <= batch - {tier.ForwardRows}; n += {tier.ForwardRows})"))
+                {
+                    EmitRows(writer, layer, plan, tier.ForwardRows);
+                }
+            }
+
+            writer.Line("// The remaining samples one at a time.");
+            using (writer.Open("for (; n < batch; n++)"))
+            {
+                EmitRows(writer, layer, plan, 1);
+            }
+        }
+    }
+
+    private static void EmitRows(CodeWriter writer, LayerSlice layer, ColumnPlan plan, int rows)
+    {
+        writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
+        writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
+        if (plan.LoopBody is { } body)
+        {
+            writer.Line($"// Columns [0, {plan.LoopEnd}) in blocks of {body.Width}.");
+            using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
+            {
+                EmitBlock(writer, layer, body, rows, "j");
+            }
+        }
+
+        foreach (ColumnBlock block in plan.Unrolled)
+        {
+            using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
+            {
+                EmitBlock(writer, layer, block, rows, block.Start.ToString());
+            }
+        }
+    }
+
+    private static void EmitBlock(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        IReadOnlyList<Segment> segments = block.Segments;
+        string weights = KernelText.DeclareOffset(writer, "wj", "w", column);
+        string outputs = KernelText.DeclareOffset(writer, "yj", "yn", column);
+        string bias = KernelText.DeclareOffset(writer, "bj", "b", column);
+        for (int s = 0; s < segments.Count; s++)
+        {
+            writer.Line($"var acc0_{s} = {segments[s].Kind.Load(bias, segments[s].Offset)};");
+        }
+
+        for (int r = 1; r < rows; r++)
+        {
+            writer.Line(string.Join(" ", Enumerable.Range(0, segments.Count).Select(s => $"var acc{r}_{s} = acc0_{s};")));
+        }
+
+        if (inputs <= KernelText.UnrolledInputs)
+        {
+            for (int i = 0; i < inputs; i++)
+            {
+                using (writer.OpenScope($"input {i}"))
+                {
+                    EmitInputStep(writer, segments, rows, inputs, weightRow: weights, weightOffset: i * units, input: i.ToString());
+                }
+            }
+        }
+        else
+        {
+            using (writer.Open($"for (int i = 0; i < {inputs}; i++)"))
+            {
+                writer.Line($"ref float wi = ref Unsafe.Add(ref {weights}, {KernelText.Times("i", units)});");
+                EmitInputStep(writer, segments, rows, inputs, weightRow: "wi", weightOffset: 0, input: "i");
+            }
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            foreach ((Segment segment, int s) in segments.Select((segment, s) => (segment, s)))
+            {
+                string value = KernelText.FusedActivation(layer.Activation, segment.Kind, $"acc{r}_{s}");
+                writer.Line(segment.Kind.Store(value, outputs, (r * units) + segment.Offset));
+            }
+        }
+    }
+
+    /// <summary>One input's contribution: load the weight registers of row i, broadcast each sample's input i, multiply-add.</summary>
+    private static void EmitInputStep(CodeWriter writer, IReadOnlyList<Segment> segments, int rows, int inputs, string weightRow, int weightOffset, string input)
+    {
+        for (int s = 0; s < segments.Count; s++)
+        {
+            writer.Line($"var w{s} = {segments[s].Kind.Load(weightRow, weightOffset + segments[s].Offset)};");
+        }
+
+        var vectorKinds = segments.Select(segment => segment.Kind).Where(kind => !kind.IsScalar).Distinct().ToList();
+        for (int r = 0; r < rows; r++)
+        {
+            string offset = KernelText.Plus(input, r * inputs);
+            writer.Line($"float x{r} = {(offset == "0" ? "xn" : $"Unsafe.Add(ref xn, {offset})")};");
+            foreach (VectorKind kind in vectorKinds)
+            {
+                writer.Line($"var x{r}_{kind.Suffix} = {kind.Broadcast($"x{r}")};");
+            }
+
+            for (int s = 0; s < segments.Count; s++)
+            {
+                VectorKind kind = segments[s].Kind;
+                string broadcast = kind.IsScalar ? $"x{r}" : $"x{r}_{kind.Suffix}";
+                writer.Line(kind.MultiplyAdd($"acc{r}_{s}", broadcast, $"w{s}"));
+            }
+        }
+    }
+}

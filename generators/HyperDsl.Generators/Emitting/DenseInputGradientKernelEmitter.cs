@@ -1,0 +1,197 @@
+using System.Collections.Generic;
+using System.Linq;
+using HyperDsl.Generators.Model;
+
+namespace HyperDsl.Generators.Emitting;
+
+/// <summary>
+/// Emits a dense layer's input-gradient kernel on one path: <c>dx[n, i] = Σⱼ g[n, j]·W[i, j]</c>, a dot product of
+/// two contiguous rows. A micro-tile accumulates samples × inputs dot products in full registers, reduces each to a
+/// float, and adds the columns that do not fill a full register with narrower ones and scalars.
+/// </summary>
+internal static class DenseInputGradientKernelEmitter
+{
+    public static string MethodName(LayerSlice layer) => layer.Name + "InputGradient";
+
+    public const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows";
+
+    public const string Arguments = "parameters, outputGradient, inputGradient, rows";
+
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        writer.Line($"/// <summary>{layer.Name} input gradients, {tier.Description}: dx = g·Wᵀ for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
+        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        {
+            writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // [{inputs} × {units}]");
+            writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
+            writer.Line($"ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × {inputs}]");
+            writer.Line("int n = 0;");
+            if (tier.InputGradientRows > 1)
+            {
+                writer.Line($"// {tier.InputGradientRows} samples at a time: each weight register is loaded once for all of them.");
+                using (writer.Open($"for (; n <= rows - {tier.InputGradientRows}; n += {tier.InputGradientRows})"))
+                {
+                    EmitRows(writer, layer, tier, tier.InputGradientRows);
+                }
+            }
+
+            writer.Line("// The remaining samples one at a time.");
+            using (writer.Open("for (; n < rows; n++)"))
+            {
+                EmitRows(writer, layer, tier, 1);
+            }
+        }
+    }
+
+    private static void EmitRows(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows)
+    {
+        int inputs = layer.Inputs;
+        int perTile = tier.InputsPerTile;
+        writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
+        writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", inputs)});");
+        int fullTiles = inputs / perTile;
+        int remainder = inputs % perTile;
+        if (fullTiles >= 2)
+        {
+            writer.Line($"// Inputs [0, {fullTiles * perTile}), {perTile} at a time.");
+            using (writer.Open($"for (int i = 0; i < {fullTiles * perTile}; i += {perTile})"))
+            {
+                EmitInputs(writer, layer, tier, rows, perTile, "i");
+            }
+        }
+        else if (fullTiles == 1)
+        {
+            using (writer.OpenScope($"inputs [0, {perTile})"))
+            {
+                EmitInputs(writer, layer, tier, rows, perTile, "0");
+            }
+        }
+
+        if (remainder > 0)
+        {
+            int first = fullTiles * perTile;
+            using (writer.OpenScope($"inputs [{first}, {inputs})"))
+            {
+                EmitInputs(writer, layer, tier, rows, remainder, first.ToString());
+            }
+        }
+    }
+
+    private static void EmitInputs(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, int count, string input)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        VectorKind full = tier.Full;
+        int fullCount = units / full.Lanes;
+        string weights = KernelText.DeclareOffset(writer, "wi", "w", KernelText.Times(input, units));
+        string inputGradients = KernelText.DeclareOffset(writer, "dxi", "dxn", input);
+
+        var sums = new string[rows, count];
+        if (fullCount > 0)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                writer.Line(string.Join(" ", Enumerable.Range(0, count).Select(c => $"var acc{r}_{c} = {full.Zero};")));
+            }
+
+            if (fullCount <= KernelText.UnrolledReductionVectors)
+            {
+                for (int k = 0; k < fullCount; k++)
+                {
+                    using (writer.OpenScope($"columns [{k * full.Lanes}, {(k + 1) * full.Lanes})"))
+                    {
+                        EmitReductionStep(writer, full, rows, count, units, "gn", weights, k * full.Lanes);
+                    }
+                }
+            }
+            else
+            {
+                using (writer.Open($"for (int j = 0; j < {fullCount * full.Lanes}; j += {full.Lanes})"))
+                {
+                    writer.Line("ref float gj = ref Unsafe.Add(ref gn, j);");
+                    writer.Line($"ref float wj = ref Unsafe.Add(ref {weights}, j);");
+                    EmitReductionStep(writer, full, rows, count, units, "gj", "wj", 0);
+                }
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < count; c++)
+                {
+                    sums[r, c] = full.Sum($"acc{r}_{c}");
+                }
+            }
+        }
+
+        // The columns past the last full register: one narrower register of each width that fits, then scalars.
+        var tail = new List<Segment>();
+        int column = fullCount * full.Lanes;
+        foreach (VectorKind kind in tier.Narrower)
+        {
+            if (units - column >= kind.Lanes)
+            {
+                tail.Add(new Segment(column, kind));
+                column += kind.Lanes;
+            }
+        }
+
+        for (; column < units; column++)
+        {
+            tail.Add(new Segment(column, VectorKind.Scalar));
+        }
+
+        for (int t = 0; t < tail.Count; t++)
+        {
+            Segment segment = tail[t];
+            for (int r = 0; r < rows; r++)
+            {
+                writer.Line($"var g{r}_t{t} = {segment.Kind.Load("gn", (r * units) + segment.Offset)};");
+            }
+
+            for (int c = 0; c < count; c++)
+            {
+                writer.Line($"var w{c}_t{t} = {segment.Kind.Load(weights, (c * units) + segment.Offset)};");
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < count; c++)
+                {
+                    string term = segment.Kind.Sum($"g{r}_t{t} * w{c}_t{t}");
+                    sums[r, c] = sums[r, c] is null ? term : $"{sums[r, c]} + {term}";
+                }
+            }
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < count; c++)
+            {
+                writer.Line($"{VectorKind.Element(inputGradients, (r * inputs) + c)} = {sums[r, c]};");
+            }
+        }
+    }
+
+    private static void EmitReductionStep(CodeWriter writer, VectorKind kind, int rows, int count, int units, string gradientRow, string weightRow, int offset)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            writer.Line($"var g{r} = {kind.Load(gradientRow, (r * units) + offset)};");
+        }
+
+        for (int c = 0; c < count; c++)
+        {
+            writer.Line($"var w{c} = {kind.Load(weightRow, (c * units) + offset)};");
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < count; c++)
+            {
+                writer.Line(kind.MultiplyAdd($"acc{r}_{c}", $"g{r}", $"w{c}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using System.Linq;
+using HyperDsl.Generators.Model;
+
+namespace HyperDsl.Generators.Emitting;
+
+/// <summary>
+/// Emits a dense layer's parameter-gradient kernel on one path: <c>dW += xᵀ·g</c> and <c>db += Σₙ g[n, :]</c> over a
+/// tile of samples. A micro-tile holds a few rows of dW × a block of columns in registers while it runs over the
+/// samples, then adds them to dW once — the kernel adds to the gradients, as the contract says.
+/// </summary>
+internal static class DenseWeightGradientKernelEmitter
+{
+    public static string MethodName(LayerSlice layer) => layer.Name + "WeightGradient";
+
+    public const string Parameters = "ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows";
+
+    public const string Arguments = "input, outputGradient, parameterGradients, rows";
+
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        int perTile = tier.InputsPerTile;
+        var plan = ColumnPlan.Create(units, tier);
+        writer.Line($"/// <summary>{layer.Name} parameter gradients, {tier.Description}: dW += xᵀ·g and db += Σ g over <paramref name=\"rows\"/> samples.</summary>");
+        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        {
+            writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [rows × {inputs}]");
+            writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
+            writer.Line($"ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.WeightsOffset}); // [{inputs} × {units}]");
+            writer.Line($"ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.BiasOffset}); // [{units}]");
+
+            int fullTiles = inputs / perTile;
+            int remainder = inputs % perTile;
+            writer.Line($"// dW[i, :] += Σₙ x[n, i]·g[n, :], {perTile} rows of dW at a time.");
+            if (fullTiles >= 2)
+            {
+                using (writer.Open($"for (int i = 0; i < {fullTiles * perTile}; i += {perTile})"))
+                {
+                    EmitWeightRows(writer, layer, plan, perTile, "i");
+                }
+            }
+            else if (fullTiles == 1)
+            {
+                using (writer.OpenScope($"rows [0, {perTile})"))
+                {
+                    EmitWeightRows(writer, layer, plan, perTile, "0");
+                }
+            }
+
+            if (remainder > 0)
+            {
+                int first = fullTiles * perTile;
+                using (writer.OpenScope($"rows [{first}, {inputs})"))
+                {
+                    EmitWeightRows(writer, layer, plan, remainder, first.ToString());
+                }
+            }
+
+            writer.Line("// db += Σₙ g[n, :].");
+            if (plan.LoopBody is { } body)
+            {
+                using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
+                {
+                    EmitBiasBlock(writer, units, body, "j");
+                }
+            }
+
+            foreach (ColumnBlock block in plan.Unrolled)
+            {
+                using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
+                {
+                    EmitBiasBlock(writer, units, block, block.Start.ToString());
+                }
+            }
+        }
+    }
+
+    private static void EmitWeightRows(CodeWriter writer, LayerSlice layer, ColumnPlan plan, int count, string row)
+    {
+        if (plan.LoopBody is { } body)
+        {
+            using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
+            {
+                EmitWeightBlock(writer, layer, body, count, row, "j");
+            }
+        }
+
+        foreach (ColumnBlock block in plan.Unrolled)
+        {
+            using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
+            {
+                EmitWeightBlock(writer, layer, block, count, row, block.Start.ToString());
+            }
+        }
+    }
+
+    private static void EmitWeightBlock(CodeWriter writer, LayerSlice layer, ColumnBlock block, int count, string row, string column)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
+        IReadOnlyList<Segment> segments = block.Segments;
+        string gradients = KernelText.DeclareOffset(writer, "gj", "g", column);
+        for (int r = 0; r < count; r++)
+        {
+            writer.Line(string.Join(" ", Enumerable.Range(0, segments.Count).Select(s => $"var acc{r}_{s} = {segments[s].Kind.Zero};")));
+        }
+
+        using (writer.Open("for (int n = 0; n < rows; n++)"))
+        {
+            writer.Line($"ref float gn = ref Unsafe.Add(ref {gradients}, {KernelText.Times("n", units)});");
+            string sampleOffset = KernelText.Times("n", inputs);
+            writer.Line($"ref float xn = ref Unsafe.Add(ref x, {(row == "0" ? sampleOffset : $"{sampleOffset} + {row}")});");
+            for (int s = 0; s < segments.Count; s++)
+            {
+                writer.Line($"var g{s} = {segments[s].Kind.Load("gn", segments[s].Offset)};");
+            }
+
+            var vectorKinds = segments.Select(segment => segment.Kind).Where(kind => !kind.IsScalar).Distinct().ToList();
+            for (int r = 0; r < count; r++)
+            {
+                writer.Line($"float x{r} = {VectorKind.Element("xn", r)};");
+                foreach (VectorKind kind in vectorKinds)
+                {
+                    writer.Line($"var x{r}_{kind.Suffix} = {kind.Broadcast($"x{r}")};");
+                }
+
+                for (int s = 0; s < segments.Count; s++)
+                {
+                    VectorKind kind = segments[s].Kind;
+                    writer.Line(kind.MultiplyAdd($"acc{r}_{s}", kind.IsScalar ? $"x{r}" : $"x{r}_{kind.Suffix}", $"g{s}"));
+                }
+            }
+        }
+
+        string rowOffset = KernelText.Times(row, units);
+        string blockOffset = rowOffset == "0" ? column : column == "0" ? rowOffset : $"{rowOffset} + {column}";
+        string weightGradients = KernelText.DeclareOffset(writer, "dwj", "dw", blockOffset);
+        for (int r = 0; r < count; r++)
+        {
+            for (int s = 0; s < segments.Count; s++)
+            {
+                VectorKind kind = segments[s].Kind;
+                int offset = (r * units) + segments[s].Offset;
+                writer.Line(kind.IsScalar
+                    ? $"{VectorKind.Element(weightGradients, offset)} += acc{r}_{s};"
+                    : kind.Store($"{kind.Load(weightGradients, offset)} + acc{r}_{s}", weightGradients, offset));
+            }
+        }
+    }
+
+    private static void EmitBiasBlock(CodeWriter writer, int units, ColumnBlock block, string column)
+    {
+        IReadOnlyList<Segment> segments = block.Segments;
+        string gradients = KernelText.DeclareOffset(writer, "gj", "g", column);
+        string biasGradients = KernelText.DeclareOffset(writer, "dbj", "db", column);
+        writer.Line(string.Join(" ", Enumerable.Range(0, segments.Count).Select(s => $"var acc{s} = {segments[s].Kind.Zero};")));
+        using (writer.Open("for (int n = 0; n < rows; n++)"))
+        {
+            writer.Line($"ref float gn = ref Unsafe.Add(ref {gradients}, {KernelText.Times("n", units)});");
+            for (int s = 0; s < segments.Count; s++)
+            {
+                writer.Line($"acc{s} += {segments[s].Kind.Load("gn", segments[s].Offset)};");
+            }
+        }
+
+        for (int s = 0; s < segments.Count; s++)
+        {
+            VectorKind kind = segments[s].Kind;
+            int offset = segments[s].Offset;
+            writer.Line(kind.IsScalar
+                ? $"{VectorKind.Element(biasGradients, offset)} += acc{s};"
+                : kind.Store($"{kind.Load(biasGradients, offset)} + acc{s}", biasGradients, offset));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using HyperDsl.Generators.Model;
+
+namespace HyperDsl.Generators.Emitting;
+
+/// <summary>
+/// Emits the bodies of Forward and Backward: the argument checks, then one statement group per layer that slices the
+/// buffers and calls the layer's kernels and activation functions, in the order of the math.
+/// </summary>
+internal static class PassEmitter
+{
+    public static void EmitForward(CodeWriter writer, NetworkSpec spec, TargetLayout layout)
+    {
+        writer.Line("/// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>");
+        using (writer.Open("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)"))
+        {
+            writer.Line($"NetworkArguments.CheckForward(\"{spec.Name}.Forward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputs, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample});");
+            string previous = "inputs";
+            foreach (LayerSlice layer in layout.Layers)
+            {
+                writer.Line();
+                writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
+                string local = KernelText.Local(layer);
+                string preActivations = local + "PreActivations";
+                string activations = local + "Activations";
+                if (layer.KeepsPreActivations)
+                {
+                    writer.Line($"Span<float> {preActivations} = workspace.Slice({Region(layer.PreActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
+                }
+
+                if (layer.KeepsActivations)
+                {
+                    writer.Line($"Span<float> {activations} = workspace.Slice({Region(layer.ActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
+                }
+
+                string result = layer.KeepsActivations ? activations : $"outputs.Slice(0, {KernelText.Times("batch", layer.Units)})";
+                string kernel = DenseForwardKernelEmitter.MethodName(layer);
+                switch (layer.Activation)
+                {
+                    case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
+                        writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch);");
+                        break;
+                    case ActivationKind.Tanh or ActivationKind.Sigmoid:
+                        writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
+                        writer.Line($"ActivationKernels.{layer.Activation}({activations}, {activations});");
+                        break;
+                    default:
+                        writer.Line($"{kernel}(parameters, {previous}, {preActivations}, batch);");
+                        writer.Line($"ActivationKernels.{layer.Activation}({preActivations}, {result});");
+                        break;
+                }
+
+                if (layer.IsLast && layer.KeepsActivations)
+                {
+                    writer.Line($"{activations}.CopyTo(outputs);");
+                }
+
+                previous = activations;
+            }
+        }
+    }
+
+    public static void EmitBackward(CodeWriter writer, NetworkSpec spec, TargetLayout layout)
+    {
+        int tile = layout.BackwardTileRows;
+        int width = layout.MaxUnits;
+        bool rent = layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
+        writer.Line("/// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>");
+        using (writer.Open("public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients)"))
+        {
+            writer.Line($"NetworkArguments.CheckBackward(\"{spec.Name}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
+            writer.Line();
+            writer.Line($"// The gradients of up to {tile} samples flow back together, in two buffers of tile × {width} floats that take turns");
+            writer.Line("// holding a layer's output gradients while the layer below receives its own.");
+            writer.Line($"int tile = Math.Min(batch, {tile});");
+            if (rent)
+            {
+                writer.Line($"float[] rented = ArrayPool<float>.Shared.Rent(2 * tile * {width});");
+                using (writer.Open("try"))
+                {
+                    writer.Line($"Span<float> scratch = rented.AsSpan(0, 2 * tile * {width});");
+                    EmitTileLoop(writer, layout);
+                }
+
+                using (writer.Open("finally"))
+                {
+                    writer.Line("ArrayPool<float>.Shared.Return(rented);");
+                }
+            }
+            else
+            {
+                writer.Line($"Span<float> scratch = stackalloc float[2 * tile * {width}];");
+                EmitTileLoop(writer, layout);
+            }
+        }
+    }
+
+    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout)
+    {
+        int width = layout.MaxUnits;
+        writer.Line($"Span<float> bufferA = scratch.Slice(0, tile * {width});");
+        writer.Line($"Span<float> bufferB = scratch.Slice(tile * {width}, tile * {width});");
+        using (writer.Open("for (int start = 0; start < batch; start += tile)"))
+        {
+            writer.Line("int rows = Math.Min(tile, batch - start);");
+            var layers = layout.Layers;
+            int nextBuffer = 0;
+            string[] buffers = { "bufferA", "bufferB" };
+
+            // The gradient with respect to the last layer's outputs comes from the caller.
+            LayerSlice last = layers[layers.Count - 1];
+            string gradients = KernelText.Local(last) + "Gradients";
+            string outputSlice = $"outputGradients.Slice({KernelText.Times("start", last.Units)}, {KernelText.Times("rows", last.Units)})";
+            writer.Line();
+            writer.Line($"// {last.Name} ({KernelText.Shape(last)}, {last.Activation}): the output gradients{(last.Activation == ActivationKind.Identity ? " are the gradients of z." : $" times {last.Activation}′ give the gradients of z.")}");
+            if (last.Activation == ActivationKind.Identity)
+            {
+                writer.Line($"ReadOnlySpan<float> {gradients} = {outputSlice};");
+            }
+            else
+            {
+                writer.Line($"Span<float> {gradients} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", last.Units)});");
+                nextBuffer = 1 - nextBuffer;
+                writer.Line($"ActivationKernels.{last.Activation}Backward({DerivativeSource(last)}, {outputSlice}, {gradients});");
+            }
+
+            for (int l = layers.Count - 1; l >= 0; l--)
+            {
+                LayerSlice layer = layers[l];
+                if (l < layers.Count - 1)
+                {
+                    writer.Line();
+                    writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Activation}){(layer.Activation == ActivationKind.Identity ? ": the gradients of its outputs are those of z." : $": gradients of z = gradients of its outputs × {layer.Activation}′.")}");
+                    if (layer.Activation != ActivationKind.Identity)
+                    {
+                        writer.Line($"ActivationKernels.{layer.Activation}Backward({DerivativeSource(layer)}, {gradients}, {gradients});");
+                    }
+                }
+
+                string input = l == 0
+                    ? $"inputs.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)})"
+                    : TileSlice(layers[l - 1].ActivationSlot, layers[l - 1].Units);
+                writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows);");
+                if (l > 0)
+                {
+                    string below = KernelText.Local(layers[l - 1]) + "Gradients";
+                    writer.Line($"Span<float> {below} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", layer.Inputs)});");
+                    nextBuffer = 1 - nextBuffer;
+                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows);");
+                    gradients = below;
+                }
+                else
+                {
+                    using (writer.Open("if (!inputGradients.IsEmpty)"))
+                    {
+                        writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows);");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The workspace slice of the current tile that the layer's activation derivative reads: z or f(z).</summary>
+    private static string DerivativeSource(LayerSlice layer)
+        => layer.Activation.DerivativeNeedsPreActivation()
+            ? TileSlice(layer.PreActivationSlot, layer.Units)
+            : TileSlice(layer.ActivationSlot, layer.Units);
+
+    /// <summary>The rows [start, start + rows) of the workspace region at <c>batch × slot</c>.</summary>
+    private static string TileSlice(int slot, int units)
+        => $"workspace.Slice({Sum(KernelText.Times("batch", slot), KernelText.Times("start", units))}, {KernelText.Times("rows", units)})";
+
+    /// <summary>The offset of a workspace region: batch × its per-sample offset.</summary>
+    private static string Region(int slot, string batch) => KernelText.Times(batch, slot);
+
+    private static string Sum(string left, string right)
+        => left == "0" ? right : right == "0" ? left : $"{left} + {right}";
+}

@@ -1,0 +1,35 @@
+using System;
+
+namespace HyperDsl;
+
+/// <summary>
+/// A fully connected layer: y = f(x·W + b), with <c>units</c> outputs. Layers are applied in the order in which
+/// the attributes appear in the source.
+/// </summary>
+/// <remarks>
+/// The layer's parameters are its weights, stored input-major (<c>W[i * units + o]</c>), followed by its bias.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DenseAttribute : Attribute
+{
+    /// <summary>Declares a fully connected layer.</summary>
+    /// <param name="units">The number of outputs of the layer; at least 1.</param>
+    /// <param name="activation">The activation applied to the layer's outputs.</param>
+    public DenseAttribute(int units, Activation activation = Activation.Identity)
+    {
+        Units = units;
+        Activation = activation;
+    }
+
+    /// <summary>The number of outputs of the layer.</summary>
+    public int Units { get; }
+
+    /// <summary>The activation applied to the layer's outputs.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>
+    /// The layer's name, used for its <c>Layout</c> constants and in summaries and checkpoints. Defaults to
+    /// <c>Dense0</c>, <c>Dense1</c>, ... by position. Must be a valid C# identifier.
+    /// </summary>
+    public string? Name { get; set; }
+}
