@@ -9,6 +9,11 @@ internal sealed class CodeWriter
     private readonly StringBuilder text = new();
     private int depth;
 
+    public CodeWriter(int depth = 0) => this.depth = depth;
+
+    /// <summary>The current indentation level, for a writer whose text will be inserted here.</summary>
+    public int Depth => depth;
+
     /// <summary>Writes one line at the current indentation (an empty line stays empty).</summary>
     public CodeWriter Line(string line = "")
     {
@@ -30,6 +35,13 @@ internal sealed class CodeWriter
             Line(line);
         }
 
+        return this;
+    }
+
+    /// <summary>Appends text produced by another writer at the same depth, as it is.</summary>
+    public CodeWriter Raw(string code)
+    {
+        text.Append(code);
         return this;
     }
 

@@ -17,13 +17,13 @@ internal static class DenseForwardKernelEmitter
 
     public const string Arguments = "parameters, input, output, batch";
 
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
-        writer.Line($"/// <summary>{layer.Name} forward, {tier.Description}: y = {fused} for each of <paramref name=\"batch\"/> samples.</summary>");
-        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        writer.Line($"/// <summary>{layer.Name} forward, {path}: y = {fused} for each of <paramref name=\"batch\"/> samples.</summary>");
+        using (writer.Open($"private static void {name}({Parameters})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // weights [{inputs} × {units}], input-major");
             writer.Line($"ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.BiasOffset}); // bias [{units}]");

@@ -17,12 +17,12 @@ internal static class DenseInputGradientKernelEmitter
 
     public const string Arguments = "parameters, outputGradient, inputGradient, rows";
 
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
-        writer.Line($"/// <summary>{layer.Name} input gradients, {tier.Description}: dx = g·Wᵀ for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
-        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        writer.Line($"/// <summary>{layer.Name} input gradients, {path}: dx = g·Wᵀ for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
+        using (writer.Open($"private static void {name}({Parameters})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");

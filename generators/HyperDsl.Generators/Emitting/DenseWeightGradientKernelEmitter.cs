@@ -17,14 +17,14 @@ internal static class DenseWeightGradientKernelEmitter
 
     public const string Arguments = "input, outputGradient, parameterGradients, rows";
 
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier)
+    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         int perTile = tier.InputsPerTile;
         var plan = ColumnPlan.Create(units, tier);
-        writer.Line($"/// <summary>{layer.Name} parameter gradients, {tier.Description}: dW += xᵀ·g and db += Σ g over <paramref name=\"rows\"/> samples.</summary>");
-        using (writer.Open($"private static void {MethodName(layer)}{tier.Name}({Parameters})"))
+        writer.Line($"/// <summary>{layer.Name} parameter gradients, {path}: dW += xᵀ·g and db += Σ g over <paramref name=\"rows\"/> samples.</summary>");
+        using (writer.Open($"private static void {name}({Parameters})"))
         {
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [rows × {inputs}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");

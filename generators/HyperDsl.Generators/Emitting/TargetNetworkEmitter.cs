@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using HyperDsl.Generators.Model;
 
@@ -189,49 +190,72 @@ internal static class TargetNetworkEmitter
         }
     }
 
+    private delegate void KernelBody(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path);
+
     private static void EmitLayerKernels(CodeWriter writer, LayerSlice layer)
     {
         string description = $"{layer.Name} ({KernelText.Shape(layer)}, {layer.Activation})";
-        EmitDispatcher(writer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments);
-        EmitDispatcher(writer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments);
-        EmitDispatcher(writer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments);
-        foreach (VectorTier tier in VectorTier.All)
-        {
-            writer.Line();
-            DenseForwardKernelEmitter.Emit(writer, layer, tier);
-            writer.Line();
-            DenseWeightGradientKernelEmitter.Emit(writer, layer, tier);
-            writer.Line();
-            DenseInputGradientKernelEmitter.Emit(writer, layer, tier);
-        }
+        EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments, DenseForwardKernelEmitter.Emit);
+        writer.Line();
+        EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments, DenseWeightGradientKernelEmitter.Emit);
+        writer.Line();
+        EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments, DenseInputGradientKernelEmitter.Emit);
     }
 
-    /// <summary>A method that calls the kernel of the widest accelerated path; the JIT keeps only that call.</summary>
-    private static void EmitDispatcher(CodeWriter writer, string description, string method, string parameters, string arguments)
+    /// <summary>
+    /// Emits a kernel for every path and a dispatcher that calls the widest accelerated one. Neighbouring paths whose
+    /// code comes out the same (a layer narrower than the wider register never uses it) share one method.
+    /// </summary>
+    private static void EmitKernel(CodeWriter writer, LayerSlice layer, string description, string method, string parameters, string arguments, KernelBody emit)
     {
+        const string NamePlaceholder = "\u0001name\u0001";
+        const string PathPlaceholder = "\u0001path\u0001";
+        var groups = new List<(List<VectorTier> Tiers, string Text)>();
+        foreach (VectorTier tier in VectorTier.All)
+        {
+            var body = new CodeWriter(writer.Depth);
+            emit(body, layer, tier, NamePlaceholder, PathPlaceholder);
+            string text = body.ToString();
+            if (groups.Count > 0 && groups[groups.Count - 1].Text == text)
+            {
+                groups[groups.Count - 1].Tiers.Add(tier);
+            }
+            else
+            {
+                groups.Add((new List<VectorTier> { tier }, text));
+            }
+        }
+
         writer.Line($"/// <summary>{description}, on the widest accelerated path.</summary>");
         writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         using (writer.Open($"private static void {method}({parameters})"))
         {
-            var tiers = VectorTier.All;
-            for (int t = 0; t < tiers.Count; t++)
+            for (int g = 0; g < groups.Count; g++)
             {
-                VectorTier tier = tiers[t];
-                string keyword = t == 0 ? "if" : "else if";
-                if (tier.Full.IsScalar)
+                List<VectorTier> tiers = groups[g].Tiers;
+                if (tiers.Any(tier => tier.Full.IsScalar))
                 {
-                    writer.Line("else");
+                    writer.Line(g == 0 ? "// No vector is needed at any width." : "else");
                 }
                 else
                 {
-                    writer.Line($"{keyword} ({tier.Condition})");
+                    writer.Line($"{(g == 0 ? "if" : "else if")} ({string.Join(" || ", tiers.Select(tier => tier.Condition))})");
                 }
 
                 using (writer.OpenScope())
                 {
-                    writer.Line($"{method}{tier.Name}({arguments});");
+                    writer.Line($"{method}{tiers[0].Name}({arguments});");
                 }
             }
+        }
+
+        foreach ((List<VectorTier> tiers, string text) in groups)
+        {
+            string path = tiers.Count == 1
+                ? tiers[0].Description
+                : string.Join(", ", tiers.Take(tiers.Count - 1).Select(tier => tier.Description)) + " and " + tiers[tiers.Count - 1].Description + " (the same code at this width)";
+            writer.Line();
+            writer.Raw(text.Replace(NamePlaceholder, method + tiers[0].Name).Replace(PathPlaceholder, path));
         }
     }
 }

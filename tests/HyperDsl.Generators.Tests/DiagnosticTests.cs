@@ -1,0 +1,75 @@
+using System.Linq;
+using HyperDsl.Testing;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace HyperDsl.Generators.Tests;
+
+/// <summary>
+/// An invalid declaration gets one HD error at the attribute argument or identifier at fault, and no generated code;
+/// valid networks in the same compilation are still generated.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    [Theory]
+    [InlineData("HD0001", "[TargetNetwork(1)] [Dense(2)] public class [|NotPartial|];")]
+    [InlineData("HD0002", "public class [|Outer|] { [TargetNetwork(1)] [Dense(2)] public partial class Inner; }")]
+    [InlineData("HD0003", "[TargetNetwork(1)] [Dense(2)] public partial class [|Generic|]<T>;")]
+    [InlineData("HD0004", "[TargetNetwork(1)] public partial class [|Empty|];")]
+    [InlineData("HD0005", "[TargetNetwork([|0|])] [Dense(2)] public partial class NoInputs;")]
+    [InlineData("HD0005", "[TargetNetwork(inputs: [|-3|])] [Dense(2)] public partial class NegativeInputs;")]
+    [InlineData("HD0006", "[TargetNetwork(1)] [Dense(4)] [Dense([|0|], Activation.Relu)] public partial class NoUnits;")]
+    [InlineData("HD0007", "[TargetNetwork(1)] [Dense(4, [|(Activation)42|])] public partial class BadActivation;")]
+    [InlineData("HD0008", "[TargetNetwork(1)] [Dense(4, Name = [|\"not valid\"|])] public partial class BadName;")]
+    [InlineData("HD0009", "[TargetNetwork(1)] [Dense(4, Name = \"Hidden\")] [Dense(2, Name = [|\"Hidden\"|])] public partial class Twice;")]
+    [InlineData("HD0009", "[TargetNetwork(1)] [Dense(4, Name = \"Dense1\")] [[|Dense(2)|]] public partial class Clash;")]
+    [InlineData("HD0010", "[TargetNetwork(1)] [Dense(4)] public partial class [|Split|]; [Dense(2)] public partial class Split;")]
+    [InlineData("HD0011", "[TargetNetwork(1)] [Dense(50000)] [Dense(50000)] public partial class [|Huge|];")]
+    public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, string marked)
+    {
+        string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);
+        int start = marked.IndexOf("[|") + "using HyperDsl;\n".Length;
+        int length = marked.IndexOf("|]") - marked.IndexOf("[|") - 2;
+
+        var (result, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Diagnostics", source));
+
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(source.Substring(start, length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Empty(result.GeneratedTrees);
+        Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void A_valid_network_is_generated_beside_an_invalid_one()
+    {
+        const string source = """
+            using HyperDsl;
+            [TargetNetwork(1)] [Dense(0)] public partial class Broken;
+            [TargetNetwork(1)] [Dense(3)] public partial class Fine;
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Mixed", source));
+        Assert.Equal("HD0006", Assert.Single(result.Diagnostics).Id);
+        Assert.Equal("Fine.g.cs", System.IO.Path.GetFileName(Assert.Single(result.GeneratedTrees).FilePath));
+        Assert.DoesNotContain(GeneratorHarness.Problems(output), problem => !problem.Contains("HD0006"));
+    }
+
+    [Fact]
+    public void Malformed_attributes_produce_compiler_errors_only()
+    {
+        // Wrong argument types and a missing argument: the compiler says so; the generator adds nothing and does not fail.
+        const string source = """
+            using HyperDsl;
+            [TargetNetwork("one")] [Dense(2)] public partial class A;
+            [TargetNetwork(1)] [Dense] public partial class B;
+            [TargetNetwork(1)] [Dense(2.5)] public partial class C;
+            [TargetNetwork(1)] [Dense(2, Name = 3)] public partial class D;
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Malformed", source));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.GeneratedTrees);
+        Assert.Null(result.Results.Single().Exception);
+        Assert.All(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error), d => Assert.StartsWith("CS", d.Id));
+    }
+}

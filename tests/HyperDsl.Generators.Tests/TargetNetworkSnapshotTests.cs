@@ -1,0 +1,136 @@
+using System;
+using System.Linq;
+using HyperDsl.Testing;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace HyperDsl.Generators.Tests;
+
+/// <summary>
+/// The generated code of representative declarations, compared with committed snapshots; each output must also compile
+/// with every warning wave on, nullable enabled and no warning at all.
+/// </summary>
+public sealed class TargetNetworkSnapshotTests
+{
+    [Fact]
+    public void SineNet()
+        => Verify(nameof(SineNet), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 1)]
+            [Dense(40, Activation.Relu)]
+            [Dense(40, Activation.Relu)]
+            [Dense(1)]
+            public partial class SineNet;
+            """);
+
+    public static TheoryData<Activation> Activations => new(Enum.GetValues<Activation>());
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void Activation_in_hidden_and_output_layers(Activation activation)
+        => Verify($"{nameof(Activation_in_hidden_and_output_layers)}_{activation}", $$"""
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 2)]
+            [Dense(5, Activation.{{activation}})]
+            [Dense(3, Activation.{{activation}})]
+            public partial class {{activation}}Net;
+            """);
+
+    [Fact]
+    public void Wide_layer()
+        => Verify(nameof(Wide_layer), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 64)]
+            [Dense(256, Activation.Tanh)]
+            public partial class WideNet;
+            """);
+
+    [Fact]
+    public void Single_layer()
+        => Verify(nameof(Single_layer), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 3)]
+            [Dense(2)]
+            public partial class Linear;
+            """);
+
+    [Fact]
+    public void Named_layers()
+        => Verify(nameof(Named_layers), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 4)]
+            [Dense(16, Activation.Relu, Name = "Hidden")]
+            [Dense(1, Activation.Sigmoid, Name = "Score")]
+            public partial class Classifier;
+            """);
+
+    [Fact]
+    public void Nested_namespace()
+        => Verify(nameof(Nested_namespace), """
+            using HyperDsl;
+
+            namespace Company.Product
+            {
+                namespace Models
+                {
+                    [TargetNetwork(inputs: 2)]
+                    [Dense(4, Activation.Tanh)]
+                    [Dense(1)]
+                    internal partial class Regressor;
+                }
+            }
+            """);
+
+    [Fact]
+    public void No_namespace()
+        => Verify(nameof(No_namespace), """
+            using HyperDsl;
+
+            [TargetNetwork(inputs: 2)]
+            [Dense(3, Activation.Silu)]
+            [Dense(2)]
+            public partial class GlobalNet;
+            """);
+
+    [Fact]
+    public void Nested_in_types_and_a_record()
+        => Verify(nameof(Nested_in_types_and_a_record), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            public static partial class Models
+            {
+                public partial struct Holder<T>
+                {
+                    [TargetNetwork(inputs: 1)]
+                    [Dense(2, Activation.Softplus)]
+                    public sealed partial record Inner;
+                }
+            }
+            """);
+
+    private static void Verify(string caseName, string source)
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Snapshot", source));
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedTrees);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        SnapshotAssert.Matches(result, caseName);
+    }
+}
