@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using HyperDsl.Testing;
 using Microsoft.CodeAnalysis;
@@ -35,15 +36,7 @@ public sealed class IncrementalCachingTests
     [Fact]
     public void An_edit_in_another_file_leaves_every_step_cached()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation("Incremental", Network, Unrelated);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
-
-        SyntaxTree unrelated = compilation.SyntaxTrees.Last();
-        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
-            unrelated,
-            CSharpSyntaxTree.ParseText(Unrelated.Replace("2 * x", "x + x"), GeneratorHarness.ParseOptions, unrelated.FilePath));
-        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
-
+        GeneratorRunResult second = RunTwice(editNetworkFile: false, text => text.Replace("2 * x", "x + x"));
         AssertOutputsCachedOrUnchanged(second);
         AssertStep(second, GeneratorStepNames.TargetNetworks, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
@@ -51,15 +44,7 @@ public sealed class IncrementalCachingTests
     [Fact]
     public void A_comment_in_the_network_file_reparses_but_does_not_regenerate()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation("Incremental", Network, Unrelated);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
-
-        SyntaxTree network = compilation.SyntaxTrees.First();
-        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
-            network,
-            CSharpSyntaxTree.ParseText(Network.Replace("namespace Demo;", "namespace Demo;\n\n// A comment that moves the class down.\n"), GeneratorHarness.ParseOptions, network.FilePath));
-        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
-
+        GeneratorRunResult second = RunTwice(editNetworkFile: true, text => text.Replace("namespace Demo;", "namespace Demo;\n\n// A comment that moves the class down.\n"));
         AssertStep(second, GeneratorStepNames.TargetNetworkSpecs, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         AssertOutputsCachedOrUnchanged(second);
     }
@@ -68,18 +53,22 @@ public sealed class IncrementalCachingTests
     public void A_changed_layer_regenerates()
     {
         // The control: the assertions above can fail, because a real change is seen as one.
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation("Incremental", Network, Unrelated);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
-
-        SyntaxTree network = compilation.SyntaxTrees.First();
-        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
-            network,
-            CSharpSyntaxTree.ParseText(Network.Replace("Dense(40", "Dense(41"), GeneratorHarness.ParseOptions, network.FilePath));
-        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
-
+        GeneratorRunResult second = RunTwice(editNetworkFile: true, text => text.Replace("Dense(40", "Dense(41"));
         Assert.Contains(
             second.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(run => run.Outputs),
             output => output.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    /// <summary>Runs the generator, edits one of the two files, runs it again on the same driver; returns the second run.</summary>
+    private static GeneratorRunResult RunTwice(bool editNetworkFile, Func<string, string> edit)
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation("Incremental", Network, Unrelated);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        SyntaxTree tree = editNetworkFile ? compilation.SyntaxTrees.First() : compilation.SyntaxTrees.Last();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            tree,
+            CSharpSyntaxTree.ParseText(edit(tree.GetText().ToString()), GeneratorHarness.ParseOptions, tree.FilePath));
+        return driver.RunGenerators(edited).GetRunResult().Results.Single();
     }
 
     private static void AssertOutputsCachedOrUnchanged(GeneratorRunResult result)

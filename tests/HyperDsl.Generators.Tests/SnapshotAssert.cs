@@ -24,6 +24,10 @@ internal static class SnapshotAssert
     private const int MaxDiffLines = 80;
 
     public static void Matches(GeneratorDriverRunResult result, string caseName, [CallerFilePath] string testFile = "")
+        => Matches(result, caseName, Environment.GetEnvironmentVariable(AcceptVariable) == "1", testFile);
+
+    /// <summary>Compares as above; <paramref name="accept"/> says whether a difference is accepted rather than failed.</summary>
+    public static void Matches(GeneratorDriverRunResult result, string caseName, bool accept, string testFile)
     {
         string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
         string prefix = $"{Path.GetFileNameWithoutExtension(testFile)}.{caseName}";
@@ -33,14 +37,14 @@ internal static class SnapshotAssert
         {
             string stem = $"{prefix}#{Path.GetFileNameWithoutExtension(source.HintName)}";
             expectedFiles.Add(stem + ".verified.cs");
-            Compare(directory, stem, ".cs", source.SourceText.ToString(), failures);
+            Compare(directory, stem, ".cs", source.SourceText.ToString(), accept, failures);
         }
 
         var diagnostics = result.Diagnostics;
         if (diagnostics.Length > 0)
         {
             expectedFiles.Add($"{prefix}#diagnostics.verified.txt");
-            Compare(directory, $"{prefix}#diagnostics", ".txt", Describe(diagnostics), failures);
+            Compare(directory, $"{prefix}#diagnostics", ".txt", Describe(diagnostics), accept, failures);
         }
 
         // A verified file of this case that the generator no longer produces is a failure too.
@@ -69,7 +73,7 @@ internal static class SnapshotAssert
                 return $"{d.Id} {d.Severity} {Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}-{span.EndLinePosition.Line + 1},{span.EndLinePosition.Character + 1}): {d.GetMessage()}\n";
             }));
 
-    private static void Compare(string directory, string stem, string extension, string actual, List<string> failures)
+    private static void Compare(string directory, string stem, string extension, string actual, bool accept, List<string> failures)
     {
         actual = actual.Replace("\r\n", "\n");
         string verifiedPath = Path.Combine(directory, stem + ".verified" + extension);
@@ -81,7 +85,7 @@ internal static class SnapshotAssert
             return;
         }
 
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
+        if (accept)
         {
             Directory.CreateDirectory(directory);
             File.WriteAllText(verifiedPath, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));

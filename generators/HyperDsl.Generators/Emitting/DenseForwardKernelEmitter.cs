@@ -52,22 +52,7 @@ internal static class DenseForwardKernelEmitter
     {
         writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
         writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
-        if (plan.LoopBody is { } body)
-        {
-            writer.Line($"// Columns [0, {plan.LoopEnd}) in blocks of {body.Width}.");
-            using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
-            {
-                EmitBlock(writer, layer, body, rows, "j");
-            }
-        }
-
-        foreach (ColumnBlock block in plan.Unrolled)
-        {
-            using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
-            {
-                EmitBlock(writer, layer, block, rows, block.Start.ToString());
-            }
-        }
+        TileLoops.Columns(writer, plan, (block, column) => EmitBlock(writer, layer, block, rows, column));
     }
 
     private static void EmitBlock(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column)

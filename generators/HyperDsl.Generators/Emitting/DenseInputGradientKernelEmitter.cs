@@ -51,32 +51,7 @@ internal static class DenseInputGradientKernelEmitter
         int perTile = tier.InputsPerTile;
         writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
         writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", inputs)});");
-        int fullTiles = inputs / perTile;
-        int remainder = inputs % perTile;
-        if (fullTiles >= 2)
-        {
-            writer.Line($"// Inputs [0, {fullTiles * perTile}), {perTile} at a time.");
-            using (writer.Open($"for (int i = 0; i < {fullTiles * perTile}; i += {perTile})"))
-            {
-                EmitInputs(writer, layer, tier, rows, perTile, "i");
-            }
-        }
-        else if (fullTiles == 1)
-        {
-            using (writer.OpenScope($"inputs [0, {perTile})"))
-            {
-                EmitInputs(writer, layer, tier, rows, perTile, "0");
-            }
-        }
-
-        if (remainder > 0)
-        {
-            int first = fullTiles * perTile;
-            using (writer.OpenScope($"inputs [{first}, {inputs})"))
-            {
-                EmitInputs(writer, layer, tier, rows, remainder, first.ToString());
-            }
-        }
+        TileLoops.Inputs(writer, inputs, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
     }
 
     private static void EmitInputs(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, int count, string input)

@@ -31,68 +31,12 @@ internal static class DenseWeightGradientKernelEmitter
             writer.Line($"ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.BiasOffset}); // [{units}]");
 
-            int fullTiles = inputs / perTile;
-            int remainder = inputs % perTile;
             writer.Line($"// dW[i, :] += Σₙ x[n, i]·g[n, :], {perTile} rows of dW at a time.");
-            if (fullTiles >= 2)
-            {
-                using (writer.Open($"for (int i = 0; i < {fullTiles * perTile}; i += {perTile})"))
-                {
-                    EmitWeightRows(writer, layer, plan, perTile, "i");
-                }
-            }
-            else if (fullTiles == 1)
-            {
-                using (writer.OpenScope($"rows [0, {perTile})"))
-                {
-                    EmitWeightRows(writer, layer, plan, perTile, "0");
-                }
-            }
-
-            if (remainder > 0)
-            {
-                int first = fullTiles * perTile;
-                using (writer.OpenScope($"rows [{first}, {inputs})"))
-                {
-                    EmitWeightRows(writer, layer, plan, remainder, first.ToString());
-                }
-            }
+            TileLoops.Inputs(writer, inputs, perTile, "Rows", (count, row) =>
+                TileLoops.Columns(writer, plan, (block, column) => EmitWeightBlock(writer, layer, block, count, row, column)));
 
             writer.Line("// db += Σₙ g[n, :].");
-            if (plan.LoopBody is { } body)
-            {
-                using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
-                {
-                    EmitBiasBlock(writer, units, body, "j");
-                }
-            }
-
-            foreach (ColumnBlock block in plan.Unrolled)
-            {
-                using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
-                {
-                    EmitBiasBlock(writer, units, block, block.Start.ToString());
-                }
-            }
-        }
-    }
-
-    private static void EmitWeightRows(CodeWriter writer, LayerSlice layer, ColumnPlan plan, int count, string row)
-    {
-        if (plan.LoopBody is { } body)
-        {
-            using (writer.Open($"for (int j = 0; j < {plan.LoopEnd}; j += {body.Width})"))
-            {
-                EmitWeightBlock(writer, layer, body, count, row, "j");
-            }
-        }
-
-        foreach (ColumnBlock block in plan.Unrolled)
-        {
-            using (writer.OpenScope($"columns [{block.Start}, {block.Start + block.Width})"))
-            {
-                EmitWeightBlock(writer, layer, block, count, row, block.Start.ToString());
-            }
+            TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
         }
     }
 

@@ -934,6 +934,7 @@ namespace HyperDsl.Generated
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 64); // [16]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
             { // rows [0, 4)
+                // Columns [0, 16) in blocks of 8.
                 for (int j = 0; j < 16; j += 8)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -976,6 +977,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 16) in blocks of 8.
             for (int j = 0; j < 16; j += 8)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -1001,6 +1003,7 @@ namespace HyperDsl.Generated
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 64); // [16]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
             { // rows [0, 4)
+                // Columns [0, 16) in blocks of 4.
                 for (int j = 0; j < 16; j += 4)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -1057,6 +1060,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 16) in blocks of 4.
             for (int j = 0; j < 16; j += 4)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -1562,6 +1566,7 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 1]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 96); // [1]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 16), 4 at a time.
             for (int i = 0; i < 16; i += 4)
             {
                 { // columns [0, 1)

@@ -661,6 +661,7 @@ namespace HyperDsl.Generated
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 40); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
             { // rows [0, 1)
+                // Columns [0, 32) in blocks of 16.
                 for (int j = 0; j < 32; j += 16)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -697,6 +698,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 32) in blocks of 16.
             for (int j = 0; j < 32; j += 16)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -733,6 +735,7 @@ namespace HyperDsl.Generated
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 40); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
             { // rows [0, 1)
+                // Columns [0, 40) in blocks of 8.
                 for (int j = 0; j < 40; j += 8)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -754,6 +757,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 40) in blocks of 8.
             for (int j = 0; j < 40; j += 8)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -779,6 +783,7 @@ namespace HyperDsl.Generated
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 40); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
             { // rows [0, 1)
+                // Columns [0, 40) in blocks of 4.
                 for (int j = 0; j < 40; j += 4)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -805,6 +810,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 40) in blocks of 4.
             for (int j = 0; j < 40; j += 4)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -1517,6 +1523,7 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [40 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1680); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 40), 4 at a time.
             for (int i = 0; i < 40; i += 4)
             {
                 { // columns [0, 40)
@@ -1595,8 +1602,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [40 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1680); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 40), 4 at a time.
             for (int i = 0; i < 40; i += 4)
             {
+                // Columns [0, 32) in blocks of 16.
                 for (int j = 0; j < 32; j += 16)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -1669,6 +1678,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 32) in blocks of 16.
             for (int j = 0; j < 32; j += 16)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -1704,8 +1714,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [40 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1680); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 40), 4 at a time.
             for (int i = 0; i < 40; i += 4)
             {
+                // Columns [0, 40) in blocks of 8.
                 for (int j = 0; j < 40; j += 8)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -1748,6 +1760,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 40) in blocks of 8.
             for (int j = 0; j < 40; j += 8)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -1772,8 +1785,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [40 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1680); // [40]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 40), 4 at a time.
             for (int i = 0; i < 40; i += 4)
             {
+                // Columns [0, 40) in blocks of 4.
                 for (int j = 0; j < 40; j += 4)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -1830,6 +1845,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 40) in blocks of 4.
             for (int j = 0; j < 40; j += 4)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -2396,6 +2412,7 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1720); // [40 × 1]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1760); // [1]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 40), 4 at a time.
             for (int i = 0; i < 40; i += 4)
             {
                 { // columns [0, 1)

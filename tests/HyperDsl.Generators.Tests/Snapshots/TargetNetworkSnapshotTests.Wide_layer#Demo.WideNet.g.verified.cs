@@ -564,8 +564,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [64 × 256]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 16384); // [256]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 64), 4 at a time.
             for (int i = 0; i < 64; i += 4)
             {
+                // Columns [0, 256) in blocks of 64.
                 for (int j = 0; j < 256; j += 64)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -626,6 +628,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 256) in blocks of 64.
             for (int j = 0; j < 256; j += 64)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -654,8 +657,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [64 × 256]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 16384); // [256]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 64), 4 at a time.
             for (int i = 0; i < 64; i += 4)
             {
+                // Columns [0, 256) in blocks of 16.
                 for (int j = 0; j < 256; j += 16)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -698,6 +703,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 256) in blocks of 16.
             for (int j = 0; j < 256; j += 16)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -722,8 +728,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [64 × 256]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 16384); // [256]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 64), 4 at a time.
             for (int i = 0; i < 64; i += 4)
             {
+                // Columns [0, 256) in blocks of 8.
                 for (int j = 0; j < 256; j += 8)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -766,6 +774,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 256) in blocks of 8.
             for (int j = 0; j < 256; j += 8)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
@@ -790,8 +799,10 @@ namespace HyperDsl.Generated
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [64 × 256]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 16384); // [256]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // Rows [0, 64), 4 at a time.
             for (int i = 0; i < 64; i += 4)
             {
+                // Columns [0, 256) in blocks of 4.
                 for (int j = 0; j < 256; j += 4)
                 {
                     ref float gj = ref Unsafe.Add(ref g, j);
@@ -848,6 +859,7 @@ namespace HyperDsl.Generated
                 }
             }
             // db += Σₙ g[n, :].
+            // Columns [0, 256) in blocks of 4.
             for (int j = 0; j < 256; j += 4)
             {
                 ref float gj = ref Unsafe.Add(ref g, j);
