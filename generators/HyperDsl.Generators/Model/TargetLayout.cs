@@ -22,7 +22,7 @@ internal sealed class TargetLayout
     public const int MaxBackwardTileRows = 64;
 
     /// <summary>Above this many floats, the backward scratch is rented from the array pool instead of the stack.</summary>
-    public const int MaxStackScratchFloats = 32768;
+    public const int MaxStackScratchFloats = 8192;
 
     private TargetLayout(int inputSize, IReadOnlyList<LayerSlice> layers, int parameterCount, int workspacePerSample, int maxUnits)
     {
