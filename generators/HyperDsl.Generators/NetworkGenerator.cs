@@ -35,7 +35,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(GeneratorStepNames.TargetNetworkDiagnostics);
 
         context.RegisterSourceOutput(specs, static (output, spec) =>
-            output.AddSource(TargetNetworkEmitter.HintName(spec), TargetNetworkEmitter.Emit(spec)));
+            output.AddSource(spec.HintName, TargetNetworkEmitter.Emit(spec)));
 
         context.RegisterSourceOutput(diagnostics, static (output, list) =>
         {

@@ -56,6 +56,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Types_the_compiler_reports_as_duplicates_do_not_break_the_generator()
+    {
+        // A class and a record of the same name are two symbols (and a CS0261 error); each gets its own file.
+        const string source = """
+            using HyperDsl;
+            [TargetNetwork(1)] [Dense(3)] public partial class Twin;
+            [TargetNetwork(1)] [Dense(2)] public partial record Twin;
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Twins", source));
+        Assert.True(result.Results.Single().Exception is null, result.Results.Single().Exception?.ToString());
+        Assert.Equal(2, result.GeneratedTrees.Length);
+        Assert.Contains(output.GetDiagnostics(), d => d.Id == "CS0261");
+    }
+
+    [Fact]
     public void Malformed_attributes_produce_compiler_errors_only()
     {
         // Wrong argument types and a missing argument: the compiler says so; the generator adds nothing and does not fail.

@@ -29,6 +29,12 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.BiasOffset}); // bias [{units}]");
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [batch × {inputs}]");
             writer.Line($"ref float y = ref MemoryMarshal.GetReference(output); // [batch × {units}]");
+            if (tier.Full.IsScalar)
+            {
+                EmitScalar(writer, layer);
+                return;
+            }
+
             writer.Line("int n = 0;");
             var plan = ColumnPlan.Create(units, tier);
             if (tier.ForwardRows > 1)
@@ -44,6 +50,26 @@ internal static class DenseForwardKernelEmitter
             using (writer.Open("for (; n < batch; n++)"))
             {
                 EmitRows(writer, layer, plan, 1);
+            }
+        }
+    }
+
+    /// <summary>The path without vectors: plain loops, one output at a time.</summary>
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    {
+        using (writer.Open("for (int n = 0; n < batch; n++)"))
+        {
+            writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
+            writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
+            using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+            {
+                writer.Line("float acc = Unsafe.Add(ref b, o);");
+                using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+                {
+                    writer.Line($"acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)} + o);");
+                }
+
+                writer.Line($"Unsafe.Add(ref yn, o) = {KernelText.FusedActivation(layer.Activation, VectorKind.Scalar, "acc")};");
             }
         }
     }

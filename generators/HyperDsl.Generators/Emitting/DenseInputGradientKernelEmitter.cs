@@ -27,6 +27,12 @@ internal static class DenseInputGradientKernelEmitter
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
             writer.Line($"ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × {inputs}]");
+            if (tier.Full.IsScalar)
+            {
+                EmitScalar(writer, layer);
+                return;
+            }
+
             writer.Line("int n = 0;");
             if (tier.InputGradientRows > 1)
             {
@@ -41,6 +47,27 @@ internal static class DenseInputGradientKernelEmitter
             using (writer.Open("for (; n < rows; n++)"))
             {
                 EmitRows(writer, layer, tier, 1);
+            }
+        }
+    }
+
+    /// <summary>The path without vectors: plain loops, one dot product at a time.</summary>
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    {
+        using (writer.Open("for (int n = 0; n < rows; n++)"))
+        {
+            writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
+            writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", layer.Inputs)});");
+            using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+            {
+                writer.Line($"ref float wi = ref Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)});");
+                writer.Line("float acc = 0f;");
+                using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+                {
+                    writer.Line("acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);");
+                }
+
+                writer.Line("Unsafe.Add(ref dxn, i) = acc;");
             }
         }
     }

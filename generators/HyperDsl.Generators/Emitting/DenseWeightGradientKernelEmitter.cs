@@ -30,6 +30,12 @@ internal static class DenseWeightGradientKernelEmitter
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
             writer.Line($"ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.BiasOffset}); // [{units}]");
+            if (tier.Full.IsScalar)
+            {
+                EmitScalar(writer, layer);
+                return;
+            }
+
 
             writer.Line($"// dW[i, :] += Σₙ x[n, i]·g[n, :], {perTile} rows of dW at a time.");
             TileLoops.Inputs(writer, inputs, perTile, "Rows", (count, row) =>
@@ -37,6 +43,30 @@ internal static class DenseWeightGradientKernelEmitter
 
             writer.Line("// db += Σₙ g[n, :].");
             TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
+        }
+    }
+
+    /// <summary>The path without vectors: plain loops, each sample's outer product added in turn.</summary>
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    {
+        using (writer.Open("for (int n = 0; n < rows; n++)"))
+        {
+            writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
+            writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
+            using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+            {
+                writer.Line("float xi = Unsafe.Add(ref xn, i);");
+                writer.Line($"ref float dwi = ref Unsafe.Add(ref dw, {KernelText.Times("i", layer.Units)});");
+                using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+                {
+                    writer.Line("Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);");
+                }
+            }
+
+            using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+            {
+                writer.Line("Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);");
+            }
         }
     }
 

@@ -9,7 +9,7 @@ internal static class KernelText
     public const int UnrolledInputs = 4;
 
     /// <summary>Full registers of a reduction up to this count are unrolled in the input-gradient kernel.</summary>
-    public const int UnrolledReductionVectors = 2;
+    public const int UnrolledReductionVectors = 1;
 
     /// <summary>
     /// Declares <c>ref float name = ref Unsafe.Add(ref reference, offset)</c> and returns <paramref name="name"/>; for a

@@ -15,19 +15,6 @@ internal static class TargetNetworkEmitter
 
     public static string GeneratedCodeAttribute => $"[global::System.CodeDom.Compiler.GeneratedCode(\"HyperDsl.Generators\", \"{GeneratorVersion}\")]";
 
-    /// <summary>The hint name of the file: the full name, made file-name safe.</summary>
-    public static string HintName(NetworkSpec spec)
-    {
-        string name = spec.FullName;
-        var safe = new System.Text.StringBuilder(name.Length);
-        foreach (char c in name)
-        {
-            safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
-        }
-
-        return safe + ".g.cs";
-    }
-
     public static string KernelClassName(NetworkSpec spec) => spec.Name.TrimStart('@') + "Kernels";
 
     public static string Emit(NetworkSpec spec)

@@ -9,7 +9,7 @@ namespace HyperDsl.Generators.Emitting;
 /// <remarks>
 /// The register budgets: AVX-512 has 32 vector registers, AVX2, SSE and NEON have 16 (NEON 32), so the 512-bit path
 /// keeps 4×4 accumulators and the narrower ones 4×2 or 2×4. The scalar path runs only where no vector is
-/// accelerated, so it stays simple.
+/// accelerated; its kernels are plain loops and ignore the tile sizes.
 /// </remarks>
 internal sealed class VectorTier
 {

@@ -21,6 +21,7 @@ internal sealed record ContainingTypeSpec(string Modifiers, string Keyword, stri
 /// <param name="Name">The class name.</param>
 /// <param name="InputSize">Inputs per sample.</param>
 /// <param name="Layers">The layers in source order.</param>
+/// <param name="HintName">The generated file's name, unique within the compilation.</param>
 internal sealed record NetworkSpec(
     string Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -28,7 +29,8 @@ internal sealed record NetworkSpec(
     string Keyword,
     string Name,
     int InputSize,
-    EquatableArray<LayerSpec> Layers)
+    EquatableArray<LayerSpec> Layers,
+    string HintName)
 {
     /// <summary>The name as C# code spells it from the global namespace, for messages and comments.</summary>
     public string FullName

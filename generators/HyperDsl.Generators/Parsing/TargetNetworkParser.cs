@@ -76,7 +76,8 @@ internal static class TargetNetworkParser
                 declaration is RecordDeclarationSyntax ? "record" : "class",
                 Identifiers.Escape(symbol.Name),
                 inputs,
-                layers.ToEquatableArray())
+                layers.ToEquatableArray(),
+                HintName(symbol))
             : null;
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }
@@ -222,6 +223,40 @@ internal static class TargetNetworkParser
         }
 
         return valid ? layers : null;
+    }
+
+    /// <summary>
+    /// The namespace and the metadata names of the type and its containers (<c>Demo.Outer+Holder`1+Net.g.cs</c>): no two
+    /// types share it, since a backtick or plus cannot appear in an identifier. Types that the compiler reports as
+    /// duplicates of each other still get different names, by their position among their namesakes (<c>Net+1</c>:
+    /// no nested type can be called 1).
+    /// </summary>
+    private static string HintName(INamedTypeSymbol symbol)
+    {
+        var names = new List<string>();
+        for (INamedTypeSymbol? type = symbol; type is not null; type = type.ContainingType)
+        {
+            names.Insert(0, type.MetadataName);
+        }
+
+        string ns = NamespaceOf(symbol);
+        string name = (ns.Length == 0 ? string.Empty : ns + ".") + string.Join("+", names);
+        var namesakes = symbol.ContainingSymbol is INamespaceOrTypeSymbol container
+            ? container.GetTypeMembers(symbol.Name, symbol.Arity)
+            : default;
+        if (namesakes.Length > 1)
+        {
+            for (int position = 0; position < namesakes.Length; position++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(namesakes[position], symbol))
+                {
+                    name += "+" + position;
+                    break;
+                }
+            }
+        }
+
+        return name + ".g.cs";
     }
 
     private static string NamespaceOf(INamedTypeSymbol symbol)

@@ -634,160 +634,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 64); // bias [16]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 4]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 16]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 4);
                 ref float yn = ref Unsafe.Add(ref y, n * 16);
-                // Columns [0, 16) in blocks of 4.
-                for (int j = 0; j < 16; j += 4)
+                for (int o = 0; o < 16; o++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2; var acc1_3 = acc0_3;
-                    { // input 0
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 1);
-                        var w2 = Unsafe.Add(ref wj, 2);
-                        var w3 = Unsafe.Add(ref wj, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, 4);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
+                    float acc = Unsafe.Add(ref b, o);
+                    for (int i = 0; i < 4; i++)
+                    {
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 16 + o);
                     }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref wj, 16);
-                        var w1 = Unsafe.Add(ref wj, 17);
-                        var w2 = Unsafe.Add(ref wj, 18);
-                        var w3 = Unsafe.Add(ref wj, 19);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, 5);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
-                    }
-                    { // input 2
-                        var w0 = Unsafe.Add(ref wj, 32);
-                        var w1 = Unsafe.Add(ref wj, 33);
-                        var w2 = Unsafe.Add(ref wj, 34);
-                        var w3 = Unsafe.Add(ref wj, 35);
-                        float x0 = Unsafe.Add(ref xn, 2);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, 6);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
-                    }
-                    { // input 3
-                        var w0 = Unsafe.Add(ref wj, 48);
-                        var w1 = Unsafe.Add(ref wj, 49);
-                        var w2 = Unsafe.Add(ref wj, 50);
-                        var w3 = Unsafe.Add(ref wj, 51);
-                        float x0 = Unsafe.Add(ref xn, 3);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, 7);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
-                    Unsafe.Add(ref yj, 16) = MathF.Max(acc1_0, 0f);
-                    Unsafe.Add(ref yj, 17) = MathF.Max(acc1_1, 0f);
-                    Unsafe.Add(ref yj, 18) = MathF.Max(acc1_2, 0f);
-                    Unsafe.Add(ref yj, 19) = MathF.Max(acc1_3, 0f);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                // Columns [0, 16) in blocks of 4.
-                for (int j = 0; j < 16; j += 4)
-                {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    { // input 0
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 1);
-                        var w2 = Unsafe.Add(ref wj, 2);
-                        var w3 = Unsafe.Add(ref wj, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref wj, 16);
-                        var w1 = Unsafe.Add(ref wj, 17);
-                        var w2 = Unsafe.Add(ref wj, 18);
-                        var w3 = Unsafe.Add(ref wj, 19);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    { // input 2
-                        var w0 = Unsafe.Add(ref wj, 32);
-                        var w1 = Unsafe.Add(ref wj, 33);
-                        var w2 = Unsafe.Add(ref wj, 34);
-                        var w3 = Unsafe.Add(ref wj, 35);
-                        float x0 = Unsafe.Add(ref xn, 2);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    { // input 3
-                        var w0 = Unsafe.Add(ref wj, 48);
-                        var w1 = Unsafe.Add(ref wj, 49);
-                        var w2 = Unsafe.Add(ref wj, 50);
-                        var w3 = Unsafe.Add(ref wj, 51);
-                        float x0 = Unsafe.Add(ref xn, 3);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
+                    Unsafe.Add(ref yn, o) = MathF.Max(acc, 0f);
                 }
             }
         }
@@ -1001,83 +859,23 @@ namespace HyperDsl.Generated
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 16]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [4 × 16]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 64); // [16]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            { // rows [0, 4)
-                // Columns [0, 16) in blocks of 4.
-                for (int j = 0; j < 16; j += 4)
-                {
-                    ref float gj = ref Unsafe.Add(ref g, j);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    var acc2_0 = 0f; var acc2_1 = 0f; var acc2_2 = 0f; var acc2_3 = 0f;
-                    var acc3_0 = 0f; var acc3_1 = 0f; var acc3_2 = 0f; var acc3_3 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 16);
-                        ref float xn = ref Unsafe.Add(ref x, n * 4);
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var g2 = Unsafe.Add(ref gn, 2);
-                        var g3 = Unsafe.Add(ref gn, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        acc0_3 += x0 * g3;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                        acc1_3 += x1 * g3;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        acc2_0 += x2 * g0;
-                        acc2_1 += x2 * g1;
-                        acc2_2 += x2 * g2;
-                        acc2_3 += x2 * g3;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        acc3_0 += x3 * g0;
-                        acc3_1 += x3 * g1;
-                        acc3_2 += x3 * g2;
-                        acc3_3 += x3 * g3;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, j);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 2) += acc0_2;
-                    Unsafe.Add(ref dwj, 3) += acc0_3;
-                    Unsafe.Add(ref dwj, 16) += acc1_0;
-                    Unsafe.Add(ref dwj, 17) += acc1_1;
-                    Unsafe.Add(ref dwj, 18) += acc1_2;
-                    Unsafe.Add(ref dwj, 19) += acc1_3;
-                    Unsafe.Add(ref dwj, 32) += acc2_0;
-                    Unsafe.Add(ref dwj, 33) += acc2_1;
-                    Unsafe.Add(ref dwj, 34) += acc2_2;
-                    Unsafe.Add(ref dwj, 35) += acc2_3;
-                    Unsafe.Add(ref dwj, 48) += acc3_0;
-                    Unsafe.Add(ref dwj, 49) += acc3_1;
-                    Unsafe.Add(ref dwj, 50) += acc3_2;
-                    Unsafe.Add(ref dwj, 51) += acc3_3;
-                }
-            }
-            // db += Σₙ g[n, :].
-            // Columns [0, 16) in blocks of 4.
-            for (int j = 0; j < 16; j += 4)
+            for (int n = 0; n < rows; n++)
             {
-                ref float gj = ref Unsafe.Add(ref g, j);
-                ref float dbj = ref Unsafe.Add(ref db, j);
-                var acc0 = 0f; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
-                for (int n = 0; n < rows; n++)
+                ref float xn = ref Unsafe.Add(ref x, n * 4);
+                ref float gn = ref Unsafe.Add(ref g, n * 16);
+                for (int i = 0; i < 4; i++)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 16);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
-                    acc2 += Unsafe.Add(ref gn, 2);
-                    acc3 += Unsafe.Add(ref gn, 3);
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 16);
+                    for (int o = 0; o < 16; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
                 }
-                dbj += acc0;
-                Unsafe.Add(ref dbj, 1) += acc1;
-                Unsafe.Add(ref dbj, 2) += acc2;
-                Unsafe.Add(ref dbj, 3) += acc3;
+                for (int o = 0; o < 16; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -1205,29 +1003,16 @@ namespace HyperDsl.Generated
                 { // inputs [0, 4)
                     var acc0_0 = Vector256<float>.Zero; var acc0_1 = Vector256<float>.Zero; var acc0_2 = Vector256<float>.Zero; var acc0_3 = Vector256<float>.Zero;
                     var acc1_0 = Vector256<float>.Zero; var acc1_1 = Vector256<float>.Zero; var acc1_2 = Vector256<float>.Zero; var acc1_3 = Vector256<float>.Zero;
-                    { // columns [0, 8)
-                        var g0 = Vector256.LoadUnsafe(ref gn);
-                        var g1 = Vector256.LoadUnsafe(ref gn, 16);
-                        var w0 = Vector256.LoadUnsafe(ref w);
-                        var w1 = Vector256.LoadUnsafe(ref w, 16);
-                        var w2 = Vector256.LoadUnsafe(ref w, 32);
-                        var w3 = Vector256.LoadUnsafe(ref w, 48);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc1_1 = Simd.MultiplyAdd(g1, w1, acc1_1);
-                        acc1_2 = Simd.MultiplyAdd(g1, w2, acc1_2);
-                        acc1_3 = Simd.MultiplyAdd(g1, w3, acc1_3);
-                    }
-                    { // columns [8, 16)
-                        var g0 = Vector256.LoadUnsafe(ref gn, 8);
-                        var g1 = Vector256.LoadUnsafe(ref gn, 24);
-                        var w0 = Vector256.LoadUnsafe(ref w, 8);
-                        var w1 = Vector256.LoadUnsafe(ref w, 24);
-                        var w2 = Vector256.LoadUnsafe(ref w, 40);
-                        var w3 = Vector256.LoadUnsafe(ref w, 56);
+                    for (int j = 0; j < 16; j += 8)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref w, j);
+                        var g0 = Vector256.LoadUnsafe(ref gj);
+                        var g1 = Vector256.LoadUnsafe(ref gj, 16);
+                        var w0 = Vector256.LoadUnsafe(ref wj);
+                        var w1 = Vector256.LoadUnsafe(ref wj, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wj, 32);
+                        var w3 = Vector256.LoadUnsafe(ref wj, 48);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
@@ -1254,23 +1039,15 @@ namespace HyperDsl.Generated
                 ref float dxn = ref Unsafe.Add(ref dx, n * 4);
                 { // inputs [0, 4)
                     var acc0_0 = Vector256<float>.Zero; var acc0_1 = Vector256<float>.Zero; var acc0_2 = Vector256<float>.Zero; var acc0_3 = Vector256<float>.Zero;
-                    { // columns [0, 8)
-                        var g0 = Vector256.LoadUnsafe(ref gn);
-                        var w0 = Vector256.LoadUnsafe(ref w);
-                        var w1 = Vector256.LoadUnsafe(ref w, 16);
-                        var w2 = Vector256.LoadUnsafe(ref w, 32);
-                        var w3 = Vector256.LoadUnsafe(ref w, 48);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                    }
-                    { // columns [8, 16)
-                        var g0 = Vector256.LoadUnsafe(ref gn, 8);
-                        var w0 = Vector256.LoadUnsafe(ref w, 8);
-                        var w1 = Vector256.LoadUnsafe(ref w, 24);
-                        var w2 = Vector256.LoadUnsafe(ref w, 40);
-                        var w3 = Vector256.LoadUnsafe(ref w, 56);
+                    for (int j = 0; j < 16; j += 8)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref w, j);
+                        var g0 = Vector256.LoadUnsafe(ref gj);
+                        var w0 = Vector256.LoadUnsafe(ref wj);
+                        var w1 = Vector256.LoadUnsafe(ref wj, 16);
+                        var w2 = Vector256.LoadUnsafe(ref wj, 32);
+                        var w3 = Vector256.LoadUnsafe(ref wj, 48);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
@@ -1363,69 +1140,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [4 × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 16]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 4]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 16);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 4);
-                { // inputs [0, 4)
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    for (int j = 0; j < 16; j += 1)
+                for (int i = 0; i < 4; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 16);
+                    float acc = 0f;
+                    for (int o = 0; o < 16; o++)
                     {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var g1 = Unsafe.Add(ref gj, 16);
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 16);
-                        var w2 = Unsafe.Add(ref wj, 32);
-                        var w3 = Unsafe.Add(ref wj, 48);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                        acc1_3 += g1 * w3;
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
-                    Unsafe.Add(ref dxn, 2) = acc0_2;
-                    Unsafe.Add(ref dxn, 3) = acc0_3;
-                    Unsafe.Add(ref dxn, 4) = acc1_0;
-                    Unsafe.Add(ref dxn, 5) = acc1_1;
-                    Unsafe.Add(ref dxn, 6) = acc1_2;
-                    Unsafe.Add(ref dxn, 7) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 16);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 4);
-                { // inputs [0, 4)
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    for (int j = 0; j < 16; j += 1)
-                    {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 16);
-                        var w2 = Unsafe.Add(ref wj, 32);
-                        var w3 = Unsafe.Add(ref wj, 48);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                    }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
-                    Unsafe.Add(ref dxn, 2) = acc0_2;
-                    Unsafe.Add(ref dxn, 3) = acc0_3;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }
@@ -1507,43 +1234,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 96); // bias [1]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 1]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 16);
                 ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
-                    var acc0_0 = b;
-                    var acc1_0 = acc0_0;
+                for (int o = 0; o < 1; o++)
+                {
+                    float acc = Unsafe.Add(ref b, o);
                     for (int i = 0; i < 16; i++)
                     {
-                        ref float wi = ref Unsafe.Add(ref w, i);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        float x1 = Unsafe.Add(ref xn, i + 16);
-                        acc1_0 += x1 * w0;
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i + o);
                     }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc1_0;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 16);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
-                    var acc0_0 = b;
-                    for (int i = 0; i < 16; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                    }
-                    yn = acc0_0;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -1552,13 +1254,17 @@ namespace HyperDsl.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void ScoreWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
-            // No vector is needed at any width.
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
                 ScoreWeightGradient512(input, outputGradient, parameterGradients, rows);
             }
+            else
+            {
+                ScoreWeightGradientScalar(input, outputGradient, parameterGradients, rows);
+            }
         }
 
-        /// <summary>Score parameter gradients, Vector512, Vector256, Vector128 and scalar (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        /// <summary>Score parameter gradients, Vector512, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
         private static void ScoreWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
@@ -1604,6 +1310,33 @@ namespace HyperDsl.Generated
                     acc0 += gn;
                 }
                 db += acc0;
+            }
+        }
+
+        /// <summary>Score parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        private static void ScoreWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
+            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 1]
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 1]
+            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 96); // [1]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 16);
+                ref float gn = ref Unsafe.Add(ref g, n);
+                for (int i = 0; i < 16; i++)
+                {
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i);
+                    for (int o = 0; o < 1; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
+                }
+                for (int o = 0; o < 1; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -1753,71 +1486,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [16 × 1]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 1]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 16]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                for (int i = 0; i < 16; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                        acc1_3 += g1 * w3;
+                    float acc = 0f;
+                    for (int o = 0; o < 1; o++)
+                    {
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
-                    Unsafe.Add(ref dxi, 16) = acc1_0;
-                    Unsafe.Add(ref dxi, 17) = acc1_1;
-                    Unsafe.Add(ref dxi, 18) = acc1_2;
-                    Unsafe.Add(ref dxi, 19) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                    }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }

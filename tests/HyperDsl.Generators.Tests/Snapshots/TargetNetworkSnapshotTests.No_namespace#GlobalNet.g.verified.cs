@@ -437,81 +437,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 6); // bias [3]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 2]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 3]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 2);
                 ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 3)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    var acc0_2 = Unsafe.Add(ref b, 2);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2;
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        var w2 = Unsafe.Add(ref w, 2);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        float x1 = Unsafe.Add(ref xn, 2);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
+                for (int o = 0; o < 3; o++)
+                {
+                    float acc = Unsafe.Add(ref b, o);
+                    for (int i = 0; i < 2; i++)
+                    {
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 3 + o);
                     }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref w, 3);
-                        var w1 = Unsafe.Add(ref w, 4);
-                        var w2 = Unsafe.Add(ref w, 5);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        float x1 = Unsafe.Add(ref xn, 3);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
-                    Unsafe.Add(ref yn, 2) = acc0_2;
-                    Unsafe.Add(ref yn, 3) = acc1_0;
-                    Unsafe.Add(ref yn, 4) = acc1_1;
-                    Unsafe.Add(ref yn, 5) = acc1_2;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 3)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    var acc0_2 = Unsafe.Add(ref b, 2);
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        var w2 = Unsafe.Add(ref w, 2);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                    }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref w, 3);
-                        var w1 = Unsafe.Add(ref w, 4);
-                        var w2 = Unsafe.Add(ref w, 5);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
-                    Unsafe.Add(ref yn, 2) = acc0_2;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -667,48 +604,23 @@ namespace HyperDsl.Generated
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 3]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [2 × 3]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 6); // [3]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            { // rows [0, 2)
-                { // columns [0, 3)
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 3);
-                        ref float xn = ref Unsafe.Add(ref x, n * 2);
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var g2 = Unsafe.Add(ref gn, 2);
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                    }
-                    dw += acc0_0;
-                    Unsafe.Add(ref dw, 1) += acc0_1;
-                    Unsafe.Add(ref dw, 2) += acc0_2;
-                    Unsafe.Add(ref dw, 3) += acc1_0;
-                    Unsafe.Add(ref dw, 4) += acc1_1;
-                    Unsafe.Add(ref dw, 5) += acc1_2;
-                }
-            }
-            // db += Σₙ g[n, :].
-            { // columns [0, 3)
-                var acc0 = 0f; var acc1 = 0f; var acc2 = 0f;
-                for (int n = 0; n < rows; n++)
+            for (int n = 0; n < rows; n++)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 2);
+                ref float gn = ref Unsafe.Add(ref g, n * 3);
+                for (int i = 0; i < 2; i++)
                 {
-                    ref float gn = ref Unsafe.Add(ref g, n * 3);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
-                    acc2 += Unsafe.Add(ref gn, 2);
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 3);
+                    for (int o = 0; o < 3; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
                 }
-                db += acc0;
-                Unsafe.Add(ref db, 1) += acc1;
-                Unsafe.Add(ref db, 2) += acc2;
+                for (int o = 0; o < 3; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -850,53 +762,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [2 × 3]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 3]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 2]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 3);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 2);
-                { // inputs [0, 2)
-                    var acc0_0 = 0f; var acc0_1 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f;
-                    for (int j = 0; j < 3; j += 1)
+                for (int i = 0; i < 2; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 3);
+                    float acc = 0f;
+                    for (int o = 0; o < 3; o++)
                     {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var g1 = Unsafe.Add(ref gj, 3);
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
-                    Unsafe.Add(ref dxn, 2) = acc1_0;
-                    Unsafe.Add(ref dxn, 3) = acc1_1;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 3);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 2);
-                { // inputs [0, 2)
-                    var acc0_0 = 0f; var acc0_1 = 0f;
-                    for (int j = 0; j < 3; j += 1)
-                    {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                    }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }
@@ -1034,83 +912,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 15); // bias [2]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 3]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 2]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 3);
                 ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1;
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        float x1 = Unsafe.Add(ref xn, 3);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
+                for (int o = 0; o < 2; o++)
+                {
+                    float acc = Unsafe.Add(ref b, o);
+                    for (int i = 0; i < 3; i++)
+                    {
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 2 + o);
                     }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref w, 2);
-                        var w1 = Unsafe.Add(ref w, 3);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        float x1 = Unsafe.Add(ref xn, 4);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                    }
-                    { // input 2
-                        var w0 = Unsafe.Add(ref w, 4);
-                        var w1 = Unsafe.Add(ref w, 5);
-                        float x0 = Unsafe.Add(ref xn, 2);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        float x1 = Unsafe.Add(ref xn, 5);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
-                    Unsafe.Add(ref yn, 2) = acc1_0;
-                    Unsafe.Add(ref yn, 3) = acc1_1;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 3);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref w, 2);
-                        var w1 = Unsafe.Add(ref w, 3);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    { // input 2
-                        var w0 = Unsafe.Add(ref w, 4);
-                        var w1 = Unsafe.Add(ref w, 5);
-                        float x0 = Unsafe.Add(ref xn, 2);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -1119,13 +932,17 @@ namespace HyperDsl.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Dense1WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
-            // No vector is needed at any width.
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
                 Dense1WeightGradient512(input, outputGradient, parameterGradients, rows);
             }
+            else
+            {
+                Dense1WeightGradientScalar(input, outputGradient, parameterGradients, rows);
+            }
         }
 
-        /// <summary>Dense1 parameter gradients, Vector512, Vector256, Vector128 and scalar (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        /// <summary>Dense1 parameter gradients, Vector512, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
         private static void Dense1WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 3]
@@ -1173,6 +990,33 @@ namespace HyperDsl.Generated
                 }
                 db += acc0;
                 Unsafe.Add(ref db, 1) += acc1;
+            }
+        }
+
+        /// <summary>Dense1 parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        private static void Dense1WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 3]
+            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 2]
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 9); // [3 × 2]
+            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 15); // [2]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 3);
+                ref float gn = ref Unsafe.Add(ref g, n * 2);
+                for (int i = 0; i < 3; i++)
+                {
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 2);
+                    for (int o = 0; o < 2; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
+                }
+                for (int o = 0; o < 2; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -1314,77 +1158,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 9); // [3 × 2]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 2]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 3]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 2);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 3);
-                { // inputs [0, 3)
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 2);
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 2);
-                        var w2 = Unsafe.Add(ref w, 4);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
+                for (int i = 0; i < 3; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 2);
+                    float acc = 0f;
+                    for (int o = 0; o < 2; o++)
+                    {
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    { // columns [1, 2)
-                        var g0 = Unsafe.Add(ref gn, 1);
-                        var g1 = Unsafe.Add(ref gn, 3);
-                        var w0 = Unsafe.Add(ref w, 1);
-                        var w1 = Unsafe.Add(ref w, 3);
-                        var w2 = Unsafe.Add(ref w, 5);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                    }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
-                    Unsafe.Add(ref dxn, 2) = acc0_2;
-                    Unsafe.Add(ref dxn, 3) = acc1_0;
-                    Unsafe.Add(ref dxn, 4) = acc1_1;
-                    Unsafe.Add(ref dxn, 5) = acc1_2;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 2);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 3);
-                { // inputs [0, 3)
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 2);
-                        var w2 = Unsafe.Add(ref w, 4);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                    }
-                    { // columns [1, 2)
-                        var g0 = Unsafe.Add(ref gn, 1);
-                        var w0 = Unsafe.Add(ref w, 1);
-                        var w1 = Unsafe.Add(ref w, 3);
-                        var w2 = Unsafe.Add(ref w, 5);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                    }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc0_1;
-                    Unsafe.Add(ref dxn, 2) = acc0_2;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }

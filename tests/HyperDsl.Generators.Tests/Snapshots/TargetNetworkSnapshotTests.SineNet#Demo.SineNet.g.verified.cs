@@ -507,79 +507,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 40); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n);
                 ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
+                for (int o = 0; o < 40; o++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2; var acc1_3 = acc0_3;
-                    { // input 0
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 1);
-                        var w2 = Unsafe.Add(ref wj, 2);
-                        var w3 = Unsafe.Add(ref wj, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
+                    float acc = Unsafe.Add(ref b, o);
+                    for (int i = 0; i < 1; i++)
+                    {
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 40 + o);
                     }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
-                    Unsafe.Add(ref yj, 40) = MathF.Max(acc1_0, 0f);
-                    Unsafe.Add(ref yj, 41) = MathF.Max(acc1_1, 0f);
-                    Unsafe.Add(ref yj, 42) = MathF.Max(acc1_2, 0f);
-                    Unsafe.Add(ref yj, 43) = MathF.Max(acc1_3, 0f);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
-                {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    { // input 0
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 1);
-                        var w2 = Unsafe.Add(ref wj, 2);
-                        var w3 = Unsafe.Add(ref wj, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
+                    Unsafe.Add(ref yn, o) = MathF.Max(acc, 0f);
                 }
             }
         }
@@ -781,53 +720,23 @@ namespace HyperDsl.Generated
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 40]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [1 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 40); // [40]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            { // rows [0, 1)
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
-                {
-                    ref float gj = ref Unsafe.Add(ref g, j);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 40);
-                        ref float xn = ref Unsafe.Add(ref x, n);
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var g2 = Unsafe.Add(ref gn, 2);
-                        var g3 = Unsafe.Add(ref gn, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        acc0_3 += x0 * g3;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, j);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 2) += acc0_2;
-                    Unsafe.Add(ref dwj, 3) += acc0_3;
-                }
-            }
-            // db += Σₙ g[n, :].
-            // Columns [0, 40) in blocks of 4.
-            for (int j = 0; j < 40; j += 4)
+            for (int n = 0; n < rows; n++)
             {
-                ref float gj = ref Unsafe.Add(ref g, j);
-                ref float dbj = ref Unsafe.Add(ref db, j);
-                var acc0 = 0f; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
-                for (int n = 0; n < rows; n++)
+                ref float xn = ref Unsafe.Add(ref x, n);
+                ref float gn = ref Unsafe.Add(ref g, n * 40);
+                for (int i = 0; i < 1; i++)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 40);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
-                    acc2 += Unsafe.Add(ref gn, 2);
-                    acc3 += Unsafe.Add(ref gn, 3);
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 40);
+                    for (int o = 0; o < 40; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
                 }
-                dbj += acc0;
-                Unsafe.Add(ref dbj, 1) += acc1;
-                Unsafe.Add(ref dbj, 2) += acc2;
-                Unsafe.Add(ref dbj, 3) += acc3;
+                for (int o = 0; o < 40; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -870,23 +779,15 @@ namespace HyperDsl.Generated
                     var acc1_0 = Vector512<float>.Zero;
                     var acc2_0 = Vector512<float>.Zero;
                     var acc3_0 = Vector512<float>.Zero;
-                    { // columns [0, 16)
-                        var g0 = Vector512.LoadUnsafe(ref gn);
-                        var g1 = Vector512.LoadUnsafe(ref gn, 40);
-                        var g2 = Vector512.LoadUnsafe(ref gn, 80);
-                        var g3 = Vector512.LoadUnsafe(ref gn, 120);
-                        var w0 = Vector512.LoadUnsafe(ref w);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc2_0 = Simd.MultiplyAdd(g2, w0, acc2_0);
-                        acc3_0 = Simd.MultiplyAdd(g3, w0, acc3_0);
-                    }
-                    { // columns [16, 32)
-                        var g0 = Vector512.LoadUnsafe(ref gn, 16);
-                        var g1 = Vector512.LoadUnsafe(ref gn, 56);
-                        var g2 = Vector512.LoadUnsafe(ref gn, 96);
-                        var g3 = Vector512.LoadUnsafe(ref gn, 136);
-                        var w0 = Vector512.LoadUnsafe(ref w, 16);
+                    for (int j = 0; j < 32; j += 16)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref w, j);
+                        var g0 = Vector512.LoadUnsafe(ref gj);
+                        var g1 = Vector512.LoadUnsafe(ref gj, 40);
+                        var g2 = Vector512.LoadUnsafe(ref gj, 80);
+                        var g3 = Vector512.LoadUnsafe(ref gj, 120);
+                        var w0 = Vector512.LoadUnsafe(ref wj);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
                         acc2_0 = Simd.MultiplyAdd(g2, w0, acc2_0);
@@ -910,14 +811,12 @@ namespace HyperDsl.Generated
                 ref float dxn = ref Unsafe.Add(ref dx, n);
                 { // inputs [0, 1)
                     var acc0_0 = Vector512<float>.Zero;
-                    { // columns [0, 16)
-                        var g0 = Vector512.LoadUnsafe(ref gn);
-                        var w0 = Vector512.LoadUnsafe(ref w);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                    }
-                    { // columns [16, 32)
-                        var g0 = Vector512.LoadUnsafe(ref gn, 16);
-                        var w0 = Vector512.LoadUnsafe(ref w, 16);
+                    for (int j = 0; j < 32; j += 16)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref w, j);
+                        var g0 = Vector512.LoadUnsafe(ref gj);
+                        var w0 = Vector512.LoadUnsafe(ref wj);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                     }
                     var g0_t0 = Vector256.LoadUnsafe(ref gn, 32);
@@ -1031,45 +930,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [1 × 40]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 40]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 1]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 40);
                 ref float dxn = ref Unsafe.Add(ref dx, n);
-                { // inputs [0, 1)
-                    var acc0_0 = 0f;
-                    var acc1_0 = 0f;
-                    for (int j = 0; j < 40; j += 1)
+                for (int i = 0; i < 1; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 40);
+                    float acc = 0f;
+                    for (int o = 0; o < 40; o++)
                     {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var g1 = Unsafe.Add(ref gj, 40);
-                        var w0 = wj;
-                        acc0_0 += g0 * w0;
-                        acc1_0 += g1 * w0;
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc1_0;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 40);
-                ref float dxn = ref Unsafe.Add(ref dx, n);
-                { // inputs [0, 1)
-                    var acc0_0 = 0f;
-                    for (int j = 0; j < 40; j += 1)
-                    {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref w, j);
-                        var g0 = gj;
-                        var w0 = wj;
-                        acc0_0 += g0 * w0;
-                    }
-                    dxn = acc0_0;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }
@@ -1412,83 +1285,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1680); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 40);
                 ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
+                for (int o = 0; o < 40; o++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2; var acc1_3 = acc0_3;
+                    float acc = Unsafe.Add(ref b, o);
                     for (int i = 0; i < 40; i++)
                     {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 40);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, i + 40);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 40 + o);
                     }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
-                    Unsafe.Add(ref yj, 40) = MathF.Max(acc1_0, 0f);
-                    Unsafe.Add(ref yj, 41) = MathF.Max(acc1_1, 0f);
-                    Unsafe.Add(ref yj, 42) = MathF.Max(acc1_2, 0f);
-                    Unsafe.Add(ref yj, 43) = MathF.Max(acc1_3, 0f);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
-                {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    for (int i = 0; i < 40; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 40);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yj, 2) = MathF.Max(acc0_2, 0f);
-                    Unsafe.Add(ref yj, 3) = MathF.Max(acc0_3, 0f);
+                    Unsafe.Add(ref yn, o) = MathF.Max(acc, 0f);
                 }
             }
         }
@@ -1784,85 +1592,23 @@ namespace HyperDsl.Generated
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 40]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [40 × 40]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1680); // [40]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 40), 4 at a time.
-            for (int i = 0; i < 40; i += 4)
+            for (int n = 0; n < rows; n++)
             {
-                // Columns [0, 40) in blocks of 4.
-                for (int j = 0; j < 40; j += 4)
+                ref float xn = ref Unsafe.Add(ref x, n * 40);
+                ref float gn = ref Unsafe.Add(ref g, n * 40);
+                for (int i = 0; i < 40; i++)
                 {
-                    ref float gj = ref Unsafe.Add(ref g, j);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    var acc2_0 = 0f; var acc2_1 = 0f; var acc2_2 = 0f; var acc2_3 = 0f;
-                    var acc3_0 = 0f; var acc3_1 = 0f; var acc3_2 = 0f; var acc3_3 = 0f;
-                    for (int n = 0; n < rows; n++)
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 40);
+                    for (int o = 0; o < 40; o++)
                     {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 40);
-                        ref float xn = ref Unsafe.Add(ref x, n * 40 + i);
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var g2 = Unsafe.Add(ref gn, 2);
-                        var g3 = Unsafe.Add(ref gn, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        acc0_3 += x0 * g3;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                        acc1_3 += x1 * g3;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        acc2_0 += x2 * g0;
-                        acc2_1 += x2 * g1;
-                        acc2_2 += x2 * g2;
-                        acc2_3 += x2 * g3;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        acc3_0 += x3 * g0;
-                        acc3_1 += x3 * g1;
-                        acc3_2 += x3 * g2;
-                        acc3_3 += x3 * g3;
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 40 + j);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 2) += acc0_2;
-                    Unsafe.Add(ref dwj, 3) += acc0_3;
-                    Unsafe.Add(ref dwj, 40) += acc1_0;
-                    Unsafe.Add(ref dwj, 41) += acc1_1;
-                    Unsafe.Add(ref dwj, 42) += acc1_2;
-                    Unsafe.Add(ref dwj, 43) += acc1_3;
-                    Unsafe.Add(ref dwj, 80) += acc2_0;
-                    Unsafe.Add(ref dwj, 81) += acc2_1;
-                    Unsafe.Add(ref dwj, 82) += acc2_2;
-                    Unsafe.Add(ref dwj, 83) += acc2_3;
-                    Unsafe.Add(ref dwj, 120) += acc3_0;
-                    Unsafe.Add(ref dwj, 121) += acc3_1;
-                    Unsafe.Add(ref dwj, 122) += acc3_2;
-                    Unsafe.Add(ref dwj, 123) += acc3_3;
                 }
-            }
-            // db += Σₙ g[n, :].
-            // Columns [0, 40) in blocks of 4.
-            for (int j = 0; j < 40; j += 4)
-            {
-                ref float gj = ref Unsafe.Add(ref g, j);
-                ref float dbj = ref Unsafe.Add(ref db, j);
-                var acc0 = 0f; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
-                for (int n = 0; n < rows; n++)
+                for (int o = 0; o < 40; o++)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 40);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
-                    acc2 += Unsafe.Add(ref gn, 2);
-                    acc3 += Unsafe.Add(ref gn, 3);
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
                 }
-                dbj += acc0;
-                Unsafe.Add(ref dbj, 1) += acc1;
-                Unsafe.Add(ref dbj, 2) += acc2;
-                Unsafe.Add(ref dbj, 3) += acc3;
             }
         }
 
@@ -1909,41 +1655,18 @@ namespace HyperDsl.Generated
                     var acc1_0 = Vector512<float>.Zero; var acc1_1 = Vector512<float>.Zero; var acc1_2 = Vector512<float>.Zero; var acc1_3 = Vector512<float>.Zero;
                     var acc2_0 = Vector512<float>.Zero; var acc2_1 = Vector512<float>.Zero; var acc2_2 = Vector512<float>.Zero; var acc2_3 = Vector512<float>.Zero;
                     var acc3_0 = Vector512<float>.Zero; var acc3_1 = Vector512<float>.Zero; var acc3_2 = Vector512<float>.Zero; var acc3_3 = Vector512<float>.Zero;
-                    { // columns [0, 16)
-                        var g0 = Vector512.LoadUnsafe(ref gn);
-                        var g1 = Vector512.LoadUnsafe(ref gn, 40);
-                        var g2 = Vector512.LoadUnsafe(ref gn, 80);
-                        var g3 = Vector512.LoadUnsafe(ref gn, 120);
-                        var w0 = Vector512.LoadUnsafe(ref wi);
-                        var w1 = Vector512.LoadUnsafe(ref wi, 40);
-                        var w2 = Vector512.LoadUnsafe(ref wi, 80);
-                        var w3 = Vector512.LoadUnsafe(ref wi, 120);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc1_1 = Simd.MultiplyAdd(g1, w1, acc1_1);
-                        acc1_2 = Simd.MultiplyAdd(g1, w2, acc1_2);
-                        acc1_3 = Simd.MultiplyAdd(g1, w3, acc1_3);
-                        acc2_0 = Simd.MultiplyAdd(g2, w0, acc2_0);
-                        acc2_1 = Simd.MultiplyAdd(g2, w1, acc2_1);
-                        acc2_2 = Simd.MultiplyAdd(g2, w2, acc2_2);
-                        acc2_3 = Simd.MultiplyAdd(g2, w3, acc2_3);
-                        acc3_0 = Simd.MultiplyAdd(g3, w0, acc3_0);
-                        acc3_1 = Simd.MultiplyAdd(g3, w1, acc3_1);
-                        acc3_2 = Simd.MultiplyAdd(g3, w2, acc3_2);
-                        acc3_3 = Simd.MultiplyAdd(g3, w3, acc3_3);
-                    }
-                    { // columns [16, 32)
-                        var g0 = Vector512.LoadUnsafe(ref gn, 16);
-                        var g1 = Vector512.LoadUnsafe(ref gn, 56);
-                        var g2 = Vector512.LoadUnsafe(ref gn, 96);
-                        var g3 = Vector512.LoadUnsafe(ref gn, 136);
-                        var w0 = Vector512.LoadUnsafe(ref wi, 16);
-                        var w1 = Vector512.LoadUnsafe(ref wi, 56);
-                        var w2 = Vector512.LoadUnsafe(ref wi, 96);
-                        var w3 = Vector512.LoadUnsafe(ref wi, 136);
+                    for (int j = 0; j < 32; j += 16)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector512.LoadUnsafe(ref gj);
+                        var g1 = Vector512.LoadUnsafe(ref gj, 40);
+                        var g2 = Vector512.LoadUnsafe(ref gj, 80);
+                        var g3 = Vector512.LoadUnsafe(ref gj, 120);
+                        var w0 = Vector512.LoadUnsafe(ref wj);
+                        var w1 = Vector512.LoadUnsafe(ref wj, 40);
+                        var w2 = Vector512.LoadUnsafe(ref wj, 80);
+                        var w3 = Vector512.LoadUnsafe(ref wj, 120);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
@@ -1998,23 +1721,15 @@ namespace HyperDsl.Generated
                     ref float wi = ref Unsafe.Add(ref w, i * 40);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var acc0_0 = Vector512<float>.Zero; var acc0_1 = Vector512<float>.Zero; var acc0_2 = Vector512<float>.Zero; var acc0_3 = Vector512<float>.Zero;
-                    { // columns [0, 16)
-                        var g0 = Vector512.LoadUnsafe(ref gn);
-                        var w0 = Vector512.LoadUnsafe(ref wi);
-                        var w1 = Vector512.LoadUnsafe(ref wi, 40);
-                        var w2 = Vector512.LoadUnsafe(ref wi, 80);
-                        var w3 = Vector512.LoadUnsafe(ref wi, 120);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                    }
-                    { // columns [16, 32)
-                        var g0 = Vector512.LoadUnsafe(ref gn, 16);
-                        var w0 = Vector512.LoadUnsafe(ref wi, 16);
-                        var w1 = Vector512.LoadUnsafe(ref wi, 56);
-                        var w2 = Vector512.LoadUnsafe(ref wi, 96);
-                        var w3 = Vector512.LoadUnsafe(ref wi, 136);
+                    for (int j = 0; j < 32; j += 16)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector512.LoadUnsafe(ref gj);
+                        var w0 = Vector512.LoadUnsafe(ref wj);
+                        var w1 = Vector512.LoadUnsafe(ref wj, 40);
+                        var w2 = Vector512.LoadUnsafe(ref wj, 80);
+                        var w3 = Vector512.LoadUnsafe(ref wj, 120);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
@@ -2201,77 +1916,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [40 × 40]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 40]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 40]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 40);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 40);
-                // Inputs [0, 40), 4 at a time.
-                for (int i = 0; i < 40; i += 4)
+                for (int i = 0; i < 40; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 40);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    for (int j = 0; j < 40; j += 1)
+                    float acc = 0f;
+                    for (int o = 0; o < 40; o++)
                     {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref wi, j);
-                        var g0 = gj;
-                        var g1 = Unsafe.Add(ref gj, 40);
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 40);
-                        var w2 = Unsafe.Add(ref wj, 80);
-                        var w3 = Unsafe.Add(ref wj, 120);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                        acc1_3 += g1 * w3;
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
-                    Unsafe.Add(ref dxi, 40) = acc1_0;
-                    Unsafe.Add(ref dxi, 41) = acc1_1;
-                    Unsafe.Add(ref dxi, 42) = acc1_2;
-                    Unsafe.Add(ref dxi, 43) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 40);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 40);
-                // Inputs [0, 40), 4 at a time.
-                for (int i = 0; i < 40; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 40);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    for (int j = 0; j < 40; j += 1)
-                    {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref wi, j);
-                        var g0 = gj;
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 40);
-                        var w2 = Unsafe.Add(ref wj, 80);
-                        var w3 = Unsafe.Add(ref wj, 120);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                    }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }
@@ -2353,43 +2010,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1760); // bias [1]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 1]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 40);
                 ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
-                    var acc0_0 = b;
-                    var acc1_0 = acc0_0;
+                for (int o = 0; o < 1; o++)
+                {
+                    float acc = Unsafe.Add(ref b, o);
                     for (int i = 0; i < 40; i++)
                     {
-                        ref float wi = ref Unsafe.Add(ref w, i);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        float x1 = Unsafe.Add(ref xn, i + 40);
-                        acc1_0 += x1 * w0;
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i + o);
                     }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc1_0;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
-                    var acc0_0 = b;
-                    for (int i = 0; i < 40; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                    }
-                    yn = acc0_0;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -2398,13 +2030,17 @@ namespace HyperDsl.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Dense2WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
-            // No vector is needed at any width.
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
                 Dense2WeightGradient512(input, outputGradient, parameterGradients, rows);
             }
+            else
+            {
+                Dense2WeightGradientScalar(input, outputGradient, parameterGradients, rows);
+            }
         }
 
-        /// <summary>Dense2 parameter gradients, Vector512, Vector256, Vector128 and scalar (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        /// <summary>Dense2 parameter gradients, Vector512, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
         private static void Dense2WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 40]
@@ -2450,6 +2086,33 @@ namespace HyperDsl.Generated
                     acc0 += gn;
                 }
                 db += acc0;
+            }
+        }
+
+        /// <summary>Dense2 parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        private static void Dense2WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 40]
+            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 1]
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1720); // [40 × 1]
+            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 1760); // [1]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n * 40);
+                ref float gn = ref Unsafe.Add(ref g, n);
+                for (int i = 0; i < 40; i++)
+                {
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i);
+                    for (int o = 0; o < 1; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
+                }
+                for (int o = 0; o < 1; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -2599,71 +2262,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1720); // [40 × 1]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 1]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 40]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 40);
-                // Inputs [0, 40), 4 at a time.
-                for (int i = 0; i < 40; i += 4)
+                for (int i = 0; i < 40; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                        acc1_3 += g1 * w3;
+                    float acc = 0f;
+                    for (int o = 0; o < 1; o++)
+                    {
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
-                    Unsafe.Add(ref dxi, 40) = acc1_0;
-                    Unsafe.Add(ref dxi, 41) = acc1_1;
-                    Unsafe.Add(ref dxi, 42) = acc1_2;
-                    Unsafe.Add(ref dxi, 43) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 40);
-                // Inputs [0, 40), 4 at a time.
-                for (int i = 0; i < 40; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                    }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }

@@ -453,83 +453,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 16384); // bias [256]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 64]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 256]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 64);
                 ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 4.
-                for (int j = 0; j < 256; j += 4)
+                for (int o = 0; o < 256; o++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2; var acc1_3 = acc0_3;
+                    float acc = Unsafe.Add(ref b, o);
                     for (int i = 0; i < 64; i++)
                     {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 256);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                        float x1 = Unsafe.Add(ref xn, i + 64);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        acc1_3 += x1 * w3;
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 256 + o);
                     }
-                    yj = acc0_0;
-                    Unsafe.Add(ref yj, 1) = acc0_1;
-                    Unsafe.Add(ref yj, 2) = acc0_2;
-                    Unsafe.Add(ref yj, 3) = acc0_3;
-                    Unsafe.Add(ref yj, 256) = acc1_0;
-                    Unsafe.Add(ref yj, 257) = acc1_1;
-                    Unsafe.Add(ref yj, 258) = acc1_2;
-                    Unsafe.Add(ref yj, 259) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 4.
-                for (int j = 0; j < 256; j += 4)
-                {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    var acc0_2 = Unsafe.Add(ref bj, 2);
-                    var acc0_3 = Unsafe.Add(ref bj, 3);
-                    for (int i = 0; i < 64; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 256);
-                        var w0 = wi;
-                        var w1 = Unsafe.Add(ref wi, 1);
-                        var w2 = Unsafe.Add(ref wi, 2);
-                        var w3 = Unsafe.Add(ref wi, 3);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        acc0_3 += x0 * w3;
-                    }
-                    yj = acc0_0;
-                    Unsafe.Add(ref yj, 1) = acc0_1;
-                    Unsafe.Add(ref yj, 2) = acc0_2;
-                    Unsafe.Add(ref yj, 3) = acc0_3;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -798,85 +733,23 @@ namespace HyperDsl.Generated
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 256]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [64 × 256]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 16384); // [256]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 64), 4 at a time.
-            for (int i = 0; i < 64; i += 4)
+            for (int n = 0; n < rows; n++)
             {
-                // Columns [0, 256) in blocks of 4.
-                for (int j = 0; j < 256; j += 4)
+                ref float xn = ref Unsafe.Add(ref x, n * 64);
+                ref float gn = ref Unsafe.Add(ref g, n * 256);
+                for (int i = 0; i < 64; i++)
                 {
-                    ref float gj = ref Unsafe.Add(ref g, j);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    var acc2_0 = 0f; var acc2_1 = 0f; var acc2_2 = 0f; var acc2_3 = 0f;
-                    var acc3_0 = 0f; var acc3_1 = 0f; var acc3_2 = 0f; var acc3_3 = 0f;
-                    for (int n = 0; n < rows; n++)
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 256);
+                    for (int o = 0; o < 256; o++)
                     {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 256);
-                        ref float xn = ref Unsafe.Add(ref x, n * 64 + i);
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 1);
-                        var g2 = Unsafe.Add(ref gn, 2);
-                        var g3 = Unsafe.Add(ref gn, 3);
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        acc0_3 += x0 * g3;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                        acc1_3 += x1 * g3;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        acc2_0 += x2 * g0;
-                        acc2_1 += x2 * g1;
-                        acc2_2 += x2 * g2;
-                        acc2_3 += x2 * g3;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        acc3_0 += x3 * g0;
-                        acc3_1 += x3 * g1;
-                        acc3_2 += x3 * g2;
-                        acc3_3 += x3 * g3;
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 256 + j);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 2) += acc0_2;
-                    Unsafe.Add(ref dwj, 3) += acc0_3;
-                    Unsafe.Add(ref dwj, 256) += acc1_0;
-                    Unsafe.Add(ref dwj, 257) += acc1_1;
-                    Unsafe.Add(ref dwj, 258) += acc1_2;
-                    Unsafe.Add(ref dwj, 259) += acc1_3;
-                    Unsafe.Add(ref dwj, 512) += acc2_0;
-                    Unsafe.Add(ref dwj, 513) += acc2_1;
-                    Unsafe.Add(ref dwj, 514) += acc2_2;
-                    Unsafe.Add(ref dwj, 515) += acc2_3;
-                    Unsafe.Add(ref dwj, 768) += acc3_0;
-                    Unsafe.Add(ref dwj, 769) += acc3_1;
-                    Unsafe.Add(ref dwj, 770) += acc3_2;
-                    Unsafe.Add(ref dwj, 771) += acc3_3;
                 }
-            }
-            // db += Σₙ g[n, :].
-            // Columns [0, 256) in blocks of 4.
-            for (int j = 0; j < 256; j += 4)
-            {
-                ref float gj = ref Unsafe.Add(ref g, j);
-                ref float dbj = ref Unsafe.Add(ref db, j);
-                var acc0 = 0f; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
-                for (int n = 0; n < rows; n++)
+                for (int o = 0; o < 256; o++)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 256);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
-                    acc2 += Unsafe.Add(ref gn, 2);
-                    acc3 += Unsafe.Add(ref gn, 3);
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
                 }
-                dbj += acc0;
-                Unsafe.Add(ref dbj, 1) += acc1;
-                Unsafe.Add(ref dbj, 2) += acc2;
-                Unsafe.Add(ref dbj, 3) += acc3;
             }
         }
 
@@ -1171,77 +1044,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [64 × 256]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 256]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 64]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 256);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 64);
-                // Inputs [0, 64), 4 at a time.
-                for (int i = 0; i < 64; i += 4)
+                for (int i = 0; i < 64; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 256);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    for (int j = 0; j < 256; j += 1)
+                    float acc = 0f;
+                    for (int o = 0; o < 256; o++)
                     {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref wi, j);
-                        var g0 = gj;
-                        var g1 = Unsafe.Add(ref gj, 256);
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 256);
-                        var w2 = Unsafe.Add(ref wj, 512);
-                        var w3 = Unsafe.Add(ref wj, 768);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                        acc1_0 += g1 * w0;
-                        acc1_1 += g1 * w1;
-                        acc1_2 += g1 * w2;
-                        acc1_3 += g1 * w3;
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
-                    Unsafe.Add(ref dxi, 64) = acc1_0;
-                    Unsafe.Add(ref dxi, 65) = acc1_1;
-                    Unsafe.Add(ref dxi, 66) = acc1_2;
-                    Unsafe.Add(ref dxi, 67) = acc1_3;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 256);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 64);
-                // Inputs [0, 64), 4 at a time.
-                for (int i = 0; i < 64; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 256);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = 0f; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    for (int j = 0; j < 256; j += 1)
-                    {
-                        ref float gj = ref Unsafe.Add(ref gn, j);
-                        ref float wj = ref Unsafe.Add(ref wi, j);
-                        var g0 = gj;
-                        var w0 = wj;
-                        var w1 = Unsafe.Add(ref wj, 256);
-                        var w2 = Unsafe.Add(ref wj, 512);
-                        var w3 = Unsafe.Add(ref wj, 768);
-                        acc0_0 += g0 * w0;
-                        acc0_1 += g0 * w1;
-                        acc0_2 += g0 * w2;
-                        acc0_3 += g0 * w3;
-                    }
-                    dxi = acc0_0;
-                    Unsafe.Add(ref dxi, 1) = acc0_1;
-                    Unsafe.Add(ref dxi, 2) = acc0_2;
-                    Unsafe.Add(ref dxi, 3) = acc0_3;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }

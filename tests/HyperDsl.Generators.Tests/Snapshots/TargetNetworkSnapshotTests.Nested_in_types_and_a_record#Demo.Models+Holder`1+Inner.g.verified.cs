@@ -234,49 +234,18 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 2); // bias [2]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 2]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 2; n += 2)
+            for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n);
                 ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1;
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * w0;
-                        acc1_1 += x1 * w1;
+                for (int o = 0; o < 2; o++)
+                {
+                    float acc = Unsafe.Add(ref b, o);
+                    for (int i = 0; i < 1; i++)
+                    {
+                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 2 + o);
                     }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
-                    Unsafe.Add(ref yn, 2) = acc1_0;
-                    Unsafe.Add(ref yn, 3) = acc1_1;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
+                    Unsafe.Add(ref yn, o) = acc;
                 }
             }
         }
@@ -285,13 +254,17 @@ namespace HyperDsl.Generated
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Dense0WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
-            // No vector is needed at any width.
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
                 Dense0WeightGradient512(input, outputGradient, parameterGradients, rows);
             }
+            else
+            {
+                Dense0WeightGradientScalar(input, outputGradient, parameterGradients, rows);
+            }
         }
 
-        /// <summary>Dense0 parameter gradients, Vector512, Vector256, Vector128 and scalar (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        /// <summary>Dense0 parameter gradients, Vector512, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
         private static void Dense0WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 1]
@@ -327,6 +300,33 @@ namespace HyperDsl.Generated
                 }
                 db += acc0;
                 Unsafe.Add(ref db, 1) += acc1;
+            }
+        }
+
+        /// <summary>Dense0 parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
+        private static void Dense0WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 1]
+            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 2]
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [1 × 2]
+            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 2); // [2]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float xn = ref Unsafe.Add(ref x, n);
+                ref float gn = ref Unsafe.Add(ref g, n * 2);
+                for (int i = 0; i < 1; i++)
+                {
+                    float xi = Unsafe.Add(ref xn, i);
+                    ref float dwi = ref Unsafe.Add(ref dw, i * 2);
+                    for (int o = 0; o < 2; o++)
+                    {
+                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
+                    }
+                }
+                for (int o = 0; o < 2; o++)
+                {
+                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                }
             }
         }
 
@@ -436,51 +436,19 @@ namespace HyperDsl.Generated
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [1 × 2]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 2]
             ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 1]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
+            for (int n = 0; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 2);
                 ref float dxn = ref Unsafe.Add(ref dx, n);
-                { // inputs [0, 1)
-                    var acc0_0 = 0f;
-                    var acc1_0 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var g1 = Unsafe.Add(ref gn, 2);
-                        var w0 = w;
-                        acc0_0 += g0 * w0;
-                        acc1_0 += g1 * w0;
+                for (int i = 0; i < 1; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 2);
+                    float acc = 0f;
+                    for (int o = 0; o < 2; o++)
+                    {
+                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
                     }
-                    { // columns [1, 2)
-                        var g0 = Unsafe.Add(ref gn, 1);
-                        var g1 = Unsafe.Add(ref gn, 3);
-                        var w0 = Unsafe.Add(ref w, 1);
-                        acc0_0 += g0 * w0;
-                        acc1_0 += g1 * w0;
-                    }
-                    dxn = acc0_0;
-                    Unsafe.Add(ref dxn, 1) = acc1_0;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 2);
-                ref float dxn = ref Unsafe.Add(ref dx, n);
-                { // inputs [0, 1)
-                    var acc0_0 = 0f;
-                    { // columns [0, 1)
-                        var g0 = gn;
-                        var w0 = w;
-                        acc0_0 += g0 * w0;
-                    }
-                    { // columns [1, 2)
-                        var g0 = Unsafe.Add(ref gn, 1);
-                        var w0 = Unsafe.Add(ref w, 1);
-                        acc0_0 += g0 * w0;
-                    }
-                    dxn = acc0_0;
+                    Unsafe.Add(ref dxn, i) = acc;
                 }
             }
         }
