@@ -64,13 +64,55 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "HD0011",
         "Network is too large",
-        "The target network '{0}' is too large: its {1} does not fit in a 32-bit integer");
+        "The network '{0}' is too large: its {1} does not fit in a 32-bit integer");
+
+    public static readonly DiagnosticDescriptor NetworkIsStatic = Error(
+        "HD0012",
+        "Network class must not be static",
+        "The network class '{0}' must not be static: a target network implements HyperDsl.ITargetNetwork so that it can be a type argument, and a hypernetwork is instantiated");
+
+    public static readonly DiagnosticDescriptor TargetAndHyperNetwork = Error(
+        "HD0013",
+        "A class is either a target network or a hypernetwork",
+        "'{0}' carries both [TargetNetwork] and [HyperNetwork]; declare the target network and the hypernetwork as two classes");
+
+    public static readonly DiagnosticDescriptor HyperTargetInvalid = Error(
+        "HD0014",
+        "Hypernetwork target is not a target network",
+        "The hypernetwork '{0}' generates the weights of '{1}', which is not a class with [TargetNetwork]");
+
+    public static readonly DiagnosticDescriptor NoConditioning = Error(
+        "HD0015",
+        "Hypernetwork has no task conditioning",
+        "The hypernetwork '{0}' has no conditioning: set Tasks and EmbeddingSize for a learned embedding per task, ConditionSize for a condition vector per task, or both");
+
+    public static readonly DiagnosticDescriptor EmbeddingSettingsIncomplete = Error(
+        "HD0016",
+        "Tasks and EmbeddingSize go together",
+        "The hypernetwork '{0}' sets {1} but not {2}; a learned task embedding needs both Tasks and EmbeddingSize");
+
+    public static readonly DiagnosticDescriptor ChunkSettingsIncomplete = Error(
+        "HD0017",
+        "ChunkSize and ChunkEmbeddingSize go together",
+        "The hypernetwork '{0}' sets {1} but not {2}; a chunked hypernetwork needs both ChunkSize and ChunkEmbeddingSize");
+
+    public static readonly DiagnosticDescriptor HyperSizeNegative = Error(
+        "HD0018",
+        "Hypernetwork size is negative",
+        "The hypernetwork '{0}' sets {1} = {2}; sizes are positive, or 0 (the default) for not used");
+
+    public static readonly DiagnosticDescriptor LayerNameReserved = Error(
+        "HD0019",
+        "Layer name is reserved",
+        "The layer name '{0}' of '{1}' is reserved for a part the generator adds; choose another name");
 
     /// <summary>Every descriptor, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         NetworkNotPartial, ContainingTypeNotPartial, NetworkIsGeneric, NoLayers, InputsNotPositive, UnitsNotPositive,
         ActivationUndefined, LayerNameInvalid, LayerNameDuplicate, LayersSplitAcrossDeclarations, NetworkTooLarge,
+        NetworkIsStatic, TargetAndHyperNetwork, HyperTargetInvalid, NoConditioning, EmbeddingSettingsIncomplete,
+        ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => new(

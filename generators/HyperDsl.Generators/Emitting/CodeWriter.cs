@@ -38,6 +38,12 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>Indents what follows one more level, for braces written by hand; <see cref="Pop"/> undoes it.</summary>
+    public void Push() => depth++;
+
+    /// <summary>Undoes <see cref="Push"/>.</summary>
+    public void Pop() => depth--;
+
     /// <summary>Appends text produced by another writer at the same depth, as it is.</summary>
     public CodeWriter Raw(string code)
     {

@@ -35,22 +35,30 @@ internal static class DenseForwardKernelEmitter
                 return;
             }
 
-            writer.Line("int n = 0;");
+            // Column blocks outermost: a block's columns of W stay in L1 while every sample of the batch passes.
             var plan = ColumnPlan.Create(units, tier);
-            if (tier.ForwardRows > 1)
-            {
-                writer.Line($"// {tier.ForwardRows} samples at a time: each weight register is loaded once for all of them.");
-                using (writer.Open($"for (; n <= batch - {tier.ForwardRows}; n += {tier.ForwardRows})"))
-                {
-                    EmitRows(writer, layer, plan, tier.ForwardRows);
-                }
-            }
+            TileLoops.Columns(writer, plan, (block, column) => EmitColumnBlock(writer, layer, tier, block, column));
+        }
+    }
 
-            writer.Line("// The remaining samples one at a time.");
-            using (writer.Open("for (; n < batch; n++)"))
+    private static void EmitColumnBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column)
+    {
+        string weights = KernelText.DeclareOffset(writer, "wj", "w", column);
+        string bias = KernelText.DeclareOffset(writer, "bj", "b", column);
+        writer.Line("int n = 0;");
+        if (tier.ForwardRows > 1)
+        {
+            writer.Line($"// {tier.ForwardRows} samples at a time: each weight register is loaded once for all of them.");
+            using (writer.Open($"for (; n <= batch - {tier.ForwardRows}; n += {tier.ForwardRows})"))
             {
-                EmitRows(writer, layer, plan, 1);
+                EmitTile(writer, layer, block, tier.ForwardRows, column, weights, bias);
             }
+        }
+
+        writer.Line("// The remaining samples one at a time.");
+        using (writer.Open("for (; n < batch; n++)"))
+        {
+            EmitTile(writer, layer, block, 1, column, weights, bias);
         }
     }
 
@@ -74,21 +82,15 @@ internal static class DenseForwardKernelEmitter
         }
     }
 
-    private static void EmitRows(CodeWriter writer, LayerSlice layer, ColumnPlan plan, int rows)
-    {
-        writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
-        writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
-        TileLoops.Columns(writer, plan, (block, column) => EmitBlock(writer, layer, block, rows, column));
-    }
-
-    private static void EmitBlock(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column)
+    /// <summary>One micro-tile: <paramref name="rows"/> samples × the block's columns, accumulated over every input.</summary>
+    private static void EmitTile(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column, string weights, string bias)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         IReadOnlyList<Segment> segments = block.Segments;
-        string weights = KernelText.DeclareOffset(writer, "wj", "w", column);
-        string outputs = KernelText.DeclareOffset(writer, "yj", "yn", column);
-        string bias = KernelText.DeclareOffset(writer, "bj", "b", column);
+        writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", inputs)});");
+        string outputs = column == "0" ? "yn" : "yj";
+        writer.Line($"ref float {outputs} = ref Unsafe.Add(ref y, {(column == "0" ? KernelText.Times("n", units) : $"{KernelText.Times("n", units)} + {column}")});");
         for (int s = 0; s < segments.Count; s++)
         {
             writer.Line($"var acc0_{s} = {segments[s].Kind.Load(bias, segments[s].Offset)};");

@@ -4,14 +4,12 @@ using HyperDsl.Generators.Model;
 
 namespace HyperDsl.Generators.Emitting;
 
-/// <summary>Writes the comment that opens every generated file: the parameter and workspace layout as tables.</summary>
+/// <summary>Writes the layout tables that open every generated file, as comments.</summary>
 internal static class LayoutTableEmitter
 {
-    public static void Emit(CodeWriter writer, NetworkSpec spec, TargetLayout layout)
+    /// <summary>A dense network's parameters (offsets relative to <paramref name="offset"/>) and its workspace.</summary>
+    public static void EmitNetwork(CodeWriter writer, TargetLayout layout, int offset = 0)
     {
-        writer.Line($"// HyperDsl target network {spec.FullName}: {layout.InputSize} -> {layout.OutputSize}, {layout.ParameterCount} parameters.");
-        writer.Line("//");
-        writer.Line("// Parameters: one flat float vector; each layer's weights, input-major (W[i * units + o]), then its bias.");
         var rows = new List<string[]> { new[] { "layer", "shape", "activation", "weights", "bias" } };
         foreach (LayerSlice layer in layout.Layers)
         {
@@ -20,14 +18,17 @@ internal static class LayoutTableEmitter
                 layer.Name,
                 KernelText.Shape(layer),
                 layer.Activation.ToString(),
-                Range(layer.WeightsOffset, layer.WeightsLength),
-                Range(layer.BiasOffset, layer.BiasLength),
+                Range(offset + layer.WeightsOffset, layer.WeightsLength),
+                Range(offset + layer.BiasOffset, layer.BiasLength),
             });
         }
 
         WriteTable(writer, rows);
-        writer.Line("//");
-        writer.Line($"// Workspace: {layout.WorkspacePerSample} floats per sample. Each region holds batch × units floats and starts at batch × its offset.");
+    }
+
+    /// <summary>What the forward pass keeps in the workspace, per sample.</summary>
+    public static void EmitWorkspace(CodeWriter writer, TargetLayout layout)
+    {
         var regions = new List<string[]> { new[] { "layer", "keeps", "offset" } };
         foreach (LayerSlice layer in layout.Layers)
         {
@@ -47,15 +48,12 @@ internal static class LayoutTableEmitter
         }
 
         WriteTable(writer, regions);
-        writer.Line("//");
-        writer.Line("// Every kernel exists for Vector512, Vector256, Vector128 and scalars; a check that the JIT folds to a constant");
-        writer.Line("// runs the widest path the CPU accelerates. Backward carries the gradients of a tile of");
-        writer.Line($"// {layout.BackwardTileRows} samples at a time through the layers.");
     }
 
-    private static string Range(int offset, int length) => $"[{offset}, {offset + length})";
+    public static string Range(int offset, int length) => $"[{offset}, {offset + length})";
 
-    private static void WriteTable(CodeWriter writer, List<string[]> rows)
+    /// <summary>Rows of cells as an aligned comment table; the first row is the header.</summary>
+    public static void WriteTable(CodeWriter writer, List<string[]> rows)
     {
         int columns = rows[0].Length;
         int[] widths = Enumerable.Range(0, columns).Select(c => rows.Max(row => row[c].Length)).ToArray();

@@ -8,12 +8,15 @@ namespace HyperDsl.Generators.Emitting;
 /// </summary>
 internal static class PassEmitter
 {
-    public static void EmitForward(CodeWriter writer, NetworkSpec spec, TargetLayout layout)
+    /// <param name="writer">Where to write.</param>
+    /// <param name="network">The network's name as messages show it.</param>
+    /// <param name="layout">The network's layout.</param>
+    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout)
     {
         writer.Line("/// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>");
         using (writer.Open("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)"))
         {
-            writer.Line($"NetworkArguments.CheckForward(\"{spec.Name}.Forward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputs, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample});");
+            writer.Line($"NetworkArguments.CheckForward(\"{network}.Forward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputs, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample});");
             string previous = "inputs";
             foreach (LayerSlice layer in layout.Layers)
             {
@@ -59,16 +62,34 @@ internal static class PassEmitter
         }
     }
 
-    public static void EmitBackward(CodeWriter writer, NetworkSpec spec, TargetLayout layout)
+    /// <param name="writer">Where to write.</param>
+    /// <param name="network">The network's name as messages show it.</param>
+    /// <param name="layout">The network's layout.</param>
+    /// <param name="callerScratch">
+    /// Whether the caller passes the scratch (a hypernetwork's generator, whose buffers are allocated once): then one
+    /// tile holds the whole batch, and the head's weight gradient is accumulated over every row in one pass.
+    /// </param>
+    public static void EmitBackward(CodeWriter writer, string network, TargetLayout layout, bool callerScratch)
     {
         int tile = layout.BackwardTileRows;
         int width = layout.MaxUnits;
-        bool rent = layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
+        bool rent = !callerScratch && layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
+        string scratchParameter = callerScratch ? ", Span<float> scratch" : string.Empty;
         writer.Line("/// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>");
-        using (writer.Open("public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients)"))
+        using (writer.Open($"public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients{scratchParameter})"))
         {
-            writer.Line($"NetworkArguments.CheckBackward(\"{spec.Name}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
+            writer.Line($"NetworkArguments.CheckBackward(\"{network}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
             writer.Line();
+            if (callerScratch)
+            {
+                writer.Line($"NetworkArguments.CheckPerSampleLength(\"{network}.Backward\", nameof(scratch), scratch.Length, batch, {2 * width}, \"2 × the widest layer\");");
+                writer.Line($"// The gradients of all rows flow back together, in two buffers of batch × {width} floats that take turns");
+                writer.Line("// holding a layer's output gradients while the layer below receives its own.");
+                writer.Line("int tile = batch;");
+                EmitTileLoop(writer, layout);
+                return;
+            }
+
             writer.Line($"// The gradients of up to {tile} samples flow back together, in two buffers of tile × {width} floats that take turns");
             writer.Line("// holding a layer's output gradients while the layer below receives its own.");
             writer.Line($"int tile = Math.Min(batch, {tile});");

@@ -26,6 +26,28 @@ internal static class AttributeArguments
         return true;
     }
 
+    /// <summary>
+    /// Reads a named argument (a property set in the attribute) as an int: 0 when absent; false when malformed.
+    /// </summary>
+    public static bool TryGetNamedInt(AttributeData attribute, string name, out int value)
+    {
+        value = 0;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name)
+            {
+                if (pair.Value.Kind == TypedConstantKind.Error || pair.Value.Value is not int number)
+                {
+                    return false;
+                }
+
+                value = number;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads a named argument (a property set in the attribute) as a string; null when absent.</summary>
     public static bool TryGetNamedString(AttributeData attribute, string name, out string? value, out bool present)
     {

@@ -8,7 +8,8 @@ namespace HyperDsl.Generators.Parsing;
 /// diagnostics to report. The two travel separately from here on, so that a diagnostic's moved location never
 /// regenerates sources.
 /// </summary>
-internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)
+internal sealed record ParseResult<TSpec>(TSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)
+    where TSpec : class
 {
-    public static ParseResult Nothing { get; } = new(null, EquatableArray<DiagnosticInfo>.Empty);
+    public static ParseResult<TSpec> Nothing { get; } = new(null, EquatableArray<DiagnosticInfo>.Empty);
 }

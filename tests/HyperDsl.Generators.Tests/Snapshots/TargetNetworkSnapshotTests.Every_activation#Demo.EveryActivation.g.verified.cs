@@ -35,7 +35,7 @@ namespace Demo
 {
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-    partial class EveryActivation
+    partial class EveryActivation : global::HyperDsl.ITargetNetwork
     {
         /// <summary>Inputs per sample: 3.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -48,6 +48,12 @@ namespace Demo
         /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 1663.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 1663;
+
+        static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+        static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+        static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
         /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -337,13 +343,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 15); // bias [5]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 3]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 5]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 3);
-                ref float yn = ref Unsafe.Add(ref y, n * 5);
-                { // columns [0, 5)
+            { // columns [0, 5)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 3);
+                    ref float yn = ref Unsafe.Add(ref y, n * 5);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -418,13 +424,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yn, 15);
                     Unsafe.Add(ref yn, 19) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 3);
-                ref float yn = ref Unsafe.Add(ref y, n * 5);
-                { // columns [0, 5)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 3);
+                    ref float yn = ref Unsafe.Add(ref y, n * 5);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     { // input 0
@@ -827,13 +831,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 50); // bias [6]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 5]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 6]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 5);
-                ref float yn = ref Unsafe.Add(ref y, n * 6);
-                { // columns [0, 6)
+            { // columns [0, 6)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yn = ref Unsafe.Add(ref y, n * 6);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc0_2 = Unsafe.Add(ref b, 5);
@@ -880,13 +884,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 22) = MathF.Max(acc3_1, 0f);
                     Unsafe.Add(ref yn, 23) = MathF.Max(acc3_2, 0f);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 5);
-                ref float yn = ref Unsafe.Add(ref y, n * 6);
-                { // columns [0, 6)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yn = ref Unsafe.Add(ref y, n * 6);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc0_2 = Unsafe.Add(ref b, 5);
@@ -916,13 +918,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 50); // bias [6]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 5]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 6]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 5);
-                ref float yn = ref Unsafe.Add(ref y, n * 6);
-                { // columns [0, 5)
+            { // columns [0, 5)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yn = ref Unsafe.Add(ref y, n * 6);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -959,10 +961,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yn, 18);
                     Unsafe.Add(ref yn, 22) = MathF.Max(acc3_1, 0f);
                 }
-                { // columns [5, 6)
-                    ref float wj = ref Unsafe.Add(ref w, 5);
-                    ref float yj = ref Unsafe.Add(ref yn, 5);
-                    ref float bj = ref Unsafe.Add(ref b, 5);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yn = ref Unsafe.Add(ref y, n * 6);
+                    var acc0_0 = Vector128.LoadUnsafe(ref b);
+                    var acc0_1 = Unsafe.Add(ref b, 4);
+                    for (int i = 0; i < 5; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref w, i * 6);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Unsafe.Add(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 += x0 * w1;
+                    }
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
+                }
+            }
+            { // columns [5, 6)
+                ref float wj = ref Unsafe.Add(ref w, 5);
+                ref float bj = ref Unsafe.Add(ref b, 5);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yj = ref Unsafe.Add(ref y, n * 6 + 5);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -985,32 +1013,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 12) = MathF.Max(acc2_0, 0f);
                     Unsafe.Add(ref yj, 18) = MathF.Max(acc3_0, 0f);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 5);
-                ref float yn = ref Unsafe.Add(ref y, n * 6);
-                { // columns [0, 5)
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    for (int i = 0; i < 5; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
-                }
-                { // columns [5, 6)
-                    ref float wj = ref Unsafe.Add(ref w, 5);
-                    ref float yj = ref Unsafe.Add(ref yn, 5);
-                    ref float bj = ref Unsafe.Add(ref b, 5);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 5);
+                    ref float yj = ref Unsafe.Add(ref y, n * 6 + 5);
                     var acc0_0 = bj;
                     for (int i = 0; i < 5; i++)
                     {
@@ -1726,13 +1733,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 98); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 6]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 6);
-                ref float yn = ref Unsafe.Add(ref y, n * 7);
-                { // columns [0, 7)
+            { // columns [0, 7)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yn = ref Unsafe.Add(ref y, n * 7);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc0_2 = Unsafe.Add(ref b, 5);
@@ -1789,13 +1796,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 26) = MathF.Max(acc3_2, acc3_2 * 0.01f);
                     Unsafe.Add(ref yn, 27) = MathF.Max(acc3_3, acc3_3 * 0.01f);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 6);
-                ref float yn = ref Unsafe.Add(ref y, n * 7);
-                { // columns [0, 7)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yn = ref Unsafe.Add(ref y, n * 7);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc0_2 = Unsafe.Add(ref b, 5);
@@ -1829,13 +1834,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 98); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 6]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 6);
-                ref float yn = ref Unsafe.Add(ref y, n * 7);
-                { // columns [0, 5)
+            { // columns [0, 5)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yn = ref Unsafe.Add(ref y, n * 7);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -1872,10 +1877,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(Vector128.Max(acc3_0, acc3_0 * 0.01f), ref yn, 21);
                     Unsafe.Add(ref yn, 25) = MathF.Max(acc3_1, acc3_1 * 0.01f);
                 }
-                { // columns [5, 7)
-                    ref float wj = ref Unsafe.Add(ref w, 5);
-                    ref float yj = ref Unsafe.Add(ref yn, 5);
-                    ref float bj = ref Unsafe.Add(ref b, 5);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yn = ref Unsafe.Add(ref y, n * 7);
+                    var acc0_0 = Vector128.LoadUnsafe(ref b);
+                    var acc0_1 = Unsafe.Add(ref b, 4);
+                    for (int i = 0; i < 6; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref w, i * 7);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Unsafe.Add(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 += x0 * w1;
+                    }
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
+                }
+            }
+            { // columns [5, 7)
+                ref float wj = ref Unsafe.Add(ref w, 5);
+                ref float bj = ref Unsafe.Add(ref b, 5);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yj = ref Unsafe.Add(ref y, n * 7 + 5);
                     var acc0_0 = bj;
                     var acc0_1 = Unsafe.Add(ref bj, 1);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -1908,32 +1939,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 21) = MathF.Max(acc3_0, acc3_0 * 0.01f);
                     Unsafe.Add(ref yj, 22) = MathF.Max(acc3_1, acc3_1 * 0.01f);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 6);
-                ref float yn = ref Unsafe.Add(ref y, n * 7);
-                { // columns [0, 5)
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    for (int i = 0; i < 6; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 7);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
-                }
-                { // columns [5, 7)
-                    ref float wj = ref Unsafe.Add(ref w, 5);
-                    ref float yj = ref Unsafe.Add(ref yn, 5);
-                    ref float bj = ref Unsafe.Add(ref b, 5);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 6);
+                    ref float yj = ref Unsafe.Add(ref y, n * 7 + 5);
                     var acc0_0 = bj;
                     var acc0_1 = Unsafe.Add(ref bj, 1);
                     for (int i = 0; i < 6; i++)
@@ -2795,13 +2805,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 168); // bias [9]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 9]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 7);
-                ref float yn = ref Unsafe.Add(ref y, n * 9);
-                { // columns [0, 9)
+            { // columns [0, 9)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yn = ref Unsafe.Add(ref y, n * 9);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -2838,13 +2848,11 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(acc3_0, ref yn, 27);
                     Unsafe.Add(ref yn, 35) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 7);
-                ref float yn = ref Unsafe.Add(ref y, n * 9);
-                { // columns [0, 9)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yn = ref Unsafe.Add(ref y, n * 9);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 8);
                     for (int i = 0; i < 7; i++)
@@ -2870,13 +2878,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 168); // bias [9]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 9]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 7);
-                ref float yn = ref Unsafe.Add(ref y, n * 9);
-                { // columns [0, 8)
+            { // columns [0, 8)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yn = ref Unsafe.Add(ref y, n * 9);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc0_1 = Vector128.LoadUnsafe(ref b, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -2913,10 +2921,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yn, 27);
                     Vector128.StoreUnsafe(acc3_1, ref yn, 31);
                 }
-                { // columns [8, 9)
-                    ref float wj = ref Unsafe.Add(ref w, 8);
-                    ref float yj = ref Unsafe.Add(ref yn, 8);
-                    ref float bj = ref Unsafe.Add(ref b, 8);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yn = ref Unsafe.Add(ref y, n * 9);
+                    var acc0_0 = Vector128.LoadUnsafe(ref b);
+                    var acc0_1 = Vector128.LoadUnsafe(ref b, 4);
+                    for (int i = 0; i < 7; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref w, i * 9);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
+                    }
+                    Vector128.StoreUnsafe(acc0_0, ref yn);
+                    Vector128.StoreUnsafe(acc0_1, ref yn, 4);
+                }
+            }
+            { // columns [8, 9)
+                ref float wj = ref Unsafe.Add(ref w, 8);
+                ref float bj = ref Unsafe.Add(ref b, 8);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yj = ref Unsafe.Add(ref y, n * 9 + 8);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -2939,32 +2973,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 18) = acc2_0;
                     Unsafe.Add(ref yj, 27) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 7);
-                ref float yn = ref Unsafe.Add(ref y, n * 9);
-                { // columns [0, 8)
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Vector128.LoadUnsafe(ref b, 4);
-                    for (int i = 0; i < 7; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 9);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
-                    }
-                    Vector128.StoreUnsafe(acc0_0, ref yn);
-                    Vector128.StoreUnsafe(acc0_1, ref yn, 4);
-                }
-                { // columns [8, 9)
-                    ref float wj = ref Unsafe.Add(ref w, 8);
-                    ref float yj = ref Unsafe.Add(ref yn, 8);
-                    ref float bj = ref Unsafe.Add(ref b, 8);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 7);
+                    ref float yj = ref Unsafe.Add(ref y, n * 9 + 8);
                     var acc0_0 = bj;
                     for (int i = 0; i < 7; i++)
                     {
@@ -3753,13 +3766,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 330); // bias [17]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 9]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 17]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                { // columns [0, 17)
+            { // columns [0, 17)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yn = ref Unsafe.Add(ref y, n * 17);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 16);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -3796,13 +3809,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(acc3_0, ref yn, 51);
                     Unsafe.Add(ref yn, 67) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                { // columns [0, 17)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yn = ref Unsafe.Add(ref y, n * 17);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Unsafe.Add(ref b, 16);
                     for (int i = 0; i < 9; i++)
@@ -3828,13 +3839,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 330); // bias [17]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 9]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 17]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                { // columns [0, 16)
+            { // columns [0, 16)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yn = ref Unsafe.Add(ref y, n * 17);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -3871,10 +3882,36 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(acc3_0, ref yn, 51);
                     Vector256.StoreUnsafe(acc3_1, ref yn, 59);
                 }
-                { // columns [16, 17)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yn = ref Unsafe.Add(ref y, n * 17);
+                    var acc0_0 = Vector256.LoadUnsafe(ref b);
+                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
+                    for (int i = 0; i < 9; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref w, i * 17);
+                        var w0 = Vector256.LoadUnsafe(ref wi);
+                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
+                    }
+                    Vector256.StoreUnsafe(acc0_0, ref yn);
+                    Vector256.StoreUnsafe(acc0_1, ref yn, 8);
+                }
+            }
+            { // columns [16, 17)
+                ref float wj = ref Unsafe.Add(ref w, 16);
+                ref float bj = ref Unsafe.Add(ref b, 16);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + 16);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -3897,32 +3934,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 34) = acc2_0;
                     Unsafe.Add(ref yj, 51) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                { // columns [0, 16)
-                    var acc0_0 = Vector256.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
-                    for (int i = 0; i < 9; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 17);
-                        var w0 = Vector256.LoadUnsafe(ref wi);
-                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_256 = Vector256.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
-                    }
-                    Vector256.StoreUnsafe(acc0_0, ref yn);
-                    Vector256.StoreUnsafe(acc0_1, ref yn, 8);
-                }
-                { // columns [16, 17)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + 16);
                     var acc0_0 = bj;
                     for (int i = 0; i < 9; i++)
                     {
@@ -3943,18 +3959,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 330); // bias [17]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 9]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 17]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 16) in blocks of 8.
+            for (int j = 0; j < 16; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -3991,10 +4006,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yj, 51);
                     Vector128.StoreUnsafe(acc3_1, ref yj, 55);
                 }
-                { // columns [16, 17)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + j);
+                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
+                    for (int i = 0; i < 9; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref wj, i * 17);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
+                    }
+                    Vector128.StoreUnsafe(acc0_0, ref yj);
+                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
+                }
+            }
+            { // columns [16, 17)
+                ref float wj = ref Unsafe.Add(ref w, 16);
+                ref float bj = ref Unsafe.Add(ref b, 16);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + 16);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -4017,37 +4058,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 34) = acc2_0;
                     Unsafe.Add(ref yj, 51) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 17);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
-                    for (int i = 0; i < 9; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 17);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
-                    }
-                    Vector128.StoreUnsafe(acc0_0, ref yj);
-                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
-                }
-                { // columns [16, 17)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                    ref float xn = ref Unsafe.Add(ref x, n * 9);
+                    ref float yj = ref Unsafe.Add(ref y, n * 17 + 16);
                     var acc0_0 = bj;
                     for (int i = 0; i < 9; i++)
                     {
@@ -4975,13 +4990,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 908); // bias [33]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 17]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 33]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                { // columns [0, 33)
+            { // columns [0, 33)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yn = ref Unsafe.Add(ref y, n * 33);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Unsafe.Add(ref b, 32);
@@ -5028,13 +5043,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(acc3_1, ref yn, 115);
                     Unsafe.Add(ref yn, 131) = acc3_2;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                { // columns [0, 33)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yn = ref Unsafe.Add(ref y, n * 33);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Unsafe.Add(ref b, 32);
@@ -5064,18 +5077,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 908); // bias [33]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 17]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 33]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 32) in blocks of 16.
+            for (int j = 0; j < 32; j += 16)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + j);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -5112,10 +5124,36 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(acc3_0, ref yj, 99);
                     Vector256.StoreUnsafe(acc3_1, ref yj, 107);
                 }
-                { // columns [32, 33)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + j);
+                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
+                    for (int i = 0; i < 17; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref wj, i * 33);
+                        var w0 = Vector256.LoadUnsafe(ref wi);
+                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
+                    }
+                    Vector256.StoreUnsafe(acc0_0, ref yj);
+                    Vector256.StoreUnsafe(acc0_1, ref yj, 8);
+                }
+            }
+            { // columns [32, 33)
+                ref float wj = ref Unsafe.Add(ref w, 32);
+                ref float bj = ref Unsafe.Add(ref b, 32);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + 32);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -5138,37 +5176,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 66) = acc2_0;
                     Unsafe.Add(ref yj, 99) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
-                    for (int i = 0; i < 17; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 33);
-                        var w0 = Vector256.LoadUnsafe(ref wi);
-                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_256 = Vector256.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
-                    }
-                    Vector256.StoreUnsafe(acc0_0, ref yj);
-                    Vector256.StoreUnsafe(acc0_1, ref yj, 8);
-                }
-                { // columns [32, 33)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + 32);
                     var acc0_0 = bj;
                     for (int i = 0; i < 17; i++)
                     {
@@ -5189,18 +5201,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 908); // bias [33]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 17]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 33]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 32) in blocks of 8.
+            for (int j = 0; j < 32; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                // Columns [0, 32) in blocks of 8.
-                for (int j = 0; j < 32; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -5237,10 +5248,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yj, 99);
                     Vector128.StoreUnsafe(acc3_1, ref yj, 103);
                 }
-                { // columns [32, 33)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + j);
+                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
+                    for (int i = 0; i < 17; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref wj, i * 33);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
+                    }
+                    Vector128.StoreUnsafe(acc0_0, ref yj);
+                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
+                }
+            }
+            { // columns [32, 33)
+                ref float wj = ref Unsafe.Add(ref w, 32);
+                ref float bj = ref Unsafe.Add(ref b, 32);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + 32);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -5263,37 +5300,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 66) = acc2_0;
                     Unsafe.Add(ref yj, 99) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 17);
-                ref float yn = ref Unsafe.Add(ref y, n * 33);
-                // Columns [0, 32) in blocks of 8.
-                for (int j = 0; j < 32; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
-                    for (int i = 0; i < 17; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 33);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
-                    }
-                    Vector128.StoreUnsafe(acc0_0, ref yj);
-                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
-                }
-                { // columns [32, 33)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                    ref float xn = ref Unsafe.Add(ref x, n * 17);
+                    ref float yj = ref Unsafe.Add(ref y, n * 33 + 32);
                     var acc0_0 = bj;
                     for (int i = 0; i < 17; i++)
                     {
@@ -6257,13 +6268,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1601); // bias [20]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 33]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 20]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                { // columns [0, 20)
+            { // columns [0, 20)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yn = ref Unsafe.Add(ref y, n * 20);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector128.LoadUnsafe(ref b, 16);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -6304,13 +6315,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(acc3_0, ref yn, 60);
                     Vector128.StoreUnsafe(acc3_1, ref yn, 76);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                { // columns [0, 20)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yn = ref Unsafe.Add(ref y, n * 20);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector128.LoadUnsafe(ref b, 16);
                     for (int i = 0; i < 33; i++)
@@ -6337,13 +6346,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1601); // bias [20]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 33]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 20]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                { // columns [0, 16)
+            { // columns [0, 16)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yn = ref Unsafe.Add(ref y, n * 20);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -6380,10 +6389,36 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(acc3_0, ref yn, 60);
                     Vector256.StoreUnsafe(acc3_1, ref yn, 68);
                 }
-                { // columns [16, 20)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yn = ref Unsafe.Add(ref y, n * 20);
+                    var acc0_0 = Vector256.LoadUnsafe(ref b);
+                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
+                    for (int i = 0; i < 33; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref w, i * 20);
+                        var w0 = Vector256.LoadUnsafe(ref wi);
+                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
+                    }
+                    Vector256.StoreUnsafe(acc0_0, ref yn);
+                    Vector256.StoreUnsafe(acc0_1, ref yn, 8);
+                }
+            }
+            { // columns [16, 20)
+                ref float wj = ref Unsafe.Add(ref w, 16);
+                ref float bj = ref Unsafe.Add(ref b, 16);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + 16);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -6410,32 +6445,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc2_0, ref yj, 40);
                     Vector128.StoreUnsafe(acc3_0, ref yj, 60);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                { // columns [0, 16)
-                    var acc0_0 = Vector256.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
-                    for (int i = 0; i < 33; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 20);
-                        var w0 = Vector256.LoadUnsafe(ref wi);
-                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_256 = Vector256.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
-                    }
-                    Vector256.StoreUnsafe(acc0_0, ref yn);
-                    Vector256.StoreUnsafe(acc0_1, ref yn, 8);
-                }
-                { // columns [16, 20)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + 16);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     for (int i = 0; i < 33; i++)
                     {
@@ -6457,18 +6471,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1601); // bias [20]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 33]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 20]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 16) in blocks of 8.
+            for (int j = 0; j < 16; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -6505,10 +6518,36 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yj, 60);
                     Vector128.StoreUnsafe(acc3_1, ref yj, 64);
                 }
-                { // columns [16, 20)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + j);
+                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
+                    for (int i = 0; i < 33; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref wj, i * 20);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
+                    }
+                    Vector128.StoreUnsafe(acc0_0, ref yj);
+                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
+                }
+            }
+            { // columns [16, 20)
+                ref float wj = ref Unsafe.Add(ref w, 16);
+                ref float bj = ref Unsafe.Add(ref b, 16);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + 16);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -6535,37 +6574,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc2_0, ref yj, 40);
                     Vector128.StoreUnsafe(acc3_0, ref yj, 60);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 33);
-                ref float yn = ref Unsafe.Add(ref y, n * 20);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
-                    for (int i = 0; i < 33; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 20);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_128, w1, acc0_1);
-                    }
-                    Vector128.StoreUnsafe(acc0_0, ref yj);
-                    Vector128.StoreUnsafe(acc0_1, ref yj, 4);
-                }
-                { // columns [16, 20)
-                    ref float wj = ref Unsafe.Add(ref w, 16);
-                    ref float yj = ref Unsafe.Add(ref yn, 16);
-                    ref float bj = ref Unsafe.Add(ref b, 16);
+                    ref float xn = ref Unsafe.Add(ref x, n * 33);
+                    ref float yj = ref Unsafe.Add(ref y, n * 20 + 16);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     for (int i = 0; i < 33; i++)
                     {
@@ -7485,13 +7498,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1661); // bias [2]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 20]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 2]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 20);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+            { // columns [0, 2)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 20);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -7524,13 +7537,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 6) = acc3_0;
                     Unsafe.Add(ref yn, 7) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 20);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 20);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     for (int i = 0; i < 20; i++)

@@ -20,7 +20,7 @@ namespace Demo
 {
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-    partial class Classifier
+    partial class Classifier : global::HyperDsl.ITargetNetwork
     {
         /// <summary>Inputs per sample: 4.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -33,6 +33,12 @@ namespace Demo
         /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 97.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 97;
+
+        static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+        static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+        static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
         /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -194,13 +200,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 64); // bias [16]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 4]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 16]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                { // columns [0, 16)
+            { // columns [0, 16)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n * 16);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -270,13 +276,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(Vector512.Max(acc2_0, Vector512<float>.Zero), ref yn, 32);
                     Vector512.StoreUnsafe(Vector512.Max(acc3_0, Vector512<float>.Zero), ref yn, 48);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                { // columns [0, 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n * 16);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     { // input 0
                         var w0 = Vector512.LoadUnsafe(ref w);
@@ -314,13 +318,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 64); // bias [16]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 4]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 16]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                { // columns [0, 16)
+            { // columns [0, 16)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n * 16);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -415,13 +419,11 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(Vector256.Max(acc3_0, Vector256<float>.Zero), ref yn, 48);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_1, Vector256<float>.Zero), ref yn, 56);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                { // columns [0, 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n * 16);
                     var acc0_0 = Vector256.LoadUnsafe(ref b);
                     var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
                     { // input 0
@@ -469,18 +471,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 64); // bias [16]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 4]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 16]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 16) in blocks of 8.
+            for (int j = 0; j < 16; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yj = ref Unsafe.Add(ref y, n * 16 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -575,18 +576,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yj, 48);
                     Vector128.StoreUnsafe(Vector128.Max(acc3_1, Vector128<float>.Zero), ref yj, 52);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n * 16);
-                // Columns [0, 16) in blocks of 8.
-                for (int j = 0; j < 16; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yj = ref Unsafe.Add(ref y, n * 16 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     { // input 0
@@ -1178,13 +1172,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 96); // bias [1]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 1]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 16);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+            { // columns [0, 1)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 16);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -1207,13 +1201,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 2) = acc2_0;
                     Unsafe.Add(ref yn, 3) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 16);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 16);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     for (int i = 0; i < 16; i++)
                     {

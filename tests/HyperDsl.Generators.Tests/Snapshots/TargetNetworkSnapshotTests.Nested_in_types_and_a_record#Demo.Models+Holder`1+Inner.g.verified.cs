@@ -23,7 +23,7 @@ namespace Demo
         {
             [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
             [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-            partial record Inner
+            partial record Inner : global::HyperDsl.ITargetNetwork
             {
                 /// <summary>Inputs per sample: 1.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -36,6 +36,12 @@ namespace Demo
                 /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 4.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
                 public const int ParameterCount = 4;
+
+                static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+                static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+                static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
                 /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -168,13 +174,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 2); // bias [2]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 2]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+            { // columns [0, 2)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -205,13 +211,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 6) = acc3_0;
                     Unsafe.Add(ref yn, 7) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     { // input 0

@@ -20,7 +20,7 @@ namespace Company.Product.Models
 {
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-    partial class Regressor
+    partial class Regressor : global::HyperDsl.ITargetNetwork
     {
         /// <summary>Inputs per sample: 2.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -33,6 +33,12 @@ namespace Company.Product.Models
         /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 17.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 17;
+
+        static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+        static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+        static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
         /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -183,13 +189,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 8); // bias [4]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 2]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 4]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 4);
-                { // columns [0, 4)
+            { // columns [0, 4)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 4);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -229,13 +235,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc2_0, ref yn, 8);
                     Vector128.StoreUnsafe(acc3_0, ref yn, 12);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 4);
-                { // columns [0, 4)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 4);
                     var acc0_0 = Vector128.LoadUnsafe(ref b);
                     { // input 0
                         var w0 = Vector128.LoadUnsafe(ref w);
@@ -557,13 +561,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 16); // bias [1]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 4]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 1]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+            { // columns [0, 1)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -617,13 +621,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 2) = acc2_0;
                     Unsafe.Add(ref yn, 3) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 4);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 4);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     { // input 0
                         var w0 = w;

@@ -19,7 +19,7 @@
 
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-partial class GlobalNet
+partial class GlobalNet : global::HyperDsl.ITargetNetwork
 {
     /// <summary>Inputs per sample: 2.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -32,6 +32,12 @@ partial class GlobalNet
     /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 17.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
     public const int ParameterCount = 17;
+
+    static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+    static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+    static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
     /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -186,13 +192,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 6); // bias [3]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 2]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 3]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 3)
+            { // columns [0, 3)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 3);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc0_2 = Unsafe.Add(ref b, 2);
@@ -254,13 +260,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 10) = acc3_1;
                     Unsafe.Add(ref yn, 11) = acc3_2;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 3)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 3);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc0_2 = Unsafe.Add(ref b, 2);
@@ -296,13 +300,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 6); // bias [3]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 2]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 3]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 2)
+            { // columns [0, 2)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 3);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -349,10 +353,40 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 9) = acc3_0;
                     Unsafe.Add(ref yn, 10) = acc3_1;
                 }
-                { // columns [2, 3)
-                    ref float wj = ref Unsafe.Add(ref w, 2);
-                    ref float yj = ref Unsafe.Add(ref yn, 2);
-                    ref float bj = ref Unsafe.Add(ref b, 2);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yn = ref Unsafe.Add(ref y, n * 3);
+                    var acc0_0 = b;
+                    var acc0_1 = Unsafe.Add(ref b, 1);
+                    { // input 0
+                        var w0 = w;
+                        var w1 = Unsafe.Add(ref w, 1);
+                        float x0 = xn;
+                        acc0_0 += x0 * w0;
+                        acc0_1 += x0 * w1;
+                    }
+                    { // input 1
+                        var w0 = Unsafe.Add(ref w, 3);
+                        var w1 = Unsafe.Add(ref w, 4);
+                        float x0 = Unsafe.Add(ref xn, 1);
+                        acc0_0 += x0 * w0;
+                        acc0_1 += x0 * w1;
+                    }
+                    yn = acc0_0;
+                    Unsafe.Add(ref yn, 1) = acc0_1;
+                }
+            }
+            { // columns [2, 3)
+                ref float wj = ref Unsafe.Add(ref w, 2);
+                ref float bj = ref Unsafe.Add(ref b, 2);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yj = ref Unsafe.Add(ref y, n * 3 + 2);
                     var acc0_0 = bj;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -384,36 +418,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yj, 6) = acc2_0;
                     Unsafe.Add(ref yj, 9) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 2);
-                ref float yn = ref Unsafe.Add(ref y, n * 3);
-                { // columns [0, 2)
-                    var acc0_0 = b;
-                    var acc0_1 = Unsafe.Add(ref b, 1);
-                    { // input 0
-                        var w0 = w;
-                        var w1 = Unsafe.Add(ref w, 1);
-                        float x0 = xn;
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    { // input 1
-                        var w0 = Unsafe.Add(ref w, 3);
-                        var w1 = Unsafe.Add(ref w, 4);
-                        float x0 = Unsafe.Add(ref xn, 1);
-                        acc0_0 += x0 * w0;
-                        acc0_1 += x0 * w1;
-                    }
-                    yn = acc0_0;
-                    Unsafe.Add(ref yn, 1) = acc0_1;
-                }
-                { // columns [2, 3)
-                    ref float wj = ref Unsafe.Add(ref w, 2);
-                    ref float yj = ref Unsafe.Add(ref yn, 2);
-                    ref float bj = ref Unsafe.Add(ref b, 2);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 2);
+                    ref float yj = ref Unsafe.Add(ref y, n * 3 + 2);
                     var acc0_0 = bj;
                     { // input 0
                         var w0 = wj;
@@ -800,13 +809,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 15); // bias [2]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 3]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 2]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 3);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+            { // columns [0, 2)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 3);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -869,13 +878,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 6) = acc3_0;
                     Unsafe.Add(ref yn, 7) = acc3_1;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 3);
-                ref float yn = ref Unsafe.Add(ref y, n * 2);
-                { // columns [0, 2)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 3);
+                    ref float yn = ref Unsafe.Add(ref y, n * 2);
                     var acc0_0 = b;
                     var acc0_1 = Unsafe.Add(ref b, 1);
                     { // input 0

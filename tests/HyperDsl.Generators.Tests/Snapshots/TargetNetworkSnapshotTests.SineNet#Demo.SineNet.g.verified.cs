@@ -22,7 +22,7 @@ namespace Demo
 {
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-    partial class SineNet
+    partial class SineNet : global::HyperDsl.ITargetNetwork
     {
         /// <summary>Inputs per sample: 1.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -35,6 +35,12 @@ namespace Demo
         /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 1761.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 1761;
+
+        static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+        static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+        static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
         /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -214,13 +220,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 40); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                { // columns [0, 40)
+            { // columns [0, 40)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yn = ref Unsafe.Add(ref y, n * 40);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Vector256.LoadUnsafe(ref b, 32);
@@ -269,13 +275,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(Vector512.Max(acc3_1, Vector512<float>.Zero), ref yn, 136);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_2, Vector256<float>.Zero), ref yn, 152);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                { // columns [0, 40)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yn = ref Unsafe.Add(ref y, n * 40);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Vector256.LoadUnsafe(ref b, 32);
@@ -304,18 +308,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 40); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 32) in blocks of 16.
+            for (int j = 0; j < 32; j += 16)
             {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -350,10 +353,34 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(Vector256.Max(acc3_0, Vector256<float>.Zero), ref yj, 120);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_1, Vector256<float>.Zero), ref yj, 128);
                 }
-                { // columns [32, 40)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
+                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
+                    { // input 0
+                        var w0 = Vector256.LoadUnsafe(ref wj);
+                        var w1 = Vector256.LoadUnsafe(ref wj, 8);
+                        float x0 = xn;
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
+                    }
+                    Vector256.StoreUnsafe(Vector256.Max(acc0_0, Vector256<float>.Zero), ref yj);
+                    Vector256.StoreUnsafe(Vector256.Max(acc0_1, Vector256<float>.Zero), ref yj, 8);
+                }
+            }
+            { // columns [32, 40)
+                ref float wj = ref Unsafe.Add(ref w, 32);
+                ref float bj = ref Unsafe.Add(ref b, 32);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + 32);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -378,35 +405,11 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(Vector256.Max(acc2_0, Vector256<float>.Zero), ref yj, 80);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_0, Vector256<float>.Zero), ref yj, 120);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
-                    { // input 0
-                        var w0 = Vector256.LoadUnsafe(ref wj);
-                        var w1 = Vector256.LoadUnsafe(ref wj, 8);
-                        float x0 = xn;
-                        var x0_256 = Vector256.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
-                    }
-                    Vector256.StoreUnsafe(Vector256.Max(acc0_0, Vector256<float>.Zero), ref yj);
-                    Vector256.StoreUnsafe(Vector256.Max(acc0_1, Vector256<float>.Zero), ref yj, 8);
-                }
-                { // columns [32, 40)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + 32);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     { // input 0
                         var w0 = Vector256.LoadUnsafe(ref wj);
@@ -426,18 +429,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 40); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 1]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 40) in blocks of 8.
+            for (int j = 0; j < 40; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 8.
-                for (int j = 0; j < 40; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -472,18 +474,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yj, 120);
                     Vector128.StoreUnsafe(Vector128.Max(acc3_1, Vector128<float>.Zero), ref yj, 124);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 8.
-                for (int j = 0; j < 40; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     { // input 0
@@ -976,13 +971,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1680); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                { // columns [0, 40)
+            { // columns [0, 40)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yn = ref Unsafe.Add(ref y, n * 40);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Vector256.LoadUnsafe(ref b, 32);
@@ -1033,13 +1028,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(Vector512.Max(acc3_1, Vector512<float>.Zero), ref yn, 136);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_2, Vector256<float>.Zero), ref yn, 152);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                { // columns [0, 40)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yn = ref Unsafe.Add(ref y, n * 40);
                     var acc0_0 = Vector512.LoadUnsafe(ref b);
                     var acc0_1 = Vector512.LoadUnsafe(ref b, 16);
                     var acc0_2 = Vector256.LoadUnsafe(ref b, 32);
@@ -1070,18 +1063,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1680); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 32) in blocks of 16.
+            for (int j = 0; j < 32; j += 16)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -1118,10 +1110,36 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(Vector256.Max(acc3_0, Vector256<float>.Zero), ref yj, 120);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_1, Vector256<float>.Zero), ref yj, 128);
                 }
-                { // columns [32, 40)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
+                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
+                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
+                    for (int i = 0; i < 40; i++)
+                    {
+                        ref float wi = ref Unsafe.Add(ref wj, i * 40);
+                        var w0 = Vector256.LoadUnsafe(ref wi);
+                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
+                        float x0 = Unsafe.Add(ref xn, i);
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
+                    }
+                    Vector256.StoreUnsafe(Vector256.Max(acc0_0, Vector256<float>.Zero), ref yj);
+                    Vector256.StoreUnsafe(Vector256.Max(acc0_1, Vector256<float>.Zero), ref yj, 8);
+                }
+            }
+            { // columns [32, 40)
+                ref float wj = ref Unsafe.Add(ref w, 32);
+                ref float bj = ref Unsafe.Add(ref b, 32);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + 32);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -1148,37 +1166,11 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(Vector256.Max(acc2_0, Vector256<float>.Zero), ref yj, 80);
                     Vector256.StoreUnsafe(Vector256.Max(acc3_0, Vector256<float>.Zero), ref yj, 120);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 32) in blocks of 16.
-                for (int j = 0; j < 32; j += 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
-                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
-                    for (int i = 0; i < 40; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 40);
-                        var w0 = Vector256.LoadUnsafe(ref wi);
-                        var w1 = Vector256.LoadUnsafe(ref wi, 8);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_256 = Vector256.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_256, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(x0_256, w1, acc0_1);
-                    }
-                    Vector256.StoreUnsafe(Vector256.Max(acc0_0, Vector256<float>.Zero), ref yj);
-                    Vector256.StoreUnsafe(Vector256.Max(acc0_1, Vector256<float>.Zero), ref yj, 8);
-                }
-                { // columns [32, 40)
-                    ref float wj = ref Unsafe.Add(ref w, 32);
-                    ref float yj = ref Unsafe.Add(ref yn, 32);
-                    ref float bj = ref Unsafe.Add(ref b, 32);
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + 32);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     for (int i = 0; i < 40; i++)
                     {
@@ -1200,18 +1192,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1680); // bias [40]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 40]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 40) in blocks of 8.
+            for (int j = 0; j < 40; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 8.
-                for (int j = 0; j < 40; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -1248,18 +1239,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yj, 120);
                     Vector128.StoreUnsafe(Vector128.Max(acc3_1, Vector128<float>.Zero), ref yj, 124);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n * 40);
-                // Columns [0, 40) in blocks of 8.
-                for (int j = 0; j < 40; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yj = ref Unsafe.Add(ref y, n * 40 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     for (int i = 0; i < 40; i++)
@@ -1954,13 +1938,13 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 1760); // bias [1]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 40]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 1]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+            { // columns [0, 1)
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
@@ -1983,13 +1967,11 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref yn, 2) = acc2_0;
                     Unsafe.Add(ref yn, 3) = acc3_0;
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 40);
-                ref float yn = ref Unsafe.Add(ref y, n);
-                { // columns [0, 1)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
+                {
+                    ref float xn = ref Unsafe.Add(ref x, n * 40);
+                    ref float yn = ref Unsafe.Add(ref y, n);
                     var acc0_0 = b;
                     for (int i = 0; i < 40; i++)
                     {

@@ -18,7 +18,7 @@ namespace Demo
 {
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1052:Static holder types should be Static or NotInheritable", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "A target network is a set of static functions generated for a class that can be named as a type argument.")]
-    partial class WideNet
+    partial class WideNet : global::HyperDsl.ITargetNetwork
     {
         /// <summary>Inputs per sample: 64.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -31,6 +31,12 @@ namespace Demo
         /// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = 16640.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 16640;
+
+        static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;
+
+        static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;
+
+        static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;
 
         /// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
@@ -170,18 +176,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 16384); // bias [256]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 64]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 256]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 256) in blocks of 64.
+            for (int j = 0; j < 256; j += 64)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 64.
-                for (int j = 0; j < 256; j += 64)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector512.LoadUnsafe(ref bj);
                     var acc0_1 = Vector512.LoadUnsafe(ref bj, 16);
                     var acc0_2 = Vector512.LoadUnsafe(ref bj, 32);
@@ -238,18 +243,11 @@ namespace HyperDsl.Generated
                     Vector512.StoreUnsafe(acc3_2, ref yj, 800);
                     Vector512.StoreUnsafe(acc3_3, ref yj, 816);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 64.
-                for (int j = 0; j < 256; j += 64)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector512.LoadUnsafe(ref bj);
                     var acc0_1 = Vector512.LoadUnsafe(ref bj, 16);
                     var acc0_2 = Vector512.LoadUnsafe(ref bj, 32);
@@ -283,18 +281,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 16384); // bias [256]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 64]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 256]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 256) in blocks of 16.
+            for (int j = 0; j < 256; j += 16)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 16.
-                for (int j = 0; j < 256; j += 16)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -331,18 +328,11 @@ namespace HyperDsl.Generated
                     Vector256.StoreUnsafe(acc3_0, ref yj, 768);
                     Vector256.StoreUnsafe(acc3_1, ref yj, 776);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 16.
-                for (int j = 0; j < 256; j += 16)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector256.LoadUnsafe(ref bj);
                     var acc0_1 = Vector256.LoadUnsafe(ref bj, 8);
                     for (int i = 0; i < 64; i++)
@@ -368,18 +358,17 @@ namespace HyperDsl.Generated
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 16384); // bias [256]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 64]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 256]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= batch - 4; n += 4)
+            // Columns [0, 256) in blocks of 8.
+            for (int j = 0; j < 256; j += 8)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 8.
-                for (int j = 0; j < 256; j += 8)
+                ref float wj = ref Unsafe.Add(ref w, j);
+                ref float bj = ref Unsafe.Add(ref b, j);
+                int n = 0;
+                // 4 samples at a time: each weight register is loaded once for all of them.
+                for (; n <= batch - 4; n += 4)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
@@ -416,18 +405,11 @@ namespace HyperDsl.Generated
                     Vector128.StoreUnsafe(acc3_0, ref yj, 768);
                     Vector128.StoreUnsafe(acc3_1, ref yj, 772);
                 }
-            }
-            // The remaining samples one at a time.
-            for (; n < batch; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 64);
-                ref float yn = ref Unsafe.Add(ref y, n * 256);
-                // Columns [0, 256) in blocks of 8.
-                for (int j = 0; j < 256; j += 8)
+                // The remaining samples one at a time.
+                for (; n < batch; n++)
                 {
-                    ref float wj = ref Unsafe.Add(ref w, j);
-                    ref float yj = ref Unsafe.Add(ref yn, j);
-                    ref float bj = ref Unsafe.Add(ref b, j);
+                    ref float xn = ref Unsafe.Add(ref x, n * 64);
+                    ref float yj = ref Unsafe.Add(ref y, n * 256 + j);
                     var acc0_0 = Vector128.LoadUnsafe(ref bj);
                     var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
                     for (int i = 0; i < 64; i++)

@@ -1,0 +1,23 @@
+namespace HyperDsl.Generators.Model;
+
+/// <summary>
+/// Everything the emitters need to know about one declared hypernetwork: the target whose weights it generates, its
+/// conditioning and chunking, and its body layers. Only values, so that the incremental pipeline caches it.
+/// </summary>
+/// <param name="Declaration">Where the class is and what it is called.</param>
+/// <param name="Target">The target network; its declaration's name is the fully qualified name of its class.</param>
+/// <param name="Tasks">Rows of the learned task-embedding table, or 0.</param>
+/// <param name="EmbeddingSize">Width of a learned task embedding, or 0.</param>
+/// <param name="ConditionSize">Width of the caller-given condition vector, or 0.</param>
+/// <param name="ChunkSize">Target parameters per head call when chunked, or 0.</param>
+/// <param name="ChunkEmbeddingSize">Width of the learned chunk embeddings when chunked, or 0.</param>
+/// <param name="Body">The body layers in source order; the head is implied.</param>
+internal sealed record HyperNetworkSpec(
+    TypeDeclarationSpec Declaration,
+    NetworkSpec Target,
+    int Tasks,
+    int EmbeddingSize,
+    int ConditionSize,
+    int ChunkSize,
+    int ChunkEmbeddingSize,
+    EquatableArray<LayerSpec> Body);

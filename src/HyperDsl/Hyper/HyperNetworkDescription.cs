@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+
+namespace HyperDsl.Kernels;
+
+/// <summary>One dense layer of a generated network: its place in the parameter vector and in the workspace.</summary>
+/// <param name="Name">The layer's name.</param>
+/// <param name="Inputs">Its input width (fan-in).</param>
+/// <param name="Units">Its output width (fan-out).</param>
+/// <param name="Activation">Its activation.</param>
+/// <param name="WeightsOffset">Offset of its weights <c>[Inputs × Units]</c>, input-major, in its network's parameters.</param>
+/// <param name="BiasOffset">Offset of its bias <c>[Units]</c>.</param>
+/// <param name="ActivationSlot">Per-sample workspace offset of its activations f(z), or −1 when they are not kept.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct LayerDescription(string Name, int Inputs, int Units, Activation Activation, int WeightsOffset, int BiasOffset, int ActivationSlot);
+
+/// <summary>
+/// The compile-time layout of a generated hypernetwork, handed by the generated class to
+/// <see cref="HyperNetworkModel{TTarget}"/>. Support for generated code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class HyperNetworkDescription
+{
+    /// <summary>The hypernetwork class's name, for messages.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Rows of the task-embedding table.</summary>
+    public required int Tasks { get; init; }
+
+    /// <summary>Width of a task embedding.</summary>
+    public required int EmbeddingSize { get; init; }
+
+    /// <summary>Width of a condition vector.</summary>
+    public required int ConditionSize { get; init; }
+
+    /// <summary>Target parameters per head call, or 0 when not chunked.</summary>
+    public required int ChunkSize { get; init; }
+
+    /// <summary>Width of a chunk embedding, or 0.</summary>
+    public required int ChunkEmbeddingSize { get; init; }
+
+    /// <summary>Head calls per task (1 when not chunked).</summary>
+    public required int ChunkCount { get; init; }
+
+    /// <summary>Floats in θ.</summary>
+    public required int ParameterCount { get; init; }
+
+    /// <summary>Offset of the generator network g's parameters in θ (after the embedding table).</summary>
+    public required int GeneratorOffset { get; init; }
+
+    /// <summary>Floats of g's parameters.</summary>
+    public required int GeneratorParameterCount { get; init; }
+
+    /// <summary>Offset of the chunk embeddings in θ.</summary>
+    public required int ChunkEmbeddingsOffset { get; init; }
+
+    /// <summary>Width of g's input: [embedding ; condition ; chunk embedding].</summary>
+    public required int GeneratorInputSize { get; init; }
+
+    /// <summary>Floats of g's workspace per row.</summary>
+    public required int GeneratorWorkspacePerRow { get; init; }
+
+    /// <summary>Floats of g's backward scratch per row.</summary>
+    public required int GeneratorScratchPerRow { get; init; }
+
+    /// <summary>g's layers: the body, then the head; offsets relative to g's parameters.</summary>
+    public required IReadOnlyList<LayerDescription> GeneratorLayers { get; init; }
+
+    /// <summary>The target network's layers; offsets in its parameter vector W.</summary>
+    public required IReadOnlyList<LayerDescription> TargetLayers { get; init; }
+
+    /// <summary>Outputs of one head call: ChunkSize when chunked, else the target's parameter count.</summary>
+    public int HeadUnits => GeneratorLayers[GeneratorLayers.Count - 1].Units;
+
+    /// <summary>Width of z = [embedding ; condition].</summary>
+    public int TaskInputSize => EmbeddingSize + ConditionSize;
+}
+
+/// <summary>
+/// The generator network g of a hypernetwork, as the generated code compiles it: batched forward and backward over
+/// rows of g's input. Support for generated code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IGeneratorKernels
+{
+    /// <summary>outputs = g(inputs) for <paramref name="rows"/> rows; the workspace keeps what Backward needs.</summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input.</param>
+    /// <param name="outputs">Receives the head's outputs per row.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="workspace">Workspace for the rows.</param>
+    void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, Span<float> workspace);
+
+    /// <summary>Adds ∂L/∂(g's parameters) and writes ∂L/∂inputs, after Forward with the same arguments.</summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input.</param>
+    /// <param name="outputGradients">∂L/∂outputs per row.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="workspace">The workspace Forward filled.</param>
+    /// <param name="parameterGradients">g's parameter gradients; added to.</param>
+    /// <param name="inputGradients">Receives ∂L/∂inputs.</param>
+    /// <param name="scratch">Scratch for all rows' gradients at once.</param>
+    void Backward(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> outputGradients,
+        int rows,
+        ReadOnlySpan<float> workspace,
+        Span<float> parameterGradients,
+        Span<float> inputGradients,
+        Span<float> scratch);
+}

@@ -1,0 +1,582 @@
+using System;
+using System.Numerics.Tensors;
+using HyperDsl.Kernels;
+using HyperDsl.Training;
+
+namespace HyperDsl;
+
+/// <summary>
+/// A hypernetwork for the target network <typeparamref name="TTarget"/>: θ, its gradients, and every buffer a step
+/// needs, allocated once in the constructor. Generated hypernetwork classes derive from it; their generated part holds
+/// the layout and the generator network's kernels, this class the orchestration: embeddings in, W out, the target's
+/// forward and backward per task, the generator's backward, the gradients of the embeddings.
+/// </summary>
+/// <typeparam name="TTarget">The target network whose parameters are generated.</typeparam>
+/// <remarks>
+/// An instance is not thread-safe: its buffers serve one call at a time. Nothing is allocated after construction.
+/// </remarks>
+public abstract class HyperNetworkModel<TTarget> : IHyperModel
+    where TTarget : ITargetNetwork
+{
+    private readonly HyperNetworkDescription description;
+    private readonly IGeneratorKernels generator;
+    private readonly int maxTasks;
+    private readonly int maxSamplesPerTask;
+    private readonly float[] parameters;
+    private readonly float[] gradients;
+    private readonly float[] generatorInputs;
+    private readonly float[] generated;
+    private readonly float[] generatedGradients;
+    private readonly float[] generatorInputGradients;
+    private readonly float[] generatorWorkspace;
+    private readonly float[] generatorScratch;
+    private readonly float[] frozenGradients;
+    private readonly float[] targetOutputs;
+    private readonly float[] targetOutputGradients;
+    private readonly float[] targetWorkspace;
+
+    // Per target parameter: the standard deviation hyperfan initialisation aims at. A chunked head serves every layer
+    // with the same columns, so there it is also a fixed factor on the head's output (see Initialize).
+    private readonly float[] parameterScale;
+
+    /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size.</summary>
+    /// <param name="description">The generated layout.</param>
+    /// <param name="generator">The generated kernels of the generator network g.</param>
+    /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
+    /// <param name="maxSamplesPerTask">The most samples per task, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
+    protected HyperNetworkModel(HyperNetworkDescription description, IGeneratorKernels generator, int maxTasks, int maxSamplesPerTask)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(generator);
+        if (maxTasks < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTasks), maxTasks, $"{description.Name}: maxTasks must be at least 1.");
+        }
+
+        if (maxSamplesPerTask < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSamplesPerTask), maxSamplesPerTask, $"{description.Name}: maxSamplesPerTask must be at least 1.");
+        }
+
+        if (description.HeadUnits * (long)description.ChunkCount < TTarget.ParameterCount)
+        {
+            throw new InvalidOperationException($"{description.Name}: the head does not cover the target's {TTarget.ParameterCount} parameters.");
+        }
+
+        this.description = description;
+        this.generator = generator;
+        this.maxTasks = maxTasks;
+        this.maxSamplesPerTask = maxSamplesPerTask;
+        int rows = Capacity(nameof(maxTasks), maxTasks, description.ChunkCount);
+        parameters = new float[description.ParameterCount];
+        gradients = new float[description.ParameterCount];
+        generatorInputs = new float[Capacity(nameof(maxTasks), rows, description.GeneratorInputSize)];
+        generated = new float[Capacity(nameof(maxTasks), rows, description.HeadUnits)];
+        generatedGradients = new float[generated.Length];
+        generatorInputGradients = new float[generatorInputs.Length];
+        generatorWorkspace = new float[Capacity(nameof(maxTasks), rows, description.GeneratorWorkspacePerRow)];
+        generatorScratch = new float[Capacity(nameof(maxTasks), rows, description.GeneratorScratchPerRow)];
+        frozenGradients = new float[description.GeneratorParameterCount];
+        targetOutputs = new float[Capacity(nameof(maxSamplesPerTask), maxSamplesPerTask, TTarget.OutputSize)];
+        targetOutputGradients = new float[targetOutputs.Length];
+        targetWorkspace = new float[TTarget.WorkspaceSize(maxSamplesPerTask)];
+        parameterScale = new float[TTarget.ParameterCount];
+        SetParameterScale(HyperfanInit.FanIn);
+    }
+
+    /// <summary>θ, flat, laid out as the generated <c>Layout</c> says.</summary>
+    public Span<float> Parameters => parameters;
+
+    /// <summary>∂(mean loss)/∂θ from the last <see cref="ComputeGradients"/>, flat.</summary>
+    public Span<float> Gradients => gradients;
+
+    /// <summary>The learned task-embedding table, <c>[Tasks × EmbeddingSize]</c> row-major: a view into θ.</summary>
+    public ReadOnlySpan<float> TaskEmbeddings => parameters.AsSpan(0, description.Tasks * description.EmbeddingSize);
+
+    /// <summary>The most tasks one meta-batch may hold.</summary>
+    public int MaxTasks => maxTasks;
+
+    /// <summary>The most samples per task.</summary>
+    public int MaxSamplesPerTask => maxSamplesPerTask;
+
+    int IHyperModel.ParameterCount => description.ParameterCount;
+
+    int IHyperModel.TargetParameterCount => TTarget.ParameterCount;
+
+    int IHyperModel.InputSize => TTarget.InputSize;
+
+    int IHyperModel.OutputSize => TTarget.OutputSize;
+
+    int IHyperModel.Tasks => description.Tasks;
+
+    int IHyperModel.EmbeddingSize => description.EmbeddingSize;
+
+    int IHyperModel.ConditionSize => description.ConditionSize;
+
+    private bool IsChunked => description.ChunkSize > 0;
+
+    private Span<float> GeneratorParameters => parameters.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount);
+
+    /// <summary>Hyperfan-in initialisation; see <see cref="Initialize(int, HyperfanInit)"/>.</summary>
+    /// <param name="seed">The seed; the same seed gives the same θ.</param>
+    public void Initialize(int seed) => Initialize(seed, HyperfanInit.FanIn);
+
+    /// <summary>
+    /// Initialises θ deterministically for a seed: task and chunk embeddings N(0, 1); body layers Kaiming-normal for
+    /// their activation, biases 0; the head so that each generated target layer starts with the variance
+    /// <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020).
+    /// </summary>
+    /// <remarks>
+    /// The head's input h has a second moment m² that depends on the body; it is measured on a probe batch of embeddings
+    /// at initialisation, and the head's weights are drawn with variance (target variance) / (fan-in · m²), per
+    /// generated parameter. A chunked head generates parameters of different layers with the same columns, so there the
+    /// head is drawn for unit variance and each generated parameter is multiplied by the standard deviation its layer
+    /// needs — a fixed factor, part of the chunked hypernetwork's definition from then on.
+    /// </remarks>
+    /// <param name="seed">The seed; the same seed gives the same θ.</param>
+    /// <param name="init">Which variance to aim at.</param>
+    public void Initialize(int seed, HyperfanInit init)
+    {
+        if (init is not (HyperfanInit.FanIn or HyperfanInit.FanOut))
+        {
+            throw new ArgumentOutOfRangeException(nameof(init), init, $"{description.Name}.Initialize: {(int)init} is not a member of HyperfanInit.");
+        }
+
+        var random = new Random(seed);
+        Array.Clear(parameters);
+        Gaussian.Fill(random, parameters.AsSpan(0, description.Tasks * description.EmbeddingSize), 1.0);
+        Gaussian.Fill(random, parameters.AsSpan(description.ChunkEmbeddingsOffset, description.ChunkCount * description.ChunkEmbeddingSize), 1.0);
+
+        Span<float> g = GeneratorParameters;
+        var layers = description.GeneratorLayers;
+        for (int l = 0; l < layers.Count - 1; l++)
+        {
+            LayerDescription layer = layers[l];
+            Gaussian.Fill(random, g.Slice(layer.WeightsOffset, layer.Inputs * layer.Units), Math.Sqrt(Gain(layer.Activation) / layer.Inputs));
+        }
+
+        SetParameterScale(init);
+        LayerDescription head = layers[layers.Count - 1];
+        double headInputMoment = MeasureHeadInputMoment(random);
+        double unit = 1.0 / (head.Inputs * headInputMoment);
+        Span<float> headWeights = g.Slice(head.WeightsOffset, head.Inputs * head.Units);
+        Gaussian.Fill(random, headWeights, Math.Sqrt(unit));
+        if (!IsChunked)
+        {
+            // Column o of the head generates target parameter o: scale it to that parameter's target deviation.
+            for (int j = 0; j < head.Inputs; j++)
+            {
+                TensorPrimitives.Multiply(headWeights.Slice(j * head.Units, head.Units), parameterScale, headWeights.Slice(j * head.Units, head.Units));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public float ComputeGradients(TaskBatch batch, Loss loss)
+    {
+        string method = description.Name + ".ComputeGradients";
+        int tasks = CheckBatch(method, batch, loss);
+        int samples = batch.SamplesPerTask;
+        int inputSize = TTarget.InputSize;
+        int outputSize = TTarget.OutputSize;
+        int rows = tasks * description.ChunkCount;
+        for (int t = 0; t < tasks; t++)
+        {
+            ReadOnlySpan<float> embedding = description.Tasks > 0 ? Embedding(batch.TaskIds[t]) : ReadOnlySpan<float>.Empty;
+            ReadOnlySpan<float> condition = description.ConditionSize > 0
+                ? batch.Conditions.Slice(t * description.ConditionSize, description.ConditionSize)
+                : ReadOnlySpan<float>.Empty;
+            WriteGeneratorInputs(t, embedding, condition);
+        }
+
+        GenerateRows(rows);
+        generatedGradients.AsSpan(0, rows * description.HeadUnits).Clear();
+        double total = 0;
+        for (int t = 0; t < tasks; t++)
+        {
+            ReadOnlySpan<float> inputs = batch.Inputs.Slice(t * samples * inputSize, samples * inputSize);
+            ReadOnlySpan<float> targets = batch.Targets.Slice(t * samples * outputSize, samples * outputSize);
+            total += TargetStep(t, inputs, targets, samples, loss, 1f / tasks);
+        }
+
+        Array.Clear(gradients);
+        BackwardRows(rows, gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount));
+
+        // The generator's input gradients flow to the embeddings that made the inputs.
+        int embeddingSize = description.EmbeddingSize;
+        for (int t = 0; t < tasks; t++)
+        {
+            for (int k = 0; k < description.ChunkCount; k++)
+            {
+                ReadOnlySpan<float> row = GeneratorInputGradients(t, k);
+                if (embeddingSize > 0)
+                {
+                    Span<float> embeddingGradient = gradients.AsSpan(batch.TaskIds[t] * embeddingSize, embeddingSize);
+                    TensorPrimitives.Add(embeddingGradient, row[..embeddingSize], embeddingGradient);
+                }
+
+                if (IsChunked)
+                {
+                    Span<float> chunkGradient = gradients.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize);
+                    TensorPrimitives.Add(chunkGradient, row[description.TaskInputSize..], chunkGradient);
+                }
+            }
+        }
+
+        return (float)(total / tasks);
+    }
+
+    /// <inheritdoc/>
+    public void GenerateFromEmbedding(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, Span<float> targetParameters)
+    {
+        string method = description.Name + ".GenerateFromEmbedding";
+        CheckEmbedding(method, embedding, condition);
+        CheckTargetParameters(method, targetParameters);
+        WriteGeneratorInputs(0, embedding, condition);
+        GenerateRows(description.ChunkCount);
+        GeneratedParameters(0).CopyTo(targetParameters);
+    }
+
+    /// <inheritdoc/>
+    public float ComputeEmbeddingGradient(
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> embeddingGradient)
+    {
+        string method = description.Name + ".ComputeEmbeddingGradient";
+        CheckEmbedding(method, embedding, condition);
+        CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
+        if (embeddingGradient.Length != description.EmbeddingSize)
+        {
+            throw new ArgumentException($"{method}: embeddingGradient must hold EmbeddingSize = {description.EmbeddingSize} floats, but holds {embeddingGradient.Length}.", nameof(embeddingGradient));
+        }
+
+        int rows = description.ChunkCount;
+        WriteGeneratorInputs(0, embedding, condition);
+        GenerateRows(rows);
+        generatedGradients.AsSpan(0, rows * description.HeadUnits).Clear();
+        float value = TargetStep(0, inputs, targets, samples, loss, 1f);
+
+        // θ stays fixed: its gradient goes to a private sink, and only the input gradient is kept.
+        Array.Clear(frozenGradients);
+        BackwardRows(rows, frozenGradients);
+        embeddingGradient.Clear();
+        for (int k = 0; k < rows; k++)
+        {
+            TensorPrimitives.Add(embeddingGradient, GeneratorInputGradients(0, k)[..description.EmbeddingSize], embeddingGradient);
+        }
+
+        return value;
+    }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs)
+    {
+        string method = description.Name + ".Predict";
+        CheckEmbedding(method, embedding, condition);
+        if (samples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be at least 1.");
+        }
+
+        int inputSize = TTarget.InputSize;
+        int outputSize = TTarget.OutputSize;
+        NetworkArguments.CheckPerSampleLength(method, nameof(inputs), inputs.Length, samples, inputSize, "InputSize");
+        NetworkArguments.CheckPerSampleLength(method, nameof(outputs), outputs.Length, samples, outputSize, "OutputSize");
+        FiniteCheck.Require(method, nameof(inputs), inputs[..(samples * inputSize)]);
+        WriteGeneratorInputs(0, embedding, condition);
+        GenerateRows(description.ChunkCount);
+        ReadOnlySpan<float> weights = GeneratedParameters(0);
+
+        // Any number of samples, in blocks the target's workspace was sized for.
+        for (int start = 0; start < samples; start += maxSamplesPerTask)
+        {
+            int count = Math.Min(maxSamplesPerTask, samples - start);
+            TTarget.Forward(weights, inputs.Slice(start * inputSize, count * inputSize), outputs.Slice(start * outputSize, count * outputSize), count, targetWorkspace);
+        }
+    }
+
+    /// <summary>W for a task given by its row of the embedding table and, where the hypernetwork takes one, its condition.</summary>
+    /// <param name="task">The task id, from 0 to Tasks − 1; ignored when the hypernetwork has no table.</param>
+    /// <param name="condition">The condition vector, or empty when the hypernetwork takes none.</param>
+    /// <param name="targetParameters">Receives W, exactly the target's ParameterCount floats.</param>
+    protected void GenerateCore(int task, ReadOnlySpan<float> condition, Span<float> targetParameters)
+    {
+        string method = description.Name + ".Generate";
+        if (description.Tasks > 0 && (uint)task >= (uint)description.Tasks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(task), task, $"{method}: task must be a task id from 0 to {description.Tasks - 1}.");
+        }
+
+        ReadOnlySpan<float> embedding = description.Tasks > 0 ? Embedding(task) : ReadOnlySpan<float>.Empty;
+        CheckEmbedding(method, embedding, condition);
+        CheckTargetParameters(method, targetParameters);
+        WriteGeneratorInputs(0, embedding, condition);
+        GenerateRows(description.ChunkCount);
+        GeneratedParameters(0).CopyTo(targetParameters);
+    }
+
+    private static double Gain(Activation activation) => activation switch
+    {
+        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus => 2.0,
+        Activation.Tanh => 25.0 / 9.0,
+        _ => 1.0,
+    };
+
+    private static int Capacity(string argument, long count, long perItem)
+    {
+        long size = count * perItem;
+        if (size > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(argument, $"{count} × {perItem} = {size} floats do not fit in an array.");
+        }
+
+        return (int)size;
+    }
+
+    private ReadOnlySpan<float> Embedding(int task)
+        => parameters.AsSpan(task * description.EmbeddingSize, description.EmbeddingSize);
+
+    /// <summary>W of task <paramref name="task"/> of the current rows: the first P head outputs of its chunk rows.</summary>
+    private Span<float> GeneratedParameters(int task)
+        => generated.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
+
+    private ReadOnlySpan<float> GeneratorInputGradients(int task, int chunk)
+        => generatorInputGradients.AsSpan(((task * description.ChunkCount) + chunk) * description.GeneratorInputSize, description.GeneratorInputSize);
+
+    /// <summary>Writes g's input rows of task slot <paramref name="task"/>: [embedding ; condition ; chunk embedding k].</summary>
+    private void WriteGeneratorInputs(int task, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition)
+    {
+        int width = description.GeneratorInputSize;
+        for (int k = 0; k < description.ChunkCount; k++)
+        {
+            Span<float> row = generatorInputs.AsSpan(((task * description.ChunkCount) + k) * width, width);
+            embedding.CopyTo(row);
+            condition.CopyTo(row[description.EmbeddingSize..]);
+            if (IsChunked)
+            {
+                parameters.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize)
+                    .CopyTo(row[description.TaskInputSize..]);
+            }
+        }
+    }
+
+    /// <summary>Runs g on the first <paramref name="rows"/> rows: one batched product per layer, the head included.</summary>
+    private void GenerateRows(int rows)
+    {
+        generator.Forward(
+            GeneratorParameters,
+            generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
+            generated.AsSpan(0, rows * description.HeadUnits),
+            rows,
+            generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+        if (IsChunked)
+        {
+            for (int t = 0; t < rows / description.ChunkCount; t++)
+            {
+                Span<float> weights = GeneratedParameters(t);
+                TensorPrimitives.Multiply(weights, parameterScale, weights);
+            }
+        }
+    }
+
+    /// <summary>The target's forward, loss and backward for task slot <paramref name="task"/>; returns the task's mean loss.</summary>
+    private float TargetStep(int task, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale)
+    {
+        int outputSize = TTarget.OutputSize;
+        ReadOnlySpan<float> weights = GeneratedParameters(task);
+        Span<float> outputs = targetOutputs.AsSpan(0, samples * outputSize);
+        Span<float> outputGradients = targetOutputGradients.AsSpan(0, samples * outputSize);
+        TTarget.Forward(weights, inputs, outputs, samples, targetWorkspace);
+        float value = Losses.Evaluate(loss, outputs, targets, samples, outputSize, outputGradients, gradientScale);
+        Span<float> weightGradients = generatedGradients.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
+        TTarget.Backward(weights, inputs, outputGradients, samples, targetWorkspace, weightGradients, Span<float>.Empty);
+        if (IsChunked)
+        {
+            // W = s ⊙ head output, so the head's output gradient is s ⊙ ∂L/∂W.
+            TensorPrimitives.Multiply(weightGradients, parameterScale, weightGradients);
+        }
+
+        return value;
+    }
+
+    /// <summary>g's backward over the first <paramref name="rows"/> rows, adding to <paramref name="parameterGradients"/>.</summary>
+    private void BackwardRows(int rows, Span<float> parameterGradients)
+    {
+        generator.Backward(
+            GeneratorParameters,
+            generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
+            generatedGradients.AsSpan(0, rows * description.HeadUnits),
+            rows,
+            generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow),
+            parameterGradients,
+            generatorInputGradients.AsSpan(0, rows * description.GeneratorInputSize),
+            generatorScratch.AsSpan(0, rows * description.GeneratorScratchPerRow));
+    }
+
+    /// <summary>
+    /// E[h²] of the head's input h on a probe batch: embeddings from the table (or N(0, 1)), conditions N(0, 1), every
+    /// chunk embedding in turn. Runs g with the head still zero, and reads h from g's workspace.
+    /// </summary>
+    private double MeasureHeadInputMoment(Random random)
+    {
+        int rows = Math.Min(generated.Length / description.HeadUnits, 256);
+        int width = description.GeneratorInputSize;
+        Span<float> inputs = generatorInputs.AsSpan(0, rows * width);
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = inputs.Slice(r * width, width);
+            if (description.Tasks > 0)
+            {
+                Embedding(random.Next(description.Tasks)).CopyTo(row);
+            }
+
+            Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize), 1.0);
+            if (IsChunked)
+            {
+                int k = r % description.ChunkCount;
+                parameters.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize)
+                    .CopyTo(row[description.TaskInputSize..]);
+            }
+        }
+
+        var layers = description.GeneratorLayers;
+        ReadOnlySpan<float> headInputs = inputs;
+        if (layers.Count > 1)
+        {
+            generator.Forward(GeneratorParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+            LayerDescription last = layers[layers.Count - 2];
+            headInputs = generatorWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
+        }
+
+        double moment = TensorPrimitives.SumOfSquares(headInputs) / headInputs.Length;
+        return moment > 1e-12 ? moment : 1.0;
+    }
+
+    /// <summary>The standard deviation hyperfan aims at for every target parameter.</summary>
+    private void SetParameterScale(HyperfanInit init)
+    {
+        foreach (LayerDescription layer in description.TargetLayers)
+        {
+            double gain = Gain(layer.Activation);
+            double fan = init == HyperfanInit.FanIn ? layer.Inputs : layer.Units;
+            parameterScale.AsSpan(layer.WeightsOffset, layer.Inputs * layer.Units).Fill((float)Math.Sqrt(gain / (2.0 * fan)));
+            parameterScale.AsSpan(layer.BiasOffset, layer.Units).Fill((float)Math.Sqrt(gain / 2.0));
+        }
+    }
+
+    private int CheckBatch(string method, TaskBatch batch, Loss loss)
+    {
+        int conditionSize = description.ConditionSize;
+        int tasks;
+        if (!batch.TaskIds.IsEmpty)
+        {
+            tasks = batch.TaskIds.Length;
+        }
+        else if (conditionSize > 0 && description.Tasks == 0)
+        {
+            tasks = batch.Conditions.Length / conditionSize;
+        }
+        else
+        {
+            throw new ArgumentException($"{method}: the batch has no task ids; this hypernetwork's tasks are rows of its embedding table.", nameof(batch));
+        }
+
+        if (tasks < 1 || tasks > maxTasks)
+        {
+            throw new ArgumentException($"{method}: the batch holds {tasks} tasks; this instance was built for 1 to {maxTasks}.", nameof(batch));
+        }
+
+        if (description.Tasks > 0)
+        {
+            for (int t = 0; t < tasks; t++)
+            {
+                int id = batch.TaskIds[t];
+                if ((uint)id >= (uint)description.Tasks)
+                {
+                    throw new ArgumentException($"{method}: task id {id} (task {t} of the batch) is out of range; ids run from 0 to {description.Tasks - 1}.", nameof(batch));
+                }
+            }
+        }
+
+        if (conditionSize > 0)
+        {
+            if (batch.Conditions.Length != tasks * conditionSize)
+            {
+                throw new ArgumentException($"{method}: the batch's conditions hold {batch.Conditions.Length} floats; {tasks} tasks × ConditionSize {conditionSize} = {tasks * conditionSize} are needed.", nameof(batch));
+            }
+
+            FiniteCheck.Require(method, "batch.Conditions", batch.Conditions);
+        }
+        else if (!batch.Conditions.IsEmpty)
+        {
+            throw new ArgumentException($"{method}: the batch has condition vectors, but this hypernetwork takes none (ConditionSize is 0).", nameof(batch));
+        }
+
+        int samples = batch.SamplesPerTask;
+        if (samples < 1 || samples > maxSamplesPerTask)
+        {
+            throw new ArgumentException($"{method}: the batch has {samples} samples per task; this instance was built for 1 to {maxSamplesPerTask}.", nameof(batch));
+        }
+
+        CheckSamples(method, batch.Inputs, batch.Targets, tasks * samples, tasks * samples, loss, "batch.Inputs", "batch.Targets");
+        return tasks;
+    }
+
+    private void CheckSamples(string method, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, int maxSamples, Loss loss, string inputsName = "inputs", string targetsName = "targets")
+    {
+        if (loss is not (Loss.MeanSquaredError or Loss.SoftmaxCrossEntropy or Loss.BinaryCrossEntropy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(loss), loss, $"{method}: {(int)loss} is not a member of HyperDsl.Loss.");
+        }
+
+        if (samples < 1 || samples > maxSamples)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be from 1 to {maxSamples}, the capacity this instance was built for.");
+        }
+
+        long inputLength = (long)samples * TTarget.InputSize;
+        long targetLength = (long)samples * TTarget.OutputSize;
+        if (inputs.Length != inputLength)
+        {
+            throw new ArgumentException($"{method}: {inputsName} holds {inputs.Length} floats; {samples} samples × InputSize {TTarget.InputSize} = {inputLength} are needed.", inputsName);
+        }
+
+        if (targets.Length != targetLength)
+        {
+            throw new ArgumentException($"{method}: {targetsName} holds {targets.Length} floats; {samples} samples × OutputSize {TTarget.OutputSize} = {targetLength} are needed.", targetsName);
+        }
+
+        FiniteCheck.Require(method, inputsName, inputs);
+        FiniteCheck.Require(method, targetsName, targets);
+    }
+
+    private void CheckEmbedding(string method, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition)
+    {
+        if (embedding.Length != description.EmbeddingSize)
+        {
+            throw new ArgumentException($"{method}: the embedding must hold EmbeddingSize = {description.EmbeddingSize} floats, but holds {embedding.Length}.", nameof(embedding));
+        }
+
+        if (condition.Length != description.ConditionSize)
+        {
+            throw new ArgumentException($"{method}: the condition must hold ConditionSize = {description.ConditionSize} floats, but holds {condition.Length}.", nameof(condition));
+        }
+
+        FiniteCheck.Require(method, nameof(embedding), embedding);
+        FiniteCheck.Require(method, nameof(condition), condition);
+    }
+
+    private static void CheckTargetParameters(string method, Span<float> targetParameters)
+    {
+        if (targetParameters.Length != TTarget.ParameterCount)
+        {
+            throw new ArgumentException($"{method}: targetParameters must hold the target's ParameterCount = {TTarget.ParameterCount} floats, but holds {targetParameters.Length}.", nameof(targetParameters));
+        }
+    }
+}

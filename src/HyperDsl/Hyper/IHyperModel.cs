@@ -1,0 +1,95 @@
+using System;
+
+namespace HyperDsl;
+
+/// <summary>
+/// A trainable hypernetwork as the runtime sees it, whatever its architecture: θ and its gradients, a meta-batch
+/// gradient, and the calls that few-shot adaptation needs. Every generated hypernetwork implements it.
+/// </summary>
+public interface IHyperModel
+{
+    /// <summary>Floats in θ.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>Floats in the target network's parameter vector W.</summary>
+    int TargetParameterCount { get; }
+
+    /// <summary>The target network's inputs per sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>The target network's outputs per sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Rows of the learned task-embedding table (0 when tasks are given by condition vectors only).</summary>
+    int Tasks { get; }
+
+    /// <summary>Width of a learned task embedding (0 when there is no table).</summary>
+    int EmbeddingSize { get; }
+
+    /// <summary>Width of the condition vector per task (0 when there is none).</summary>
+    int ConditionSize { get; }
+
+    /// <summary>The most tasks one meta-batch may hold, fixed at construction.</summary>
+    int MaxTasks { get; }
+
+    /// <summary>The most samples per task a meta-batch may hold, fixed at construction.</summary>
+    int MaxSamplesPerTask { get; }
+
+    /// <summary>θ, flat.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>∂L/∂θ from the last <see cref="ComputeGradients"/>, flat.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>The learned task-embedding table, <c>[Tasks × EmbeddingSize]</c> row-major: a view into θ.</summary>
+    ReadOnlySpan<float> TaskEmbeddings { get; }
+
+    /// <summary>Initialises θ (hyperfan-in head, Kaiming body, N(0, 1) embeddings), deterministically for a seed.</summary>
+    /// <param name="seed">The seed.</param>
+    void Initialize(int seed);
+
+    /// <summary>
+    /// Runs every task of the batch through g and the target network, and <b>overwrites</b> <see cref="Gradients"/>
+    /// with ∂(mean loss)/∂θ.
+    /// </summary>
+    /// <param name="batch">The meta-batch.</param>
+    /// <param name="loss">The loss.</param>
+    /// <returns>The mean loss over every sample of every task.</returns>
+    float ComputeGradients(TaskBatch batch, Loss loss);
+
+    /// <summary>W = g(z) for an explicit task embedding (not a table row), e.g. one fitted to a new task.</summary>
+    /// <param name="embedding">The embedding, EmbeddingSize floats.</param>
+    /// <param name="condition">The condition vector, ConditionSize floats (empty when there is none).</param>
+    /// <param name="targetParameters">Receives W, TargetParameterCount floats.</param>
+    void GenerateFromEmbedding(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, Span<float> targetParameters);
+
+    /// <summary>
+    /// The loss of one task's samples under W = g(embedding) and its gradient with respect to the embedding, with θ
+    /// held fixed: the same backward pass as training, stopped at the generator's input. Leaves θ and
+    /// <see cref="Gradients"/> unchanged.
+    /// </summary>
+    /// <param name="embedding">The embedding, EmbeddingSize floats.</param>
+    /// <param name="condition">The condition vector, ConditionSize floats (empty when there is none).</param>
+    /// <param name="inputs">The samples, <c>[samples × InputSize]</c>.</param>
+    /// <param name="targets">Their targets, <c>[samples × OutputSize]</c>.</param>
+    /// <param name="samples">The number of samples, at most MaxSamplesPerTask.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="embeddingGradient">Receives ∂(mean loss)/∂embedding.</param>
+    /// <returns>The mean loss.</returns>
+    float ComputeEmbeddingGradient(
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> embeddingGradient);
+
+    /// <summary>The target network's outputs on <paramref name="inputs"/> with W = g(embedding).</summary>
+    /// <param name="embedding">The embedding, EmbeddingSize floats.</param>
+    /// <param name="condition">The condition vector, ConditionSize floats (empty when there is none).</param>
+    /// <param name="inputs">The samples, <c>[samples × InputSize]</c>; any number.</param>
+    /// <param name="samples">The number of samples.</param>
+    /// <param name="outputs">Receives the outputs, <c>[samples × OutputSize]</c>.</param>
+    void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs);
+}

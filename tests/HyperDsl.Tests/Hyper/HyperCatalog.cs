@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HyperDsl.Tests.Networks;
+using HyperDsl.Tests.Numerics;
+using HyperDsl.Tests.Reference;
+
+namespace HyperDsl.Tests.Hyper;
+
+/// <summary>The compiled small hypernetworks beside their references, whose architectures are written out again here.</summary>
+public static class HyperCatalog
+{
+    public static readonly ReferenceNetwork Tiny = new(2, new[] { (3, Activation.Tanh), (2, Activation.Identity) });
+
+    private static readonly Dictionary<string, (Type Type, ReferenceHyperNetwork Reference)> Entries = new()
+    {
+        ["FullEmbeddingHyper"] = (typeof(FullEmbeddingHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, body: new[] { (4, Activation.Tanh) })),
+        ["FullConditionHyper"] = (typeof(FullConditionHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 3, body: new[] { (4, Activation.Sigmoid), (3, Activation.Gelu) })),
+        ["FullBothHyper"] = (typeof(FullBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, conditionSize: 2)),
+        ["ChunkedEmbeddingHyper"] = (typeof(ChunkedEmbeddingHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Silu) })),
+        ["ChunkedBothHyper"] = (typeof(ChunkedBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 3, conditionSize: 2, chunkSize: 6, chunkEmbeddingSize: 3, body: new[] { (5, Activation.Tanh) })),
+        ["ChunkLargerThanTargetHyper"] = (typeof(ChunkLargerThanTargetHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 2, chunkSize: 40, chunkEmbeddingSize: 1, body: new[] { (3, Activation.Softplus) })),
+    };
+
+    public static IEnumerable<object[]> Names => Entries.Keys.Select(name => new object[] { name });
+
+    public static IEnumerable<object[]> NamesAndLosses
+        => from name in Entries.Keys
+           from loss in Enum.GetValues<Loss>()
+           select new object[] { name, loss };
+
+    public static (IHyperModel Model, ReferenceHyperNetwork Reference) Create(string name, int maxTasks, int maxSamplesPerTask)
+    {
+        (Type type, ReferenceHyperNetwork reference) = Entries[name];
+        var model = (IHyperModel)Activator.CreateInstance(type, maxTasks, maxSamplesPerTask)!;
+        return (model, reference);
+    }
+}
+
+/// <summary>A seeded meta-batch for a hypernetwork: ids (one repeated, when there is a table), inputs, targets, conditions.</summary>
+public sealed class HyperBatchData
+{
+    public HyperBatchData(ReferenceHyperNetwork reference, int tasks, int samples, Loss loss, int seed)
+    {
+        var random = new Random(seed);
+        Tasks = tasks;
+        Samples = samples;
+        TaskIds = reference.Tasks > 0 ? Enumerable.Range(0, tasks).Select(t => t == tasks - 1 && tasks > 1 ? 0 : t % reference.Tasks).ToArray() : Array.Empty<int>();
+        Inputs = RandomData.Uniform(tasks * samples * reference.Target.InputSize, -1f, 1f, random);
+        Conditions = RandomData.Uniform(tasks * reference.ConditionSize, -1f, 1f, random);
+        int outputSize = reference.Target.OutputSize;
+        Targets = loss switch
+        {
+            Loss.MeanSquaredError => RandomData.Uniform(tasks * samples * outputSize, -1f, 1f, random),
+            Loss.BinaryCrossEntropy => RandomData.Uniform(tasks * samples * outputSize, 0f, 1f, random),
+            _ => Probabilities(tasks * samples, outputSize, random),
+        };
+    }
+
+    public int Tasks { get; }
+
+    public int Samples { get; }
+
+    public int[] TaskIds { get; }
+
+    public float[] Inputs { get; }
+
+    public float[] Targets { get; }
+
+    public float[] Conditions { get; }
+
+    public TaskBatch Batch => new(TaskIds, Inputs, Targets, Samples, Conditions);
+
+    public static double[] ToDouble(ReadOnlySpan<float> values) => values.ToArray().Select(v => (double)v).ToArray();
+
+    private static float[] Probabilities(int rows, int width, Random random)
+    {
+        var values = RandomData.Uniform(rows * width, 0.05f, 1f, random);
+        for (int r = 0; r < rows; r++)
+        {
+            float sum = values.AsSpan(r * width, width).ToArray().Sum();
+            for (int k = 0; k < width; k++)
+            {
+                values[(r * width) + k] /= sum;
+            }
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,47 @@
+namespace HyperDsl.Tests.Networks;
+
+// Small hypernetworks for whole-model gradient checks: every conditioning, full and chunked heads, with and without a
+// body. Smooth activations only, so that finite differences are meaningful everywhere.
+
+/// <summary>The target of the small hypernetworks: 2 → 3 (tanh) → 2, 17 parameters.</summary>
+[TargetNetwork(inputs: 2)]
+[Dense(3, Activation.Tanh)]
+[Dense(2)]
+public partial class TinyTarget;
+
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2)]
+[Dense(4, Activation.Tanh)]
+public partial class FullEmbeddingHyper;
+
+[HyperNetwork(typeof(TinyTarget), ConditionSize = 3)]
+[Dense(4, Activation.Sigmoid)]
+[Dense(3, Activation.Gelu)]
+public partial class FullConditionHyper;
+
+/// <summary>Both conditionings and no body: the head is a linear map of [embedding ; condition].</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, ConditionSize = 2)]
+public partial class FullBothHyper;
+
+/// <summary>17 parameters in chunks of 5: 4 head calls per task, the last 3 outputs dropped.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, ChunkSize = 5, ChunkEmbeddingSize = 2)]
+[Dense(4, Activation.Silu)]
+public partial class ChunkedEmbeddingHyper;
+
+[HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 3, ConditionSize = 2, ChunkSize = 6, ChunkEmbeddingSize = 3)]
+[Dense(5, Activation.Tanh)]
+public partial class ChunkedBothHyper;
+
+/// <summary>A chunk larger than the whole target: one head call, most outputs dropped.</summary>
+[HyperNetwork(typeof(TinyTarget), ConditionSize = 2, ChunkSize = 40, ChunkEmbeddingSize = 1)]
+[Dense(3, Activation.Softplus)]
+public partial class ChunkLargerThanTargetHyper;
+
+/// <summary>The sinusoid benchmark's hypernetwork, for initialisation and allocation tests.</summary>
+[HyperNetwork(typeof(SineNet), Tasks = 1000, EmbeddingSize = 8)]
+[Dense(64, Activation.Relu)]
+public partial class SineHyper;
+
+/// <summary>A chunked hypernetwork for SineNet: 1761 parameters in 30 chunks of 60.</summary>
+[HyperNetwork(typeof(SineNet), Tasks = 100, EmbeddingSize = 8, ChunkSize = 60, ChunkEmbeddingSize = 8)]
+[Dense(32, Activation.Relu)]
+public partial class ChunkedSineHyper;
