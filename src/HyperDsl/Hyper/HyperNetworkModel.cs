@@ -123,7 +123,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     public void Initialize(int seed) => Initialize(seed, HyperfanInit.FanIn);
 
     /// <summary>
-    /// Initialises θ deterministically for a seed: task and chunk embeddings N(0, 1); body layers Kaiming-normal for
+    /// Initialises θ deterministically for a seed (whatever the capacity the instance was built with): task and chunk embeddings N(0, 1); body layers Kaiming-normal for
     /// their activation, biases 0; the head so that each generated target layer starts with the variance
     /// <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020).
     /// </summary>
@@ -420,41 +420,57 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     }
 
     /// <summary>
-    /// E[h²] of the head's input h on a probe batch: embeddings from the table (or N(0, 1)), conditions N(0, 1), every
-    /// chunk embedding in turn. Runs g with the head still zero, and reads h from g's workspace.
+    /// E[h²] of the head's input h over a probe of 256 rows: embeddings from the table (or N(0, 1)), conditions N(0, 1),
+    /// every chunk embedding in turn. Runs g, in batches as large as the buffers allow, with the head still zero, and
+    /// reads h from g's workspace.
     /// </summary>
     private double MeasureHeadInputMoment(Random random)
     {
-        int rows = Math.Min(generated.Length / description.HeadUnits, 256);
+        const int ProbeRows = 256;
+        int capacity = generated.Length / description.HeadUnits;
         int width = description.GeneratorInputSize;
-        Span<float> inputs = generatorInputs.AsSpan(0, rows * width);
-        for (int r = 0; r < rows; r++)
-        {
-            Span<float> row = inputs.Slice(r * width, width);
-            if (description.Tasks > 0)
-            {
-                Embedding(random.Next(description.Tasks)).CopyTo(row);
-            }
-
-            Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize), 1.0);
-            if (IsChunked)
-            {
-                int k = r % description.ChunkCount;
-                parameters.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize)
-                    .CopyTo(row[description.TaskInputSize..]);
-            }
-        }
-
         var layers = description.GeneratorLayers;
-        ReadOnlySpan<float> headInputs = inputs;
-        if (layers.Count > 1)
+        double sum = 0;
+        long count = 0;
+        for (int done = 0; done < ProbeRows; done += capacity)
         {
-            generator.Forward(GeneratorParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
-            LayerDescription last = layers[layers.Count - 2];
-            headInputs = generatorWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
+            int rows = Math.Min(capacity, ProbeRows - done);
+            Span<float> inputs = generatorInputs.AsSpan(0, rows * width);
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = inputs.Slice(r * width, width);
+                if (description.Tasks > 0)
+                {
+                    Embedding(random.Next(description.Tasks)).CopyTo(row);
+                }
+
+                Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize), 1.0);
+                if (IsChunked)
+                {
+                    int k = (done + r) % description.ChunkCount;
+                    parameters.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize)
+                        .CopyTo(row[description.TaskInputSize..]);
+                }
+            }
+
+            ReadOnlySpan<float> headInputs = inputs;
+            if (layers.Count > 1)
+            {
+                generator.Forward(GeneratorParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+                LayerDescription last = layers[layers.Count - 2];
+                headInputs = generatorWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
+            }
+
+            // Element by element in double, so that the result does not depend on how the probe was batched.
+            foreach (float value in headInputs)
+            {
+                sum += value * (double)value;
+            }
+
+            count += headInputs.Length;
         }
 
-        double moment = TensorPrimitives.SumOfSquares(headInputs) / headInputs.Length;
+        double moment = sum / count;
         return moment > 1e-12 ? moment : 1.0;
     }
 

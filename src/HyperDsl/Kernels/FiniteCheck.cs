@@ -41,7 +41,8 @@ internal static class FiniteCheck
         int index = FirstNonFinite(values);
         if (index >= 0)
         {
-            throw new ArgumentException($"{method}: {argument}[{index}] is {values[index]}; every value must be finite.", argument);
+            string value = values[index].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new ArgumentException($"{method}: {argument}[{index}] is {value}; every value must be finite.", argument);
         }
     }
 }

@@ -1,0 +1,232 @@
+using System;
+using System.Numerics;
+
+namespace HyperDsl.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with the update rule and defaults of <c>torch.optim.Adam</c>: bias-corrected moments,
+/// ε added after the square root of the corrected second moment, optional L2 weight decay added to the gradient.
+/// </summary>
+/// <remarks>
+/// g ← ∇ + λ·p; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; p ← p − η·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).
+/// One fused pass over memory per step.
+/// </remarks>
+public sealed class Adam : IOptimizer
+{
+    private readonly AdamState state;
+
+    /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">How many parameters it updates.</param>
+    /// <param name="learningRate">η, at least 0.</param>
+    /// <param name="beta1">β₁, in [0, 1).</param>
+    /// <param name="beta2">β₂, in [0, 1).</param>
+    /// <param name="epsilon">ε, greater than 0.</param>
+    /// <param name="weightDecay">λ, an L2 penalty added to the gradient, at least 0.</param>
+    public Adam(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
+    {
+        state = new AdamState(parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /// <inheritdoc/>
+    public float LearningRate { get => state.LearningRate; set => state.LearningRate = value; }
+
+    /// <summary>β₁.</summary>
+    public float Beta1 => state.Beta1;
+
+    /// <summary>β₂.</summary>
+    public float Beta2 => state.Beta2;
+
+    /// <summary>ε.</summary>
+    public float Epsilon => state.Epsilon;
+
+    /// <summary>λ, the L2 penalty.</summary>
+    public float WeightDecay => state.WeightDecay;
+
+    /// <inheritdoc/>
+    public int StepCount => state.StepCount;
+
+    /// <summary>The first moments m, for checkpoints.</summary>
+    public Span<float> FirstMoment => state.FirstMoment;
+
+    /// <summary>The second moments v, for checkpoints.</summary>
+    public Span<float> SecondMoment => state.SecondMoment;
+
+    /// <inheritdoc/>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: 0f);
+
+    /// <inheritdoc/>
+    public void Reset() => state.Reset();
+
+    /// <summary>
+    /// One Adam update of <paramref name="parameters"/> with the caller's moment buffers — for small problems that keep
+    /// their state on the stack, such as fitting a task embedding.
+    /// </summary>
+    /// <param name="parameters">Updated in place.</param>
+    /// <param name="gradients">The gradients.</param>
+    /// <param name="firstMoment">m, same length, updated.</param>
+    /// <param name="secondMoment">v, same length, updated.</param>
+    /// <param name="step">The step number t, from 1.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="beta1">β₁.</param>
+    /// <param name="beta2">β₂.</param>
+    /// <param name="epsilon">ε.</param>
+    public static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment, Span<float> secondMoment, int step, float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+    {
+        int length = parameters.Length;
+        if (gradients.Length != length || firstMoment.Length != length || secondMoment.Length != length)
+        {
+            throw new ArgumentException("parameters, gradients and both moments must have the same length.");
+        }
+
+        if (step < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "The step number starts at 1.");
+        }
+
+        AdamState.Apply(parameters, gradients, firstMoment, secondMoment, step, learningRate, beta1, beta2, epsilon, 0f, 0f);
+    }
+}
+
+/// <summary>
+/// AdamW (Loshchilov and Hutter, 2019) with the update rule and defaults of <c>torch.optim.AdamW</c>: Adam, with the
+/// weight decay applied to the parameters directly (p ← p·(1 − η·λ)) instead of to the gradient.
+/// </summary>
+public sealed class AdamW : IOptimizer
+{
+    private readonly AdamState state;
+
+    /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">How many parameters it updates.</param>
+    /// <param name="learningRate">η, at least 0.</param>
+    /// <param name="beta1">β₁, in [0, 1).</param>
+    /// <param name="beta2">β₂, in [0, 1).</param>
+    /// <param name="epsilon">ε, greater than 0.</param>
+    /// <param name="weightDecay">λ, the decoupled decay, at least 0 (PyTorch's default 0.01).</param>
+    public AdamW(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 1e-2f)
+    {
+        state = new AdamState(parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /// <inheritdoc/>
+    public float LearningRate { get => state.LearningRate; set => state.LearningRate = value; }
+
+    /// <summary>λ, the decoupled decay.</summary>
+    public float WeightDecay => state.WeightDecay;
+
+    /// <inheritdoc/>
+    public int StepCount => state.StepCount;
+
+    /// <summary>The first moments m, for checkpoints.</summary>
+    public Span<float> FirstMoment => state.FirstMoment;
+
+    /// <summary>The second moments v, for checkpoints.</summary>
+    public Span<float> SecondMoment => state.SecondMoment;
+
+    /// <inheritdoc/>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: state.WeightDecay);
+
+    /// <inheritdoc/>
+    public void Reset() => state.Reset();
+}
+
+/// <summary>The moments and settings Adam and AdamW share, and their fused update.</summary>
+internal sealed class AdamState
+{
+    private readonly float[] firstMoment;
+    private readonly float[] secondMoment;
+
+    public AdamState(int parameterCount, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    {
+        OptimizerArguments.Count(parameterCount);
+        OptimizerArguments.NonNegative(nameof(learningRate), learningRate);
+        OptimizerArguments.InRange(nameof(beta1), beta1, 0f, 1f, highExcluded: true);
+        OptimizerArguments.InRange(nameof(beta2), beta2, 0f, 1f, highExcluded: true);
+        OptimizerArguments.Positive(nameof(epsilon), epsilon);
+        OptimizerArguments.NonNegative(nameof(weightDecay), weightDecay);
+        firstMoment = new float[parameterCount];
+        secondMoment = new float[parameterCount];
+        LearningRate = learningRate;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+    }
+
+    public float LearningRate { get; set; }
+
+    public float Beta1 { get; }
+
+    public float Beta2 { get; }
+
+    public float Epsilon { get; }
+
+    public float WeightDecay { get; }
+
+    public int StepCount { get; private set; }
+
+    public Span<float> FirstMoment => firstMoment;
+
+    public Span<float> SecondMoment => secondMoment;
+
+    /// <summary>An Adam step; the weight decay goes into the gradient (Adam) or, when decoupled, onto the parameters (AdamW).</summary>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float decoupledDecay)
+    {
+        OptimizerArguments.Lengths(firstMoment.Length, parameters, gradients);
+        StepCount++;
+        float coupledDecay = decoupledDecay > 0f ? 0f : WeightDecay;
+        Apply(parameters, gradients, firstMoment, secondMoment, StepCount, LearningRate, Beta1, Beta2, Epsilon, coupledDecay, decoupledDecay);
+    }
+
+    public void Reset()
+    {
+        StepCount = 0;
+        Array.Clear(firstMoment);
+        Array.Clear(secondMoment);
+    }
+
+    /// <summary>The fused update, one pass over p, g, m and v.</summary>
+    public static void Apply(
+        Span<float> parameters,
+        ReadOnlySpan<float> gradients,
+        Span<float> firstMoment,
+        Span<float> secondMoment,
+        int step,
+        float learningRate,
+        float beta1,
+        float beta2,
+        float epsilon,
+        float coupledDecay,
+        float decoupledDecay)
+    {
+        float stepSize = (float)(learningRate / (1.0 - Math.Pow(beta1, step)));
+        float inverseRootCorrection = (float)(1.0 / Math.Sqrt(1.0 - Math.Pow(beta2, step)));
+        float shrink = 1f - (learningRate * decoupledDecay);
+        float keep1 = 1f - beta1;
+        float keep2 = 1f - beta2;
+        int count = Vector<float>.Count;
+        int i = 0;
+        for (; i <= parameters.Length - count; i += count)
+        {
+            var p = new Vector<float>(parameters[i..]);
+            var g = new Vector<float>(gradients[i..]) + (p * coupledDecay);
+            var m = (new Vector<float>(firstMoment[i..]) * beta1) + (g * keep1);
+            var v = (new Vector<float>(secondMoment[i..]) * beta2) + (g * g * keep2);
+            m.CopyTo(firstMoment[i..]);
+            v.CopyTo(secondMoment[i..]);
+            var denominator = (Vector.SquareRoot(v) * inverseRootCorrection) + new Vector<float>(epsilon);
+            ((p * shrink) - (m * stepSize / denominator)).CopyTo(parameters[i..]);
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            float p = parameters[i];
+            float g = gradients[i] + (p * coupledDecay);
+            float m = (firstMoment[i] * beta1) + (g * keep1);
+            float v = (secondMoment[i] * beta2) + (g * g * keep2);
+            firstMoment[i] = m;
+            secondMoment[i] = v;
+            float denominator = (MathF.Sqrt(v) * inverseRootCorrection) + epsilon;
+            parameters[i] = (p * shrink) - (m * stepSize / denominator);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Linq;
+using HyperDsl.Tests.Networks;
+using Xunit;
+
+namespace HyperDsl.Tests.Hyper;
+
+/// <summary>Bad input to a hypernetwork is a clear exception that names the problem, and θ and its gradients stay as they were.</summary>
+public sealed class HyperArgumentTests
+{
+    private readonly FullEmbeddingHyper embedded = new(maxTasks: 3, maxSamplesPerTask: 2);
+    private readonly FullConditionHyper conditioned = new(maxTasks: 3, maxSamplesPerTask: 2);
+
+    public HyperArgumentTests()
+    {
+        embedded.Initialize(1);
+        conditioned.Initialize(2);
+        embedded.Gradients.Fill(0.5f);
+        conditioned.Gradients.Fill(0.25f);
+    }
+
+    [Fact]
+    public void A_task_id_out_of_range_is_named()
+    {
+        AssertRejected(embedded, "task id 3 (task 1 of the batch) is out of range; ids run from 0 to 2", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 3 }, new float[8], new float[8], 2), Loss.MeanSquaredError));
+        AssertRejected(embedded, "task id -1", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { -1 }, new float[4], new float[4], 2), Loss.MeanSquaredError));
+        Assert.Throws<ArgumentOutOfRangeException>(() => embedded.Generate(3, new float[TinyTarget.ParameterCount]));
+    }
+
+    [Fact]
+    public void A_condition_of_the_wrong_size_is_named()
+    {
+        AssertRejected(conditioned, "conditions hold 7 floats; 2 tasks × ConditionSize 3 = 6 are needed", () =>
+            conditioned.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], new float[8], 2, new float[7]), Loss.MeanSquaredError));
+        AssertRejected(embedded, "takes none (ConditionSize is 0)", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0 }, new float[4], new float[4], 2, new float[1]), Loss.MeanSquaredError));
+        Assert.Throws<ArgumentException>(() => conditioned.Generate(new float[2], new float[TinyTarget.ParameterCount]));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_capacity_is_refused()
+    {
+        AssertRejected(embedded, "holds 4 tasks; this instance was built for 1 to 3", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1, 2, 0 }, new float[16], new float[16], 2), Loss.MeanSquaredError));
+        AssertRejected(embedded, "has 3 samples per task; this instance was built for 1 to 2", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0 }, new float[6], new float[6], 3), Loss.MeanSquaredError));
+    }
+
+    [Fact]
+    public void Inputs_and_targets_must_match_the_batch_and_be_finite()
+    {
+        AssertRejected(embedded, "batch.Inputs holds 7 floats; 4 samples × InputSize 2 = 8 are needed", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[7], new float[8], 2), Loss.MeanSquaredError));
+        float[] inputs = new float[8];
+        inputs[5] = float.NaN;
+        AssertRejected(embedded, "batch.Inputs[5] is NaN", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, inputs, new float[8], 2), Loss.MeanSquaredError));
+        float[] targets = new float[8];
+        targets[7] = float.PositiveInfinity;
+        AssertRejected(embedded, "batch.Targets[7] is Infinity", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], targets, 2), Loss.MeanSquaredError));
+        AssertRejected(embedded, "42 is not a member of HyperDsl.Loss", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0 }, new float[4], new float[4], 2), (Loss)42));
+    }
+
+    [Fact]
+    public void Capacities_below_one_are_refused()
+    {
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new SineHyper(maxTasks: 0, maxSamplesPerTask: 10));
+        Assert.Equal("maxTasks", exception.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SineHyper(maxTasks: 1, maxSamplesPerTask: -1));
+    }
+
+    private static void AssertRejected(IHyperModel model, string message, Action call)
+    {
+        float[] parameters = model.Parameters.ToArray();
+        float[] gradients = model.Gradients.ToArray();
+        var exception = Assert.ThrowsAny<ArgumentException>(call);
+        Assert.Contains(message, exception.Message);
+        Assert.True(model.Parameters.SequenceEqual(parameters), "θ changed");
+        Assert.True(model.Gradients.SequenceEqual(gradients), "the gradients changed");
+    }
+}
