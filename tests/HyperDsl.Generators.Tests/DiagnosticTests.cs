@@ -12,20 +12,29 @@ namespace HyperDsl.Generators.Tests;
 public sealed class DiagnosticTests
 {
     [Theory]
-    [InlineData("HD0001", "[TargetNetwork(1)] [Dense(2)] public class [|NotPartial|];")]
-    [InlineData("HD0002", "public class [|Outer|] { [TargetNetwork(1)] [Dense(2)] public partial class Inner; }")]
-    [InlineData("HD0003", "[TargetNetwork(1)] [Dense(2)] public partial class [|Generic|]<T>;")]
-    [InlineData("HD0004", "[TargetNetwork(1)] public partial class [|Empty|];")]
-    [InlineData("HD0005", "[TargetNetwork([|0|])] [Dense(2)] public partial class NoInputs;")]
-    [InlineData("HD0005", "[TargetNetwork(inputs: [|-3|])] [Dense(2)] public partial class NegativeInputs;")]
-    [InlineData("HD0006", "[TargetNetwork(1)] [Dense(4)] [Dense([|0|], Activation.Relu)] public partial class NoUnits;")]
-    [InlineData("HD0007", "[TargetNetwork(1)] [Dense(4, [|(Activation)42|])] public partial class BadActivation;")]
-    [InlineData("HD0008", "[TargetNetwork(1)] [Dense(4, Name = [|\"not valid\"|])] public partial class BadName;")]
-    [InlineData("HD0009", "[TargetNetwork(1)] [Dense(4, Name = \"Hidden\")] [Dense(2, Name = [|\"Hidden\"|])] public partial class Twice;")]
-    [InlineData("HD0009", "[TargetNetwork(1)] [Dense(4, Name = \"Dense1\")] [[|Dense(2)|]] public partial class Clash;")]
-    [InlineData("HD0010", "[TargetNetwork(1)] [Dense(4)] public partial class [|Split|]; [Dense(2)] public partial class Split;")]
-    [InlineData("HD0011", "[TargetNetwork(1)] [Dense(50000)] [Dense(50000)] public partial class [|Huge|];")]
-    public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, string marked)
+    [InlineData("HD0001", 0, "[TargetNetwork(1)] [Dense(2)] public class [|NotPartial|];")]
+    [InlineData("HD0002", 0, "public class [|Outer|] { [TargetNetwork(1)] [Dense(2)] public partial class Inner; }")]
+    [InlineData("HD0003", 0, "[TargetNetwork(1)] [Dense(2)] public partial class [|Generic|]<T>;")]
+    [InlineData("HD0004", 0, "[TargetNetwork(1)] public partial class [|Empty|];")]
+    [InlineData("HD0005", 0, "[TargetNetwork([|0|])] [Dense(2)] public partial class NoInputs;")]
+    [InlineData("HD0005", 0, "[TargetNetwork(inputs: [|-3|])] [Dense(2)] public partial class NegativeInputs;")]
+    [InlineData("HD0006", 0, "[TargetNetwork(1)] [Dense(4)] [Dense([|0|], Activation.Relu)] public partial class NoUnits;")]
+    [InlineData("HD0007", 0, "[TargetNetwork(1)] [Dense(4, [|(Activation)42|])] public partial class BadActivation;")]
+    [InlineData("HD0008", 0, "[TargetNetwork(1)] [Dense(4, Name = [|\"not valid\"|])] public partial class BadName;")]
+    [InlineData("HD0009", 0, "[TargetNetwork(1)] [Dense(4, Name = \"Hidden\")] [Dense(2, Name = [|\"Hidden\"|])] public partial class Twice;")]
+    [InlineData("HD0009", 0, "[TargetNetwork(1)] [Dense(4, Name = \"Dense1\")] [[|Dense(2)|]] public partial class Clash;")]
+    [InlineData("HD0010", 0, "[TargetNetwork(1)] [Dense(4)] public partial class [|Split|]; [Dense(2)] public partial class Split;")]
+    [InlineData("HD0011", 0, "[TargetNetwork(1)] [Dense(50000)] [Dense(50000)] public partial class [|Huge|];")]
+    [InlineData("HD0012", 0, "[TargetNetwork(1)] [Dense(2)] public static partial class [|Static|];")]
+    [InlineData("HD0013", 1, "[TargetNetwork(1)] [HyperNetwork(typeof(T), Tasks = 2, EmbeddingSize = 2)] [Dense(2)] public partial class [|Both|]; [TargetNetwork(1)] [Dense(1)] public partial class T;")]
+    [InlineData("HD0014", 0, "[HyperNetwork([|typeof(string)|], Tasks = 2, EmbeddingSize = 2)] public partial class H;")]
+    [InlineData("HD0014", 0, "[HyperNetwork([|typeof(Missing)|], Tasks = 2, EmbeddingSize = 2)] public partial class H;")]
+    [InlineData("HD0015", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [[|HyperNetwork(typeof(T))|]] public partial class H;")]
+    [InlineData("HD0016", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), Tasks = [|5|], ConditionSize = 2)] public partial class H;")]
+    [InlineData("HD0017", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkEmbeddingSize = [|3|])] public partial class H;")]
+    [InlineData("HD0018", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = [|-2|])] public partial class H;")]
+    [InlineData("HD0019", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] [Dense(3, Name = [|\"Head\"|])] public partial class H;")]
+    public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, int validNetworks, string marked)
     {
         string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);
         int start = marked.IndexOf("[|") + "using HyperDsl;\n".Length;
@@ -37,7 +46,7 @@ public sealed class DiagnosticTests
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(source.Substring(start, length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
-        Assert.Empty(result.GeneratedTrees);
+        Assert.Equal(validNetworks, result.GeneratedTrees.Length);
         Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri);
     }
 

@@ -28,3 +28,13 @@ internal static partial class Outer
     [Dense(1, Activation.Sigmoid, Name = "Logit")]
     internal sealed partial class Logistic;
 }
+
+/// <summary>A hypernetwork with a task table.</summary>
+[HyperNetwork(typeof(EveryActivation), Tasks = 20, EmbeddingSize = 4)]
+[Dense(16, Activation.Relu)]
+public partial class TableHyper;
+
+/// <summary>A chunked hypernetwork with a condition vector.</summary>
+[HyperNetwork(typeof(Wide), ConditionSize = 3, ChunkSize = 100, ChunkEmbeddingSize = 4)]
+[Dense(16, Activation.Tanh)]
+public partial class ConditionedHyper;

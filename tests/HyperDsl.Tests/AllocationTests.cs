@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using HyperDsl.Tests.Numerics;
 using HyperDsl.Tests.Reference;
 using Xunit;
@@ -48,6 +49,56 @@ public sealed class AllocationTests(ITestOutputHelper output)
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         output.WriteLine($"{name}, batch {batch}: {calls} Forward+Backward calls allocated {allocated} bytes.");
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_hypernetwork_training_step_and_adaptation_allocate_nothing_after_warm_up(bool chunked)
+    {
+        const int Tasks = 25;
+        const int Samples = 10;
+        HyperNetworkModel<HyperDsl.Tests.Networks.SineNet> model = chunked
+            ? new HyperDsl.Tests.Networks.ChunkedSineHyper(Tasks, Samples)
+            : new HyperDsl.Tests.Networks.SineHyper(Tasks, Samples);
+        IHyperModel hyper = model;
+        model.Initialize(3);
+        var random = new Random(4);
+        int[] ids = Enumerable.Range(0, Tasks).Select(t => t % hyper.Tasks).ToArray();
+        float[] inputs = RandomData.Uniform(Tasks * Samples, -5f, 5f, random);
+        float[] targets = RandomData.Uniform(Tasks * Samples, -3f, 3f, random);
+        var optimizer = new HyperDsl.Training.Adam(hyper.ParameterCount);
+        float[] embedding = new float[hyper.EmbeddingSize];
+        float[] weights = new float[hyper.TargetParameterCount];
+        float[] query = RandomData.Uniform(100, -5f, 5f, random);
+        float[] predictions = new float[100];
+        var adaptation = new HyperDsl.Training.FewShotOptions { Steps = 5, StartCandidates = 8 };
+
+        void Step()
+        {
+            model.ComputeGradients(new TaskBatch(ids, inputs, targets, Samples), Loss.MeanSquaredError);
+            HyperDsl.Training.GradientClipping.ClipByNorm(model.Gradients, 10f);
+            optimizer.Step(model.Parameters, model.Gradients);
+            HyperDsl.Training.FewShot.MeanEmbedding(hyper, embedding);
+            HyperDsl.Training.FewShot.Adapt(hyper, inputs.AsSpan(0, 5), targets.AsSpan(0, 5), 5, Loss.MeanSquaredError, embedding, default, adaptation);
+            hyper.GenerateFromEmbedding(embedding, default, weights);
+            hyper.Predict(embedding, default, query, 100, predictions);
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Step();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{(chunked ? "ChunkedSineHyper" : "SineHyper")}: 200 × (ComputeGradients over 25 tasks × 10 samples, clipping, Adam step, 5-step adaptation, Generate, Predict) allocated {allocated} bytes.");
         Assert.Equal(0, allocated);
     }
 

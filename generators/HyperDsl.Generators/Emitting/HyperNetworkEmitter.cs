@@ -75,9 +75,15 @@ internal static class HyperNetworkEmitter
         }
 
         writer.Line($"// z = {string.Join(" ; ", conditioning)}.");
+        int dropped = (layout.ChunkCount * spec.ChunkSize) - target.ParameterCount;
         writer.Line(layout.IsChunked
-            ? $"// Chunked: the head emits {spec.ChunkSize} parameters per call from [z ; chunk embedding k], {layout.ChunkCount} calls per task; the last {(layout.ChunkCount * spec.ChunkSize) - target.ParameterCount} outputs are dropped."
+            ? $"// Chunked: the head emits {spec.ChunkSize} parameters per call from [z ; chunk embedding k], {layout.ChunkCount} calls per task;"
+              + (dropped > 0 ? $" the last {dropped} outputs are dropped." : " the chunks cover W exactly.")
             : "// The head emits all of W in one call per task.");
+        if (layout.IsChunked)
+        {
+            writer.Line("// Each generated parameter is the head's output times a fixed hyperfan factor of its target layer (see Initialize).");
+        }
         writer.Line("//");
         writer.Line("// θ: one flat float vector.");
         var rows = new List<string[]> { new[] { "part", "shape", "activation", "weights", "bias" } };

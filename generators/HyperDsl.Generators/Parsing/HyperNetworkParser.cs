@@ -39,9 +39,9 @@ internal static class HyperNetworkParser
         int chunkSize = ReadSize(parse, attribute, syntax, "ChunkSize");
         int chunkEmbeddingSize = ReadSize(parse, attribute, syntax, "ChunkEmbeddingSize");
 
-        RequireTogether(parse, attribute, syntax, "Tasks", tasks, "EmbeddingSize", embeddingSize, DiagnosticDescriptors.EmbeddingSettingsIncomplete);
-        RequireTogether(parse, attribute, syntax, "ChunkSize", chunkSize, "ChunkEmbeddingSize", chunkEmbeddingSize, DiagnosticDescriptors.ChunkSettingsIncomplete);
-        if (tasks <= 0 && embeddingSize <= 0 && conditionSize <= 0)
+        RequireTogether(parse, syntax, "Tasks", tasks, "EmbeddingSize", embeddingSize, DiagnosticDescriptors.EmbeddingSettingsIncomplete);
+        RequireTogether(parse, syntax, "ChunkSize", chunkSize, "ChunkEmbeddingSize", chunkEmbeddingSize, DiagnosticDescriptors.ChunkSettingsIncomplete);
+        if (tasks == 0 && embeddingSize == 0 && conditionSize == 0)
         {
             parse.Error(DiagnosticDescriptors.NoConditioning, LocationInfo.From(syntax), parse.DisplayName);
         }
@@ -113,7 +113,7 @@ internal static class HyperNetworkParser
         return value;
     }
 
-    private static void RequireTogether(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax, string first, int firstValue, string second, int secondValue, DiagnosticDescriptor descriptor)
+    private static void RequireTogether(ParseContext parse, AttributeSyntax? syntax, string first, int firstValue, string second, int secondValue, DiagnosticDescriptor descriptor)
     {
         if ((firstValue > 0) == (secondValue > 0))
         {

@@ -39,6 +39,9 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     // with the same columns, so there it is also a fixed factor on the head's output (see Initialize).
     private readonly float[] parameterScale;
 
+    // "Name.Method" for messages, built once: a step must not allocate.
+    private readonly MethodNames names;
+
     /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size.</summary>
     /// <param name="description">The generated layout.</param>
     /// <param name="generator">The generated kernels of the generator network g.</param>
@@ -66,6 +69,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
 
         this.description = description;
         this.generator = generator;
+        names = new MethodNames(description.Name);
         this.maxTasks = maxTasks;
         this.maxSamplesPerTask = maxSamplesPerTask;
         int rows = Capacity(nameof(maxTasks), maxTasks, description.ChunkCount);
@@ -175,7 +179,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     /// <inheritdoc/>
     public float ComputeGradients(TaskBatch batch, Loss loss)
     {
-        string method = description.Name + ".ComputeGradients";
+        string method = names.ComputeGradients;
         int tasks = CheckBatch(method, batch, loss);
         int samples = batch.SamplesPerTask;
         int inputSize = TTarget.InputSize;
@@ -230,7 +234,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     /// <inheritdoc/>
     public void GenerateFromEmbedding(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, Span<float> targetParameters)
     {
-        string method = description.Name + ".GenerateFromEmbedding";
+        string method = names.GenerateFromEmbedding;
         CheckEmbedding(method, embedding, condition);
         CheckTargetParameters(method, targetParameters);
         WriteGeneratorInputs(0, embedding, condition);
@@ -248,7 +252,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         Loss loss,
         Span<float> embeddingGradient)
     {
-        string method = description.Name + ".ComputeEmbeddingGradient";
+        string method = names.ComputeEmbeddingGradient;
         CheckEmbedding(method, embedding, condition);
         CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
         if (embeddingGradient.Length != description.EmbeddingSize)
@@ -277,7 +281,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     /// <inheritdoc/>
     public void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs)
     {
-        string method = description.Name + ".Predict";
+        string method = names.Predict;
         CheckEmbedding(method, embedding, condition);
         if (samples < 1)
         {
@@ -307,7 +311,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     /// <param name="targetParameters">Receives W, exactly the target's ParameterCount floats.</param>
     protected void GenerateCore(int task, ReadOnlySpan<float> condition, Span<float> targetParameters)
     {
-        string method = description.Name + ".Generate";
+        string method = names.Generate;
         if (description.Tasks > 0 && (uint)task >= (uint)description.Tasks)
         {
             throw new ArgumentOutOfRangeException(nameof(task), task, $"{method}: task must be a task id from 0 to {description.Tasks - 1}.");
@@ -594,5 +598,18 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         {
             throw new ArgumentException($"{method}: targetParameters must hold the target's ParameterCount = {TTarget.ParameterCount} floats, but holds {targetParameters.Length}.", nameof(targetParameters));
         }
+    }
+
+    private sealed class MethodNames(string network)
+    {
+        public string ComputeGradients { get; } = network + ".ComputeGradients";
+
+        public string GenerateFromEmbedding { get; } = network + ".GenerateFromEmbedding";
+
+        public string ComputeEmbeddingGradient { get; } = network + ".ComputeEmbeddingGradient";
+
+        public string Predict { get; } = network + ".Predict";
+
+        public string Generate { get; } = network + ".Generate";
     }
 }

@@ -1,0 +1,146 @@
+using System;
+using System.IO;
+using System.Linq;
+using HyperDsl.Tests.Networks;
+using HyperDsl.Training;
+using Xunit;
+
+namespace HyperDsl.Tests.Training;
+
+/// <summary>A short seeded training run learns, is reproducible, and logs; few-shot adaptation fits a task it never saw.</summary>
+public sealed class TrainerTests
+{
+    [Fact]
+    public void A_seeded_run_cuts_the_meta_training_loss_by_a_factor_of_three()
+    {
+        TrainingSummary summary = Train(seed: 3, steps: 1500, out _);
+        Assert.True(summary.RecentLoss < summary.FirstLoss / 3, $"loss {summary.FirstLoss} -> {summary.RecentLoss}");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_run()
+    {
+        Train(seed: 5, steps: 50, out float[] first);
+        Train(seed: 5, steps: 50, out float[] second);
+        Train(seed: 6, steps: 50, out float[] third);
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, third);
+    }
+
+    [Fact]
+    public void The_metrics_log_has_a_line_per_logged_step_and_the_evaluations()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"hyperdsl-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+            model.Initialize(1);
+            int evaluations = 0;
+            var trainer = new Trainer(model, new Adam(SineHyper.ParameterCount), new SineTasks(), new TrainerOptions
+            {
+                Steps = 20,
+                TasksPerStep = 4,
+                SamplesPerTask = 5,
+                LogEvery = 5,
+                EvaluateEvery = 10,
+                Evaluate = () => ++evaluations,
+                EvaluationName = "probe",
+                MetricsPath = path,
+            });
+            TrainingSummary summary = trainer.Run();
+            string[] lines = File.ReadAllLines(path);
+            Assert.Equal(4, lines.Length);
+            Assert.StartsWith("{\"step\":5,\"loss\":", lines[0]);
+            Assert.EndsWith("\"probe\":1}", lines[1]);
+            Assert.EndsWith("\"probe\":2}", lines[3]);
+            Assert.Equal(2, evaluations);
+            Assert.Equal(2, summary.LastEvaluation);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Options_that_do_not_fit_the_model_are_refused()
+    {
+        var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+        var exception = Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(SineHyper.ParameterCount), new SineTasks(), new TrainerOptions { TasksPerStep = 5, SamplesPerTask = 5 }));
+        Assert.Contains("TasksPerStep is 5; the model was built for 1 to 4", exception.Message);
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_with_a_clear_error()
+    {
+        var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+        model.Initialize(1);
+        var trainer = new Trainer(model, new Sgd(SineHyper.ParameterCount, learningRate: 1e6f), new SineTasks(), new TrainerOptions { Steps = 200, TasksPerStep = 4, SamplesPerTask = 5 });
+        var exception = Assert.Throws<InvalidOperationException>(() => trainer.Run());
+        Assert.Contains("training diverged", exception.Message);
+    }
+
+    [Fact]
+    public void Few_shot_adaptation_fits_an_unseen_task_with_theta_frozen()
+    {
+        Train(seed: 3, steps: 1500, out _, out SineHyper model);
+        float[] before = model.Parameters.ToArray();
+        var task = (Amplitude: 2.2f, Phase: 1.1f);
+        float[] xs = Enumerable.Range(0, 5).Select(i => -4f + (2f * i)).ToArray();
+        float[] ys = xs.Select(x => task.Amplitude * MathF.Sin(x - task.Phase)).ToArray();
+        float[] embedding = new float[SineHyper.EmbeddingSize];
+        FewShot.MeanEmbedding(model, embedding);
+        float[] outputs = new float[5];
+        model.Predict(embedding, default, xs, 5, outputs);
+        float start = Losses.Value(Loss.MeanSquaredError, outputs, ys, 5, 1);
+
+        float adapted = FewShot.Adapt(model, xs, ys, 5, Loss.MeanSquaredError, embedding, default, new FewShotOptions { Steps = 200, LearningRate = 0.05f });
+
+        Assert.True(adapted < start / 5, $"support loss {start} -> {adapted}");
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
+
+    private static TrainingSummary Train(int seed, int steps, out float[] parameters)
+    {
+        TrainingSummary summary = Train(seed, steps, out parameters, out _);
+        return summary;
+    }
+
+    private static TrainingSummary Train(int seed, int steps, out float[] parameters, out SineHyper model)
+    {
+        model = new SineHyper(maxTasks: 8, maxSamplesPerTask: 10);
+        model.Initialize(seed);
+        var trainer = new Trainer(model, new Adam(SineHyper.ParameterCount, learningRate: 2e-3f), new SineTasks(), new TrainerOptions
+        {
+            Steps = steps,
+            TasksPerStep = 8,
+            SamplesPerTask = 10,
+            Seed = seed,
+            ClipNorm = 10f,
+        });
+        TrainingSummary summary = trainer.Run();
+        parameters = model.Parameters.ToArray();
+        return summary;
+    }
+
+    /// <summary>Sine curves y = A·sin(x − φ), one per task id of SineHyper's table.</summary>
+    private sealed class SineTasks : ITaskSampler
+    {
+        public void Sample(Random random, Span<int> taskIds, Span<float> inputs, Span<float> targets, Span<float> conditions, int samplesPerTask)
+        {
+            for (int t = 0; t < taskIds.Length; t++)
+            {
+                int id = random.Next(SineHyper.Tasks);
+                taskIds[t] = id;
+                float amplitude = 0.1f + (4.9f * (id % 37) / 36f);
+                float phase = MathF.PI * (id % 11) / 10f;
+                for (int s = 0; s < samplesPerTask; s++)
+                {
+                    float x = -5f + (10f * random.NextSingle());
+                    inputs[(t * samplesPerTask) + s] = x;
+                    targets[(t * samplesPerTask) + s] = amplitude * MathF.Sin(x - phase);
+                }
+            }
+        }
+    }
+}
