@@ -17,56 +17,63 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ParseResult<NetworkSpec>> targets = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                TargetNetworkParser.TargetNetworkAttributeName,
-                DeclarationParser.IsCandidate,
-                TargetNetworkParser.Parse)
-            .WithTrackingName(GeneratorStepNames.TargetNetworks);
+        Register(
+            context,
+            TargetNetworkParser.TargetNetworkAttributeName,
+            TargetNetworkParser.Parse,
+            static spec => spec.Declaration.HintName,
+            TargetNetworkEmitter.Emit,
+            GeneratorStepNames.TargetNetworks,
+            GeneratorStepNames.TargetNetworkSpecs,
+            GeneratorStepNames.TargetNetworkDiagnostics);
 
-        IncrementalValuesProvider<NetworkSpec> specs = targets
-            .Where(static result => result.Spec is not null)
-            .Select(static (result, _) => result.Spec!)
-            .WithTrackingName(GeneratorStepNames.TargetNetworkSpecs);
-
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = targets
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static list => list.Count > 0)
-            .WithTrackingName(GeneratorStepNames.TargetNetworkDiagnostics);
-
-        IncrementalValuesProvider<ParseResult<HyperNetworkSpec>> hypernetworks = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                HyperNetworkParser.HyperNetworkAttributeName,
-                DeclarationParser.IsCandidate,
-                HyperNetworkParser.Parse)
-            .WithTrackingName(GeneratorStepNames.HyperNetworks);
-
-        IncrementalValuesProvider<HyperNetworkSpec> hyperSpecs = hypernetworks
-            .Where(static result => result.Spec is not null)
-            .Select(static (result, _) => result.Spec!)
-            .WithTrackingName(GeneratorStepNames.HyperNetworkSpecs);
-
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> hyperDiagnostics = hypernetworks
-            .Select(static (result, _) => result.Diagnostics)
-            .Where(static list => list.Count > 0)
-            .WithTrackingName(GeneratorStepNames.HyperNetworkDiagnostics);
-
-        context.RegisterSourceOutput(hyperSpecs, static (output, spec) =>
-            output.AddSource(spec.Declaration.HintName, HyperNetworkEmitter.Emit(spec)));
-
-        context.RegisterSourceOutput(hyperDiagnostics, static (output, list) => Report(output, list));
-
-        context.RegisterSourceOutput(specs, static (output, spec) =>
-            output.AddSource(spec.Declaration.HintName, TargetNetworkEmitter.Emit(spec)));
-
-        context.RegisterSourceOutput(diagnostics, static (output, list) => Report(output, list));
+        Register(
+            context,
+            HyperNetworkParser.HyperNetworkAttributeName,
+            HyperNetworkParser.Parse,
+            static spec => spec.Declaration.HintName,
+            HyperNetworkEmitter.Emit,
+            GeneratorStepNames.HyperNetworks,
+            GeneratorStepNames.HyperNetworkSpecs,
+            GeneratorStepNames.HyperNetworkDiagnostics);
     }
 
-    private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// One pipeline: the classes carrying <paramref name="attribute"/> are parsed; the valid models are emitted, one
+    /// file each; the diagnostics travel on a branch of their own, so that a moved error never regenerates sources.
+    /// </summary>
+    private static void Register<TSpec>(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        System.Func<GeneratorAttributeSyntaxContext, System.Threading.CancellationToken, ParseResult<TSpec>> parse,
+        System.Func<TSpec, string> hintName,
+        System.Func<TSpec, string> emit,
+        string parseStep,
+        string specStep,
+        string diagnosticsStep)
+        where TSpec : class
     {
-        foreach (DiagnosticInfo diagnostic in diagnostics)
+        IncrementalValuesProvider<ParseResult<TSpec>> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(attribute, DeclarationParser.IsCandidate, parse)
+            .WithTrackingName(parseStep);
+
+        IncrementalValuesProvider<TSpec> specs = parsed
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => result.Spec!)
+            .WithTrackingName(specStep);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static list => list.Count > 0)
+            .WithTrackingName(diagnosticsStep);
+
+        context.RegisterSourceOutput(specs, (output, spec) => output.AddSource(hintName(spec), emit(spec)));
+        context.RegisterSourceOutput(diagnostics, static (output, list) =>
         {
-            output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
     }
 }

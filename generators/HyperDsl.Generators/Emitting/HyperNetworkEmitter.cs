@@ -194,31 +194,26 @@ internal static class HyperNetworkEmitter
             writer.Line($"GeneratorInputSize = {layout.GeneratorInputSize},");
             writer.Line($"GeneratorWorkspacePerRow = {layout.Generator.WorkspacePerSample},");
             writer.Line($"GeneratorScratchPerRow = {2 * layout.Generator.MaxUnits},");
-            writer.Line("GeneratorLayers = new global::HyperDsl.Kernels.LayerDescription[]");
-            writer.Line("{");
-            using (new Indent(writer))
-            {
-                foreach (LayerSlice layer in layout.Generator.Layers)
-                {
-                    writer.Line(LayerDescription(layer) + ",");
-                }
-            }
-
-            writer.Line("},");
-            writer.Line("TargetLayers = new global::HyperDsl.Kernels.LayerDescription[]");
-            writer.Line("{");
-            using (new Indent(writer))
-            {
-                foreach (LayerSlice layer in layout.Target.Layers)
-                {
-                    writer.Line(LayerDescription(layer) + ",");
-                }
-            }
-
-            writer.Line("},");
+            EmitLayerDescriptions(writer, "GeneratorLayers", layout.Generator);
+            EmitLayerDescriptions(writer, "TargetLayers", layout.Target);
         }
 
         writer.Line("};");
+    }
+
+    private static void EmitLayerDescriptions(CodeWriter writer, string property, TargetLayout layout)
+    {
+        writer.Line($"{property} = new global::HyperDsl.Kernels.LayerDescription[]");
+        writer.Line("{");
+        using (new Indent(writer))
+        {
+            foreach (LayerSlice layer in layout.Layers)
+            {
+                writer.Line(LayerDescription(layer) + ",");
+            }
+        }
+
+        writer.Line("},");
     }
 
     private static string LayerDescription(LayerSlice layer)

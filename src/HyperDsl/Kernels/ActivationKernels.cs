@@ -1,7 +1,6 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HyperDsl.Kernels;
@@ -114,7 +113,7 @@ public static class ActivationKernels
         int i = 0;
         for (; i <= length - count; i += count)
         {
-            Store(TOperator.Invoke(Load(ref x, i)), ref y, i);
+            VectorMemory.Store(TOperator.Invoke(VectorMemory.Load(ref x, i)), ref y, i);
         }
 
         if (i < length)
@@ -122,7 +121,7 @@ public static class ActivationKernels
             // The tail goes through the same vector formula on a zero-padded copy.
             Span<float> tail = stackalloc float[count];
             input[i..].CopyTo(tail);
-            Store(TOperator.Invoke(Load(ref MemoryMarshal.GetReference(tail), 0)), ref MemoryMarshal.GetReference(tail), 0);
+            VectorMemory.Store(TOperator.Invoke(VectorMemory.Load(ref MemoryMarshal.GetReference(tail), 0)), ref MemoryMarshal.GetReference(tail), 0);
             tail[..(length - i)].CopyTo(output[i..]);
         }
     }
@@ -148,7 +147,7 @@ public static class ActivationKernels
         int i = 0;
         for (; i <= length - count; i += count)
         {
-            Store(TOperator.Invoke(Load(ref x, i), Load(ref g, i)), ref y, i);
+            VectorMemory.Store(TOperator.Invoke(VectorMemory.Load(ref x, i), VectorMemory.Load(ref g, i)), ref y, i);
         }
 
         if (i < length)
@@ -157,18 +156,10 @@ public static class ActivationKernels
             first[i..].CopyTo(tail);
             second[i..].CopyTo(tail[count..]);
             ref float t = ref MemoryMarshal.GetReference(tail);
-            Store(TOperator.Invoke(Load(ref t, 0), Load(ref t, count)), ref t, 0);
+            VectorMemory.Store(TOperator.Invoke(VectorMemory.Load(ref t, 0), VectorMemory.Load(ref t, count)), ref t, 0);
             tail[..(length - i)].CopyTo(output[i..]);
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Load(ref float source, int offset)
-        => Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, offset)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> value, ref float destination, int offset)
-        => Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref destination, offset)), value);
 
     private static void ThrowLengthMismatch(string argument, int length, int expected)
         => throw new ArgumentException($"{argument} holds {length} floats, but the input holds {expected}; they must match.", argument);

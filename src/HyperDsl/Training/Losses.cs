@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HyperDsl.Kernels;
 
@@ -168,12 +167,12 @@ public static class Losses
         int i = 0;
         for (; i <= length - count; i += count)
         {
-            Vector<float> logit = Load(ref y, i);
-            Vector<float> target = Load(ref t, i);
+            Vector<float> logit = VectorMemory.Load(ref y, i);
+            Vector<float> target = VectorMemory.Load(ref t, i);
             sum += VectorMath.Softplus(logit) - (logit * target);
             if (withGradient)
             {
-                Store((VectorMath.Sigmoid(logit) - target) * scale, ref g, i);
+                VectorMemory.Store((VectorMath.Sigmoid(logit) - target) * scale, ref g, i);
             }
         }
 
@@ -185,25 +184,17 @@ public static class Losses
             logits[i..].CopyTo(buffer);
             targets[i..].CopyTo(buffer[count..]);
             ref float b = ref MemoryMarshal.GetReference(buffer);
-            Vector<float> logit = Load(ref b, 0);
-            Vector<float> target = Load(ref b, count);
-            Store(VectorMath.Softplus(logit) - (logit * target), ref b, 2 * count);
+            Vector<float> logit = VectorMemory.Load(ref b, 0);
+            Vector<float> target = VectorMemory.Load(ref b, count);
+            VectorMemory.Store(VectorMath.Softplus(logit) - (logit * target), ref b, 2 * count);
             total += TensorPrimitives.Sum<float>(buffer.Slice(2 * count, length - i));
             if (withGradient)
             {
-                Store((VectorMath.Sigmoid(logit) - target) * scale, ref b, 0);
+                VectorMemory.Store((VectorMath.Sigmoid(logit) - target) * scale, ref b, 0);
                 buffer[..(length - i)].CopyTo(gradients[i..]);
             }
         }
 
         return total;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Load(ref float source, int offset)
-        => Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, offset)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> value, ref float destination, int offset)
-        => Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref destination, offset)), value);
 }
