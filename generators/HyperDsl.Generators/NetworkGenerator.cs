@@ -68,11 +68,14 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(diagnosticsStep);
 
         context.RegisterSourceOutput(specs, (output, spec) => output.AddSource(hintName(spec), emit(spec)));
-        context.RegisterSourceOutput(diagnostics, static (output, list) =>
+
+        // Reporting (only) meets the compilation, to place each diagnostic in its syntax tree: a location in a tree
+        // is what #pragma warning disable and the IDE need. The models stay free of trees.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
         {
-            foreach (DiagnosticInfo diagnostic in list)
+            foreach (DiagnosticInfo diagnostic in pair.Left)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
             }
         });
     }

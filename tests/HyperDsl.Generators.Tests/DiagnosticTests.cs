@@ -50,6 +50,38 @@ public sealed class DiagnosticTests
         Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri);
     }
 
+    [Theory]
+    [InlineData("HD0020", 1, "[TargetNetwork(1)] [Dense(4, Activation.Tanh)] [Dense(2, [|Activation.Relu|])] public partial class ReluOut;")]
+    [InlineData("HD0021", 2, "[TargetNetwork(1)] [Dense(2)] public partial class T; [[|HyperNetwork(typeof(T), Tasks = 2, EmbeddingSize = 2)|]] [Dense(200)] public partial class H;")]
+    [InlineData("HD0022", 2, "[TargetNetwork(1)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkSize = [|9|], ChunkEmbeddingSize = 2)] public partial class H;")]
+    public void A_likely_mistake_gets_a_warning_and_the_code_is_still_generated(string id, int files, string marked)
+    {
+        string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);
+        int start = marked.IndexOf("[|") + "using HyperDsl;\n".Length;
+        int length = marked.IndexOf("|]") - marked.IndexOf("[|") - 2;
+
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Warnings", source));
+
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(source.Substring(start, length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal(files, result.GeneratedTrees.Length);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void The_sinusoid_hypernetwork_draws_no_warning()
+    {
+        // A 64-unit body: the head is 65 times the target, under the factor of HD0021.
+        const string source = """
+            using HyperDsl;
+            [TargetNetwork(1)] [Dense(40, Activation.Relu)] [Dense(40, Activation.Relu)] [Dense(1)] public partial class SineNet;
+            [HyperNetwork(typeof(SineNet), Tasks = 1000, EmbeddingSize = 8)] [Dense(64, Activation.Relu)] public partial class SineHyper;
+            """;
+        Assert.Empty(GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Quiet", source)).Result.Diagnostics);
+    }
+
     [Fact]
     public void A_valid_network_is_generated_beside_an_invalid_one()
     {

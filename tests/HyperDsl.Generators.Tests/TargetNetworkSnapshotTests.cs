@@ -165,9 +165,10 @@ public sealed class TargetNetworkSnapshotTests
     private static void Verify(string caseName, string source, int files = 1)
     {
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Snapshot", source));
-        Assert.Empty(result.Diagnostics);
+        // Warnings (a Relu output) go to the snapshot of diagnostics; errors would mean no code.
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal(files, result.GeneratedTrees.Length);
-        Assert.Empty(GeneratorHarness.Problems(output));
+        Assert.DoesNotContain(GeneratorHarness.Problems(output), problem => !problem.Contains(": warning HD"));
         SnapshotAssert.Matches(result, caseName);
     }
 }

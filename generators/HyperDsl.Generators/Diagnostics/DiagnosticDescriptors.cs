@@ -106,21 +106,43 @@ internal static class DiagnosticDescriptors
         "Layer name is reserved",
         "The layer name '{0}' of '{1}' is reserved for a part the generator adds; choose another name");
 
+    /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
+    public const int HeadToTargetWarningFactor = 128;
+
+    public static readonly DiagnosticDescriptor OutputRelu = Warning(
+        "HD0020",
+        "The output layer has a Relu activation",
+        "The output layer of '{0}' has a Relu activation, so every output is ≥ 0 and its gradient vanishes below 0; a regression or logit output usually has Identity");
+
+    public static readonly DiagnosticDescriptor HeadTooLarge = Warning(
+        "HD0021",
+        "The hypernetwork's head is much larger than its target",
+        "The head of '{0}' has {1} parameters, {2} times the {3} parameters of the target it generates (more than " + HeadToTargetWarningFactor + " times); set ChunkSize and ChunkEmbeddingSize to generate the target in chunks with a far smaller head");
+
+    public static readonly DiagnosticDescriptor ChunkLargerThanTarget = Warning(
+        "HD0022",
+        "The chunk is larger than the target",
+        "ChunkSize {1} of '{0}' is larger than the target's {2} parameters: one chunk covers it and {3} head outputs are computed and dropped; use a full hypernetwork (no ChunkSize) or a smaller chunk");
+
     /// <summary>Every descriptor, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         NetworkNotPartial, ContainingTypeNotPartial, NetworkIsGeneric, NoLayers, InputsNotPositive, UnitsNotPositive,
         ActivationUndefined, LayerNameInvalid, LayerNameDuplicate, LayersSplitAcrossDeclarations, NetworkTooLarge,
         NetworkIsStatic, TargetAndHyperNetwork, HyperTargetInvalid, NoConditioning, EmbeddingSettingsIncomplete,
-        ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved,
+        ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved, OutputRelu, HeadTooLarge, ChunkLargerThanTarget,
     }.ToDictionary(descriptor => descriptor.Id);
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) => new(
+    private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) => new(
         id,
         title,
         message,
         Category,
-        DiagnosticSeverity.Error,
+        severity,
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

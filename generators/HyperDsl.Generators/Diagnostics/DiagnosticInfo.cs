@@ -16,7 +16,19 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
             ? null
             : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
 
-    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+    /// <summary>The location in the compilation's tree of that path, or, where there is none, in the file by path.</summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && Span.End <= tree.Length)
+            {
+                return Location.Create(tree, Span);
+            }
+        }
+
+        return Location.Create(FilePath, Span, LineSpan);
+    }
 }
 
 /// <summary>A diagnostic to report: the descriptor's ID, where, and the message arguments.</summary>
@@ -33,7 +45,7 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
         return new DiagnosticInfo(descriptor.Id, location, texts.ToEquatableArray());
     }
 
-    public Diagnostic ToDiagnostic()
+    public Diagnostic ToDiagnostic(Compilation compilation)
     {
         object[] arguments = new object[Arguments.Count];
         for (int i = 0; i < arguments.Length; i++)
@@ -41,6 +53,6 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(DiagnosticDescriptors.ById[Id], Location?.ToLocation(), arguments);
+        return Diagnostic.Create(DiagnosticDescriptors.ById[Id], Location?.ToLocation(compilation), arguments);
     }
 }

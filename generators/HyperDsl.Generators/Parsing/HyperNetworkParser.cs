@@ -54,13 +54,38 @@ internal static class HyperNetworkParser
         }
 
         var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray());
-        if (HyperLayout.TryCreate(spec, out string? overflowing) is null)
+        HyperLayout? layout = HyperLayout.TryCreate(spec, out string? overflowing);
+        if (layout is null)
         {
             parse.Error(DiagnosticDescriptors.NetworkTooLarge, null, parse.DisplayName, overflowing!);
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
+        WarnAboutSizes(parse, syntax, layout);
         return new ParseResult<HyperNetworkSpec>(spec, parse.Diagnostics);
+    }
+
+    /// <summary>Legal but likely wrong: a full head far larger than the target, or a chunk larger than the target.</summary>
+    private static void WarnAboutSizes(ParseContext parse, AttributeSyntax? syntax, HyperLayout layout)
+    {
+        int targetParameters = layout.Target.ParameterCount;
+        LayerSlice head = layout.Generator.Layers[layout.Generator.Layers.Count - 1];
+        long headParameters = (long)head.WeightsLength + head.BiasLength;
+        if (!layout.IsChunked && headParameters > (long)DiagnosticDescriptors.HeadToTargetWarningFactor * targetParameters)
+        {
+            parse.Warn(DiagnosticDescriptors.HeadTooLarge, LocationInfo.From(syntax), parse.DisplayName, headParameters, headParameters / targetParameters, targetParameters);
+        }
+
+        if (layout.IsChunked && layout.Spec.ChunkSize > targetParameters)
+        {
+            parse.Warn(
+                DiagnosticDescriptors.ChunkLargerThanTarget,
+                LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, "ChunkSize")),
+                parse.DisplayName,
+                layout.Spec.ChunkSize,
+                targetParameters,
+                layout.Spec.ChunkSize - targetParameters);
+        }
     }
 
     private static NetworkSpec? ReadTarget(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax)

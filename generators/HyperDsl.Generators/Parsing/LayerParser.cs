@@ -18,7 +18,12 @@ internal static class LayerParser
     /// is invalid. <paramref name="reservedNames"/> are names the generated code uses for other parts.
     /// </summary>
     public static List<LayerSpec>? Parse(ParseContext context, int inputs, bool requireOne, params string[] reservedNames)
+        => Parse(context, inputs, requireOne, out _, reservedNames);
+
+    /// <summary>As above, and the attribute syntax of each layer, in the same order (null for a network from metadata).</summary>
+    public static List<LayerSpec>? Parse(ParseContext context, int inputs, bool requireOne, out List<AttributeSyntax?> syntaxes, params string[] reservedNames)
     {
+        syntaxes = new List<AttributeSyntax?>();
         var applications = new List<(AttributeData Data, AttributeSyntax? Syntax, int Index)>();
         foreach (AttributeData attribute in context.Symbol.GetAttributes())
         {
@@ -48,6 +53,7 @@ internal static class LayerParser
         }
 
         applications = applications.OrderBy(a => a.Syntax?.SpanStart ?? 0).ThenBy(a => a.Index).ToList();
+        syntaxes.AddRange(applications.Select(a => a.Syntax));
 
         bool valid = true;
         var layers = new List<LayerSpec>(applications.Count);

@@ -45,6 +45,10 @@ internal sealed class ParseContext
         Valid = false;
     }
 
+    /// <summary>Records a warning: the declaration stays valid and is generated.</summary>
+    public void Warn(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
+        => diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? Identifier, arguments));
+
     /// <summary>Marks the declaration invalid without a diagnostic: the compiler already reports the problem.</summary>
     public void Invalid() => Valid = false;
 }

@@ -36,10 +36,18 @@ internal static class TargetNetworkParser
         }
 
         TypeDeclarationSpec type = DeclarationParser.Read(parse);
-        (int inputs, List<LayerSpec>? layers) = ReadArchitecture(parse, context.Attributes[0]);
+        (int inputs, List<LayerSpec>? layers, List<AttributeSyntax?> syntaxes) = ReadArchitecture(parse, context.Attributes[0]);
         if (parse.Valid && layers is not null && TargetLayout.TryCreate(inputs, layers, out string? overflowing) is null)
         {
             parse.Error(DiagnosticDescriptors.NetworkTooLarge, null, parse.DisplayName, overflowing!);
+        }
+
+        if (parse.Valid && layers is not null && layers[layers.Count - 1].Activation == ActivationKind.Relu)
+        {
+            parse.Warn(
+                DiagnosticDescriptors.OutputRelu,
+                LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(syntaxes[syntaxes.Count - 1], 1, "activation")),
+                parse.DisplayName);
         }
 
         NetworkSpec? spec = parse.Valid && layers is not null
@@ -74,7 +82,7 @@ internal static class TargetNetworkParser
         }
 
         var parse = new ParseContext(symbol, declaration: null, cancellationToken);
-        (int inputs, List<LayerSpec>? layers) = ReadArchitecture(parse, attribute);
+        (int inputs, List<LayerSpec>? layers, _) = ReadArchitecture(parse, attribute);
         if (!parse.Valid || layers is null || TargetLayout.TryCreate(inputs, layers, out _) is null)
         {
             return null;
@@ -84,7 +92,7 @@ internal static class TargetNetworkParser
         return new NetworkSpec(name, inputs, layers.ToEquatableArray());
     }
 
-    private static (int Inputs, List<LayerSpec>? Layers) ReadArchitecture(ParseContext parse, AttributeData target)
+    private static (int Inputs, List<LayerSpec>? Layers, List<AttributeSyntax?> Syntaxes) ReadArchitecture(ParseContext parse, AttributeData target)
     {
         var targetSyntax = target.ApplicationSyntaxReference?.GetSyntax(parse.CancellationToken) as AttributeSyntax;
         if (!AttributeArguments.TryGetInt(target, 0, out int inputs))
@@ -101,6 +109,7 @@ internal static class TargetNetworkParser
                 inputs);
         }
 
-        return (inputs, LayerParser.Parse(parse, inputs < 1 ? 1 : inputs, requireOne: true));
+        List<LayerSpec>? layers = LayerParser.Parse(parse, inputs < 1 ? 1 : inputs, requireOne: true, out List<AttributeSyntax?> syntaxes);
+        return (inputs, layers, syntaxes);
     }
 }
