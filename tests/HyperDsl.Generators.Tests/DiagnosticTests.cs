@@ -33,6 +33,10 @@ public sealed class DiagnosticTests
     [InlineData("HD0016", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), Tasks = [|5|], ConditionSize = 2)] public partial class H;")]
     [InlineData("HD0017", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkEmbeddingSize = [|3|])] public partial class H;")]
     [InlineData("HD0018", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = [|-2|])] public partial class H;")]
+    [InlineData("HD0023", 0, "[TargetNetwork(1)] [Dense(2)] public partial class [|Forward|];")]
+    [InlineData("HD0023", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] public partial class [|Generate|];")]
+    [InlineData("HD0024", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] public partial class H : [|System.Attribute|];")]
+    [InlineData("HD0025", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] public partial record [|H|];")]
     [InlineData("HD0019", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] [Dense(3, Name = [|\"Head\"|])] public partial class H;")]
     public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, int validNetworks, string marked)
     {

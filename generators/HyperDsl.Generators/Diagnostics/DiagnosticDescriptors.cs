@@ -106,6 +106,21 @@ internal static class DiagnosticDescriptors
         "Layer name is reserved",
         "The layer name '{0}' of '{1}' is reserved for a part the generator adds; choose another name");
 
+    public static readonly DiagnosticDescriptor NameClashesWithGeneratedMember = Error(
+        "HD0023",
+        "The class name is the name of a generated member",
+        "The network class '{0}' cannot be called {1}: the generator adds a member of that name, and C# forbids a member named like its class");
+
+    public static readonly DiagnosticDescriptor HyperNetworkHasBaseClass = Error(
+        "HD0024",
+        "A hypernetwork class declares a base class",
+        "The hypernetwork '{0}' derives from '{1}'; the generator makes it derive from HyperDsl.HyperNetworkModel<{2}>, so it cannot have another base class");
+
+    public static readonly DiagnosticDescriptor HyperNetworkIsRecord = Error(
+        "HD0025",
+        "A hypernetwork is a class, not a record",
+        "The hypernetwork '{0}' is a record; declare it as a partial class: it derives from HyperDsl.HyperNetworkModel<T>, and a record can only derive from a record");
+
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
 
@@ -131,6 +146,7 @@ internal static class DiagnosticDescriptors
         ActivationUndefined, LayerNameInvalid, LayerNameDuplicate, LayersSplitAcrossDeclarations, NetworkTooLarge,
         NetworkIsStatic, TargetAndHyperNetwork, HyperTargetInvalid, NoConditioning, EmbeddingSettingsIncomplete,
         ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved, OutputRelu, HeadTooLarge, ChunkLargerThanTarget,
+        NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

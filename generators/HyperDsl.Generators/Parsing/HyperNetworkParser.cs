@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using HyperDsl.Generators.Diagnostics;
 using HyperDsl.Generators.Model;
@@ -28,11 +29,25 @@ internal static class HyperNetworkParser
         }
 
         var parse = new ParseContext(symbol, declaration, cancellationToken);
-        TypeDeclarationSpec type = DeclarationParser.Read(parse);
+        TypeDeclarationSpec type = DeclarationParser.Read(parse, DeclarationParser.HyperMembers);
         AttributeData attribute = context.Attributes[0];
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
         NetworkSpec? target = ReadTarget(parse, attribute, syntax);
+        if (symbol.IsRecord)
+        {
+            parse.Error(DiagnosticDescriptors.HyperNetworkIsRecord, null, parse.DisplayName);
+        }
+        else if (symbol.BaseType is { SpecialType: not SpecialType.System_Object } baseType && symbol.TypeKind == TypeKind.Class)
+        {
+            // The generated part names HyperNetworkModel<T> as the base; any other declared base conflicts with it.
+            parse.Error(
+                DiagnosticDescriptors.HyperNetworkHasBaseClass,
+                LocationInfo.From(declaration.BaseList?.Types.FirstOrDefault()),
+                parse.DisplayName,
+                baseType.ToDisplayString(),
+                target?.Declaration.Name.Replace("global::", string.Empty) ?? "T");
+        }
         int tasks = ReadSize(parse, attribute, syntax, "Tasks");
         int embeddingSize = ReadSize(parse, attribute, syntax, "EmbeddingSize");
         int conditionSize = ReadSize(parse, attribute, syntax, "ConditionSize");
