@@ -19,6 +19,9 @@ public interface ITargetNetwork
     /// <summary>Floats in the flat parameter vector W.</summary>
     static abstract int ParameterCount { get; }
 
+    /// <summary>The layers in order, with their offsets in W.</summary>
+    static abstract System.Collections.Generic.IReadOnlyList<LayerDescription> Layers { get; }
+
     /// <summary>Floats of workspace that Forward needs for <paramref name="batch"/> samples.</summary>
     /// <param name="batch">The number of samples, at least 1.</param>
     /// <returns>The number of floats.</returns>

@@ -195,7 +195,7 @@ internal static class HyperNetworkEmitter
             writer.Line($"GeneratorWorkspacePerRow = {layout.Generator.WorkspacePerSample},");
             writer.Line($"GeneratorScratchPerRow = {2 * layout.Generator.MaxUnits},");
             EmitLayerDescriptions(writer, "GeneratorLayers", layout.Generator);
-            EmitLayerDescriptions(writer, "TargetLayers", layout.Target);
+            writer.Line($"TargetLayers = {spec.Target.Declaration.Name}.Layers,");
         }
 
         writer.Line("};");
@@ -203,22 +203,15 @@ internal static class HyperNetworkEmitter
 
     private static void EmitLayerDescriptions(CodeWriter writer, string property, TargetLayout layout)
     {
-        writer.Line($"{property} = new global::HyperDsl.Kernels.LayerDescription[]");
+        writer.Line($"{property} = new global::HyperDsl.LayerDescription[]");
         writer.Line("{");
         using (new Indent(writer))
         {
-            foreach (LayerSlice layer in layout.Layers)
-            {
-                writer.Line(LayerDescription(layer) + ",");
-            }
+            LayerDescriptionText.EmitItems(writer, layout);
         }
 
         writer.Line("},");
     }
-
-    private static string LayerDescription(LayerSlice layer)
-        => $"new(Name: \"{layer.Name}\", Inputs: {layer.Inputs}, Units: {layer.Units}, Activation: global::HyperDsl.Activation.{layer.Activation}, "
-           + $"WeightsOffset: {layer.WeightsOffset}, BiasOffset: {layer.BiasOffset}, ActivationSlot: {layer.ActivationSlot})";
 
     private static void EmitGenerateOverloads(CodeWriter writer, HyperNetworkSpec spec)
     {

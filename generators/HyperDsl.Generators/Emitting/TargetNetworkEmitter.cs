@@ -95,6 +95,15 @@ internal static class TargetNetworkEmitter
             }
 
             writer.Line();
+            writer.Line("/// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>");
+            writer.Line(GeneratedCodeAttribute);
+            writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]");
+            writer.Line("{");
+            writer.Push();
+            LayerDescriptionText.EmitItems(writer, layout);
+            writer.Pop();
+            writer.Line("};");
+            writer.Line();
             writer.Line("/// <summary>");
             writer.Line($"/// Floats of workspace that <see cref=\"Forward\"/> needs for <paramref name=\"batch\"/> samples: {layout.WorkspacePerSample} per sample.");
             writer.Line("/// The workspace keeps the activations that <see cref=\"Backward\"/> reads.");

@@ -20,7 +20,7 @@ internal static class DeclarationParser
         => symbol.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == metadataName);
 
     /// <summary>Members a target network's generated part declares.</summary>
-    public static readonly string[] TargetMembers = { "InputSize", "OutputSize", "ParameterCount", "Layout", "WorkspaceSize", "Forward", "Backward" };
+    public static readonly string[] TargetMembers = { "InputSize", "OutputSize", "ParameterCount", "Layout", "Layers", "WorkspaceSize", "Forward", "Backward" };
 
     /// <summary>Members a hypernetwork's generated part and its base class declare.</summary>
     public static readonly string[] HyperMembers =

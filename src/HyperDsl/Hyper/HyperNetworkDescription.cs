@@ -4,17 +4,6 @@ using System.ComponentModel;
 
 namespace HyperDsl.Kernels;
 
-/// <summary>One dense layer of a generated network: its place in the parameter vector and in the workspace.</summary>
-/// <param name="Name">The layer's name.</param>
-/// <param name="Inputs">Its input width (fan-in).</param>
-/// <param name="Units">Its output width (fan-out).</param>
-/// <param name="Activation">Its activation.</param>
-/// <param name="WeightsOffset">Offset of its weights <c>[Inputs × Units]</c>, input-major, in its network's parameters.</param>
-/// <param name="BiasOffset">Offset of its bias <c>[Units]</c>.</param>
-/// <param name="ActivationSlot">Per-sample workspace offset of its activations f(z), or −1 when they are not kept.</param>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public readonly record struct LayerDescription(string Name, int Inputs, int Units, Activation Activation, int WeightsOffset, int BiasOffset, int ActivationSlot);
-
 /// <summary>
 /// The compile-time layout of a generated hypernetwork, handed by the generated class to
 /// <see cref="HyperNetworkModel{TTarget}"/>. Support for generated code.
