@@ -15,7 +15,7 @@ namespace HyperDsl;
 /// <remarks>
 /// An instance is not thread-safe: its buffers serve one call at a time. Nothing is allocated after construction.
 /// </remarks>
-public abstract class HyperNetworkModel<TTarget> : IHyperModel
+public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
     where TTarget : ITargetNetwork
 {
     private readonly HyperNetworkDescription description;
@@ -28,12 +28,13 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     private readonly float[] generated;
     private readonly float[] generatedGradients;
     private readonly float[] generatorInputGradients;
-    private readonly float[] generatorWorkspace;
-    private readonly float[] generatorScratch;
     private readonly float[] frozenGradients;
-    private readonly float[] targetOutputs;
-    private readonly float[] targetOutputGradients;
-    private readonly float[] targetWorkspace;
+
+    // The buffers one thread needs for its share of a step; the second exists only with Threads = 2.
+    private readonly Lane primary;
+    private readonly StepWork stepWork;
+    private Lane? secondary;
+    private ParallelWorker? worker;
 
     // Per target parameter: the standard deviation hyperfan initialisation aims at. A chunked head serves every layer
     // with the same columns, so there it is also a fixed factor on the head's output (see Initialize).
@@ -79,12 +80,9 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         generated = new float[Capacity(nameof(maxTasks), rows, description.HeadUnits)];
         generatedGradients = new float[generated.Length];
         generatorInputGradients = new float[generatorInputs.Length];
-        generatorWorkspace = new float[Capacity(nameof(maxTasks), rows, description.GeneratorWorkspacePerRow)];
-        generatorScratch = new float[Capacity(nameof(maxTasks), rows, description.GeneratorScratchPerRow)];
         frozenGradients = new float[description.GeneratorParameterCount];
-        targetOutputs = new float[Capacity(nameof(maxSamplesPerTask), maxSamplesPerTask, TTarget.OutputSize)];
-        targetOutputGradients = new float[targetOutputs.Length];
-        targetWorkspace = new float[TTarget.WorkspaceSize(maxSamplesPerTask)];
+        primary = new Lane(description, rows, maxSamplesPerTask, withGradients: false);
+        stepWork = new StepWork(this);
         parameterScale = new float[TTarget.ParameterCount];
         SetParameterScale(HyperfanInit.FanIn);
     }
@@ -103,6 +101,36 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
 
     /// <summary>The most samples per task.</summary>
     public int MaxSamplesPerTask => maxSamplesPerTask;
+
+    /// <summary>
+    /// Threads a ComputeGradients call uses: 1 (the default) or 2. With 2, a persistent helper thread takes half of the
+    /// tasks — their rows of the generator network and their target passes — and its share of the generator's gradient
+    /// is added to the caller's in a fixed order, so that results are the same from run to run (though not bit for bit
+    /// the same as with 1 thread). Setting it allocates; a step with either setting allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
+    public int Threads
+    {
+        get => worker is null ? 1 : 2;
+        set
+        {
+            if (value is not (1 or 2))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{description.Name}.Threads must be 1 or 2.");
+            }
+
+            if (value == 2 && worker is null)
+            {
+                secondary ??= new Lane(description, maxTasks * description.ChunkCount, maxSamplesPerTask, withGradients: true);
+                worker = new ParallelWorker(description.Name + " worker");
+            }
+            else if (value == 1 && worker is not null)
+            {
+                worker.Dispose();
+                worker = null;
+            }
+        }
+    }
 
     int IHyperModel.ParameterCount => description.ParameterCount;
 
@@ -194,18 +222,20 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
             WriteGeneratorInputs(t, embedding, condition);
         }
 
-        GenerateRows(rows);
-        generatedGradients.AsSpan(0, rows * description.HeadUnits).Clear();
-        double total = 0;
-        for (int t = 0; t < tasks; t++)
+        Span<float> generatorGradients = gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount);
+        double total;
+        if (worker is null || tasks < 2)
         {
-            ReadOnlySpan<float> inputs = batch.Inputs.Slice(t * samples * inputSize, samples * inputSize);
-            ReadOnlySpan<float> targets = batch.Targets.Slice(t * samples * outputSize, samples * outputSize);
-            total += TargetStep(t, inputs, targets, samples, loss, 1f / tasks);
+            Array.Clear(gradients);
+            total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, samples, loss, 1f / tasks, generatorGradients);
         }
-
-        Array.Clear(gradients);
-        BackwardRows(rows, gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount));
+        else
+        {
+            // The first half of the tasks on this thread, the rest on the worker; the worker's gradient of g is added
+            // after both are done, always in this order.
+            int first = (tasks + 1) / 2;
+            total = stepWork.Run(batch.Inputs, batch.Targets, samples, loss, tasks, first);
+        }
 
         // The generator's input gradients flow to the embeddings that made the inputs.
         int embeddingSize = description.EmbeddingSize;
@@ -238,7 +268,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         CheckEmbedding(method, embedding, condition);
         CheckTargetParameters(method, targetParameters);
         WriteGeneratorInputs(0, embedding, condition);
-        GenerateRows(description.ChunkCount);
+        GenerateRows(primary, 0, 1);
         GeneratedParameters(0).CopyTo(targetParameters);
     }
 
@@ -262,13 +292,10 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
 
         int rows = description.ChunkCount;
         WriteGeneratorInputs(0, embedding, condition);
-        GenerateRows(rows);
-        generatedGradients.AsSpan(0, rows * description.HeadUnits).Clear();
-        float value = TargetStep(0, inputs, targets, samples, loss, 1f);
 
         // θ stays fixed: its gradient goes to a private sink, and only the input gradient is kept.
         Array.Clear(frozenGradients);
-        BackwardRows(rows, frozenGradients);
+        float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients);
         embeddingGradient.Clear();
         for (int k = 0; k < rows; k++)
         {
@@ -294,14 +321,14 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         NetworkArguments.CheckPerSampleLength(method, nameof(outputs), outputs.Length, samples, outputSize, "OutputSize");
         FiniteCheck.Require(method, nameof(inputs), inputs[..(samples * inputSize)]);
         WriteGeneratorInputs(0, embedding, condition);
-        GenerateRows(description.ChunkCount);
+        GenerateRows(primary, 0, 1);
         ReadOnlySpan<float> weights = GeneratedParameters(0);
 
         // Any number of samples, in blocks the target's workspace was sized for.
         for (int start = 0; start < samples; start += maxSamplesPerTask)
         {
             int count = Math.Min(maxSamplesPerTask, samples - start);
-            TTarget.Forward(weights, inputs.Slice(start * inputSize, count * inputSize), outputs.Slice(start * outputSize, count * outputSize), count, targetWorkspace);
+            TTarget.Forward(weights, inputs.Slice(start * inputSize, count * inputSize), outputs.Slice(start * outputSize, count * outputSize), count, primary.TargetWorkspace);
         }
     }
 
@@ -321,8 +348,16 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         CheckEmbedding(method, embedding, condition);
         CheckTargetParameters(method, targetParameters);
         WriteGeneratorInputs(0, embedding, condition);
-        GenerateRows(description.ChunkCount);
+        GenerateRows(primary, 0, 1);
         GeneratedParameters(0).CopyTo(targetParameters);
+    }
+
+    /// <summary>Stops the helper thread of <see cref="Threads"/> = 2, if there is one.</summary>
+    public void Dispose()
+    {
+        worker?.Dispose();
+        worker = null;
+        GC.SuppressFinalize(this);
     }
 
     private static double Gain(Activation activation) => activation switch
@@ -370,18 +405,52 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         }
     }
 
-    /// <summary>Runs g on the first <paramref name="rows"/> rows: one batched product per layer, the head included.</summary>
-    private void GenerateRows(int rows)
+    /// <summary>
+    /// One thread's share of a step: g on the rows of tasks [first, first + count), the target's forward, loss and
+    /// backward for each of those tasks, and g's backward, adding g's gradient to <paramref name="generatorGradients"/>.
+    /// <paramref name="inputs"/> and <paramref name="targets"/> hold those tasks' samples only. Returns the sum of
+    /// the tasks' mean losses.
+    /// </summary>
+    private double RunLane(Lane lane, int first, int count, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale, Span<float> generatorGradients)
     {
+        int inputSize = TTarget.InputSize;
+        int outputSize = TTarget.OutputSize;
+        int firstRow = first * description.ChunkCount;
+        int rows = count * description.ChunkCount;
+        GenerateRows(lane, first, count);
+        generatedGradients.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits).Clear();
+        double total = 0;
+        for (int t = 0; t < count; t++)
+        {
+            total += TargetStep(lane, first + t, inputs.Slice(t * samples * inputSize, samples * inputSize), targets.Slice(t * samples * outputSize, samples * outputSize), samples, loss, gradientScale);
+        }
+
+        generator.Backward(
+            GeneratorParameters,
+            generatorInputs.AsSpan(firstRow * description.GeneratorInputSize, rows * description.GeneratorInputSize),
+            generatedGradients.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
+            rows,
+            lane.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow),
+            generatorGradients,
+            generatorInputGradients.AsSpan(firstRow * description.GeneratorInputSize, rows * description.GeneratorInputSize),
+            lane.GeneratorScratch.AsSpan(0, rows * description.GeneratorScratchPerRow));
+        return total;
+    }
+
+    /// <summary>Runs g on the rows of tasks [first, first + count): one batched product per layer, the head included.</summary>
+    private void GenerateRows(Lane lane, int first, int count)
+    {
+        int firstRow = first * description.ChunkCount;
+        int rows = count * description.ChunkCount;
         generator.Forward(
             GeneratorParameters,
-            generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
-            generated.AsSpan(0, rows * description.HeadUnits),
+            generatorInputs.AsSpan(firstRow * description.GeneratorInputSize, rows * description.GeneratorInputSize),
+            generated.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
             rows,
-            generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+            lane.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
         if (IsChunked)
         {
-            for (int t = 0; t < rows / description.ChunkCount; t++)
+            for (int t = first; t < first + count; t++)
             {
                 Span<float> weights = GeneratedParameters(t);
                 TensorPrimitives.Multiply(weights, parameterScale, weights);
@@ -390,16 +459,16 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
     }
 
     /// <summary>The target's forward, loss and backward for task slot <paramref name="task"/>; returns the task's mean loss.</summary>
-    private float TargetStep(int task, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale)
+    private float TargetStep(Lane lane, int task, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale)
     {
         int outputSize = TTarget.OutputSize;
         ReadOnlySpan<float> weights = GeneratedParameters(task);
-        Span<float> outputs = targetOutputs.AsSpan(0, samples * outputSize);
-        Span<float> outputGradients = targetOutputGradients.AsSpan(0, samples * outputSize);
-        TTarget.Forward(weights, inputs, outputs, samples, targetWorkspace);
+        Span<float> outputs = lane.TargetOutputs.AsSpan(0, samples * outputSize);
+        Span<float> outputGradients = lane.TargetOutputGradients.AsSpan(0, samples * outputSize);
+        TTarget.Forward(weights, inputs, outputs, samples, lane.TargetWorkspace);
         float value = Losses.Evaluate(loss, outputs, targets, samples, outputSize, outputGradients, gradientScale);
         Span<float> weightGradients = generatedGradients.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
-        TTarget.Backward(weights, inputs, outputGradients, samples, targetWorkspace, weightGradients, Span<float>.Empty);
+        TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, weightGradients, Span<float>.Empty);
         if (IsChunked)
         {
             // W = s ⊙ head output, so the head's output gradient is s ⊙ ∂L/∂W.
@@ -407,20 +476,6 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         }
 
         return value;
-    }
-
-    /// <summary>g's backward over the first <paramref name="rows"/> rows, adding to <paramref name="parameterGradients"/>.</summary>
-    private void BackwardRows(int rows, Span<float> parameterGradients)
-    {
-        generator.Backward(
-            GeneratorParameters,
-            generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
-            generatedGradients.AsSpan(0, rows * description.HeadUnits),
-            rows,
-            generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow),
-            parameterGradients,
-            generatorInputGradients.AsSpan(0, rows * description.GeneratorInputSize),
-            generatorScratch.AsSpan(0, rows * description.GeneratorScratchPerRow));
     }
 
     /// <summary>
@@ -460,9 +515,9 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
             ReadOnlySpan<float> headInputs = inputs;
             if (layers.Count > 1)
             {
-                generator.Forward(GeneratorParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, generatorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+                generator.Forward(GeneratorParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, primary.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
                 LayerDescription last = layers[layers.Count - 2];
-                headInputs = generatorWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
+                headInputs = primary.GeneratorWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
             }
 
             // Element by element in double, so that the result does not depend on how the probe was batched.
@@ -597,6 +652,112 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
         if (targetParameters.Length != TTarget.ParameterCount)
         {
             throw new ArgumentException($"{method}: targetParameters must hold the target's ParameterCount = {TTarget.ParameterCount} floats, but holds {targetParameters.Length}.", nameof(targetParameters));
+        }
+    }
+
+    /// <summary>The buffers one thread needs for its share of a step.</summary>
+    private sealed class Lane
+    {
+        public Lane(HyperNetworkDescription description, int rows, int samples, bool withGradients)
+        {
+            GeneratorWorkspace = new float[Capacity("maxTasks", rows, description.GeneratorWorkspacePerRow)];
+            GeneratorScratch = new float[Capacity("maxTasks", rows, description.GeneratorScratchPerRow)];
+            TargetOutputs = new float[Capacity("maxSamplesPerTask", samples, TTarget.OutputSize)];
+            TargetOutputGradients = new float[TargetOutputs.Length];
+            TargetWorkspace = new float[TTarget.WorkspaceSize(samples)];
+            ParameterGradients = withGradients ? new float[description.GeneratorParameterCount] : Array.Empty<float>();
+        }
+
+        public float[] GeneratorWorkspace { get; }
+
+        public float[] GeneratorScratch { get; }
+
+        public float[] TargetOutputs { get; }
+
+        public float[] TargetOutputGradients { get; }
+
+        public float[] TargetWorkspace { get; }
+
+        /// <summary>The second thread's share of g's gradient (empty for the first, which adds to θ's gradient directly).</summary>
+        public float[] ParameterGradients { get; }
+    }
+
+    /// <summary>
+    /// A step split over two threads. Spans cannot cross threads, so the batch's inputs and targets are pinned for the
+    /// duration of the step — which returns only when both halves are done — and passed as pointers.
+    /// </summary>
+    private sealed unsafe class StepWork(HyperNetworkModel<TTarget> model) : IPartitionedWork
+    {
+        private float* inputs;
+        private float* targets;
+        private int samples;
+        private Loss loss;
+        private int tasks;
+        private int split;
+        private double firstTotal;
+        private double secondTotal;
+        private bool reducing;
+
+        public double Run(ReadOnlySpan<float> batchInputs, ReadOnlySpan<float> batchTargets, int samplesPerTask, Loss lossKind, int taskCount, int firstCount)
+        {
+            fixed (float* inputPointer = batchInputs)
+            fixed (float* targetPointer = batchTargets)
+            {
+                inputs = inputPointer;
+                targets = targetPointer;
+                samples = samplesPerTask;
+                loss = lossKind;
+                tasks = taskCount;
+                split = firstCount;
+                try
+                {
+                    reducing = false;
+                    model.worker!.Run(this);
+
+                    // The worker's share of g's gradient is added to the caller's, each thread taking half of it.
+                    reducing = true;
+                    model.worker.Run(this);
+                }
+                finally
+                {
+                    inputs = null;
+                    targets = null;
+                }
+            }
+
+            return firstTotal + secondTotal;
+        }
+
+        public void Run(int part)
+        {
+            if (reducing)
+            {
+                Span<float> sum = model.gradients.AsSpan(model.description.GeneratorOffset, model.description.GeneratorParameterCount);
+                Span<float> share = model.secondary!.ParameterGradients;
+                int half = (sum.Length / 2) & ~63;
+                Range range = part == 0 ? ..half : half..;
+                TensorPrimitives.Add(sum[range], share[range], sum[range]);
+                return;
+            }
+
+            int inputSize = TTarget.InputSize;
+            int outputSize = TTarget.OutputSize;
+            int first = part == 0 ? 0 : split;
+            int count = part == 0 ? split : tasks - split;
+            var batchInputs = new ReadOnlySpan<float>(inputs + ((long)first * samples * inputSize), count * samples * inputSize);
+            var batchTargets = new ReadOnlySpan<float>(targets + ((long)first * samples * outputSize), count * samples * outputSize);
+            if (part == 0)
+            {
+                Array.Clear(model.gradients);
+                Span<float> generatorGradients = model.gradients.AsSpan(model.description.GeneratorOffset, model.description.GeneratorParameterCount);
+                firstTotal = model.RunLane(model.primary, first, count, batchInputs, batchTargets, samples, loss, 1f / tasks, generatorGradients);
+            }
+            else
+            {
+                Lane lane = model.secondary!;
+                Array.Clear(lane.ParameterGradients);
+                secondTotal = model.RunLane(lane, first, count, batchInputs, batchTargets, samples, loss, 1f / tasks, lane.ParameterGradients);
+            }
         }
     }
 

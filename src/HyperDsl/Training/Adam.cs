@@ -54,6 +54,9 @@ public sealed class Adam : IOptimizer
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
+    /// <summary>Threads a step uses: 1 (the default) or 2, each updating half of the parameters (the result is the same).</summary>
+    public int Threads { get => state.Threads; set => state.Threads = value; }
+
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: 0f);
 
@@ -125,6 +128,9 @@ public sealed class AdamW : IOptimizer
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
+    /// <summary>Threads a step uses: 1 (the default) or 2, each updating half of the parameters (the result is the same).</summary>
+    public int Threads { get => state.Threads; set => state.Threads = value; }
+
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: state.WeightDecay);
 
@@ -133,8 +139,14 @@ public sealed class AdamW : IOptimizer
 }
 
 /// <summary>The moments and settings Adam and AdamW share, and their fused update.</summary>
-internal sealed class AdamState
+internal sealed unsafe class AdamState : IPartitionedWork
 {
+    private ParallelWorker? worker;
+    private float* pendingParameters;
+    private float* pendingGradients;
+    private int pendingSplit;
+    private float pendingDecoupledDecay;
+
     private readonly float[] firstMoment;
     private readonly float[] secondMoment;
 
@@ -172,12 +184,81 @@ internal sealed class AdamState
     public Span<float> SecondMoment => secondMoment;
 
     /// <summary>An Adam step; the weight decay goes into the gradient (Adam) or, when decoupled, onto the parameters (AdamW).</summary>
+    public int Threads
+    {
+        get => worker is null ? 1 : 2;
+        set
+        {
+            if (value is not (1 or 2))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be 1 or 2.");
+            }
+
+            if (value == 2)
+            {
+                worker ??= new ParallelWorker("Adam worker");
+            }
+            else
+            {
+                worker?.Dispose();
+                worker = null;
+            }
+        }
+    }
+
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float decoupledDecay)
     {
         OptimizerArguments.Lengths(firstMoment.Length, parameters, gradients);
         StepCount++;
+        if (worker is null || parameters.Length < 4096)
+        {
+            Update(parameters, gradients, 0, parameters.Length, decoupledDecay);
+            return;
+        }
+
+        // Each element's update is independent: two halves (split at a multiple of 64) give the same result as one pass.
+        fixed (float* p = parameters)
+        fixed (float* g = gradients)
+        {
+            pendingParameters = p;
+            pendingGradients = g;
+            pendingSplit = (parameters.Length / 2) & ~63;
+            pendingDecoupledDecay = decoupledDecay;
+            try
+            {
+                worker.Run(this);
+            }
+            finally
+            {
+                pendingParameters = null;
+                pendingGradients = null;
+            }
+        }
+    }
+
+    void IPartitionedWork.Run(int part)
+    {
+        int length = firstMoment.Length;
+        int start = part == 0 ? 0 : pendingSplit;
+        int end = part == 0 ? pendingSplit : length;
+        Update(new Span<float>(pendingParameters, length), new ReadOnlySpan<float>(pendingGradients, length), start, end, pendingDecoupledDecay);
+    }
+
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start, int end, float decoupledDecay)
+    {
         float coupledDecay = decoupledDecay > 0f ? 0f : WeightDecay;
-        Apply(parameters, gradients, firstMoment, secondMoment, StepCount, LearningRate, Beta1, Beta2, Epsilon, coupledDecay, decoupledDecay);
+        Apply(
+            parameters[start..end],
+            gradients[start..end],
+            firstMoment.AsSpan(start, end - start),
+            secondMoment.AsSpan(start, end - start),
+            StepCount,
+            LearningRate,
+            Beta1,
+            Beta2,
+            Epsilon,
+            coupledDecay,
+            decoupledDecay);
     }
 
     public void Reset()

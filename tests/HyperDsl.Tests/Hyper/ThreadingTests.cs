@@ -1,0 +1,113 @@
+using System;
+using System.Linq;
+using HyperDsl.Tests.Networks;
+using HyperDsl.Tests.Numerics;
+using HyperDsl.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HyperDsl.Tests.Hyper;
+
+/// <summary>Steps on one thread are bit-identical run to run; on two, deterministic, and equal to one thread to rounding.</summary>
+[Collection(SequentialCollection.Name)]
+public sealed class ThreadingTests(ITestOutputHelper output)
+{
+    private const int Tasks = 25;
+    private const int Samples = 10;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_threads_repeat_exactly_and_match_one_thread_to_rounding(bool chunked)
+    {
+        float[] once = Gradients(chunked, threads: 1, out float lossOnce);
+        float[] again = Gradients(chunked, threads: 1, out float lossAgain);
+        float[] parallel = Gradients(chunked, threads: 2, out float lossParallel);
+        float[] parallelAgain = Gradients(chunked, threads: 2, out float lossParallelAgain);
+
+        Assert.True(once.AsSpan().SequenceEqual(again), "one thread: not bit-identical from run to run");
+        Assert.Equal(lossOnce, lossAgain);
+        Assert.True(parallel.AsSpan().SequenceEqual(parallelAgain), "two threads: not bit-identical from run to run");
+        Assert.Equal(lossParallel, lossParallelAgain);
+        Assert.Equal(lossOnce, lossParallel, 5);
+        Tolerance.AssertClose(parallel, once.Select(v => (double)v).ToArray(), 1e-5, "two threads against one");
+    }
+
+    [Fact]
+    public void Adam_on_two_threads_gives_exactly_the_result_of_one()
+    {
+        var random = new Random(2);
+        float[] start = RandomData.Uniform(100_003, -1f, 1f, random);
+        float[] gradient = RandomData.Uniform(start.Length, -1f, 1f, random);
+        float[] one = (float[])start.Clone();
+        float[] two = (float[])start.Clone();
+        var single = new Adam(start.Length, learningRate: 0.01f);
+        var dual = new Adam(start.Length, learningRate: 0.01f) { Threads = 2 };
+        for (int step = 0; step < 3; step++)
+        {
+            single.Step(one, gradient);
+            dual.Step(two, gradient);
+        }
+
+        Assert.True(one.AsSpan().SequenceEqual(two));
+        dual.Threads = 1;
+    }
+
+    [Fact]
+    public void A_two_thread_step_allocates_nothing()
+    {
+        using var model = new SineHyper(Tasks, Samples) { Threads = 2 };
+        model.Initialize(1);
+        var adam = new Adam(SineHyper.ParameterCount) { Threads = 2 };
+        (int[] ids, float[] inputs, float[] targets) = Batch();
+        void Step()
+        {
+            model.ComputeGradients(new TaskBatch(ids, inputs, targets, Samples), Loss.MeanSquaredError);
+            adam.Step(model.Parameters, model.Gradients);
+        }
+
+        for (int i = 0; i < 50; i++)
+        {
+            Step();
+        }
+
+        // Both threads count: the total for the process, while no other test runs (a sequential collection).
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 500; i++)
+        {
+            Step();
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        adam.Threads = 1;
+        output.WriteLine($"500 two-thread steps (ComputeGradients over 25 tasks × 10 samples and an Adam step) allocated {allocated} bytes in the process.");
+        Assert.Equal(0, allocated);
+    }
+
+    private static float[] Gradients(bool chunked, int threads, out float loss)
+    {
+        HyperNetworkModel<SineNet> model = chunked ? new ChunkedSineHyper(Tasks, Samples) : new SineHyper(Tasks, Samples);
+        using (model)
+        {
+            model.Threads = threads;
+            model.Initialize(5);
+            (int[] ids, float[] inputs, float[] targets) = Batch();
+            loss = model.ComputeGradients(new TaskBatch(ids, inputs, targets, Samples), Loss.MeanSquaredError);
+            return model.Gradients.ToArray();
+        }
+    }
+
+    private static (int[] Ids, float[] Inputs, float[] Targets) Batch()
+    {
+        var random = new Random(9);
+        int[] ids = Enumerable.Range(0, Tasks).Select(t => (t * 7) % 100).ToArray();
+        return (ids, RandomData.Uniform(Tasks * Samples, -5f, 5f, random), RandomData.Uniform(Tasks * Samples, -3f, 3f, random));
+    }
+}
+
+/// <summary>Tests that must not run beside others: they measure the whole process.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SequentialCollection
+{
+    public const string Name = "Sequential";
+}
