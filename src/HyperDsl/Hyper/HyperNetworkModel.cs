@@ -132,6 +132,9 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
         }
     }
 
+    /// <summary>Bytes the helper thread of Threads = 2 has allocated so far (for allocation tests); 0 without one.</summary>
+    internal long WorkerAllocatedBytes => worker?.AllocatedBytes ?? 0;
+
     int IHyperModel.ParameterCount => description.ParameterCount;
 
     int IHyperModel.TargetParameterCount => TTarget.ParameterCount;

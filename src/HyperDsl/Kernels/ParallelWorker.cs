@@ -25,12 +25,16 @@ internal sealed class ParallelWorker : IDisposable
     private int requested;
     private int completed;
     private volatile bool stopping;
+    private long allocatedBytes;
 
     public ParallelWorker(string name)
     {
         thread = new Thread(Loop) { IsBackground = true, Name = name };
         thread.Start();
     }
+
+    /// <summary>Bytes the worker thread has allocated, as of its last completed request (for allocation tests).</summary>
+    public long AllocatedBytes => Volatile.Read(ref allocatedBytes);
 
     /// <summary>Runs both parts and returns when both are done; an exception of either part is rethrown here.</summary>
     public void Run(IPartitionedWork partitioned)
@@ -108,6 +112,7 @@ internal sealed class ParallelWorker : IDisposable
                 failure = exception;
             }
 
+            Volatile.Write(ref allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             Volatile.Write(ref completed, seen);
         }
     }

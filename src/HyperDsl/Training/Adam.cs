@@ -57,6 +57,9 @@ public sealed class Adam : IOptimizer
     /// <summary>Threads a step uses: 1 (the default) or 2, each updating half of the parameters (the result is the same).</summary>
     public int Threads { get => state.Threads; set => state.Threads = value; }
 
+    /// <summary>Bytes the helper thread of Threads = 2 has allocated so far (for allocation tests).</summary>
+    internal long WorkerAllocatedBytes => state.WorkerAllocatedBytes;
+
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: 0f);
 
@@ -184,6 +187,9 @@ internal sealed unsafe class AdamState : IPartitionedWork
     public Span<float> SecondMoment => secondMoment;
 
     /// <summary>An Adam step; the weight decay goes into the gradient (Adam) or, when decoupled, onto the parameters (AdamW).</summary>
+    /// <summary>Bytes the helper thread has allocated so far (for allocation tests); 0 without one.</summary>
+    public long WorkerAllocatedBytes => worker?.AllocatedBytes ?? 0;
+
     public int Threads
     {
         get => worker is null ? 1 : 2;
