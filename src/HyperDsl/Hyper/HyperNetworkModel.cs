@@ -15,7 +15,7 @@ namespace HyperDsl;
 /// <remarks>
 /// An instance is not thread-safe: its buffers serve one call at a time. Nothing is allocated after construction.
 /// </remarks>
-public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
+public abstract class HyperNetworkModel<TTarget> : IHyperModel
     where TTarget : ITargetNetwork
 {
     private readonly HyperNetworkDescription description;
@@ -106,7 +106,8 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
     /// Threads a ComputeGradients call uses: 1 (the default) or 2. With 2, a persistent helper thread takes half of the
     /// tasks — their rows of the generator network and their target passes — and its share of the generator's gradient
     /// is added to the caller's in a fixed order, so that results are the same from run to run (though not bit for bit
-    /// the same as with 1 thread). Setting it allocates; a step with either setting allocates nothing.
+    /// the same as with 1 thread). The helper thread is the process's one, shared with optimizers. Setting it to 2
+    /// allocates the second thread's buffers; a step with either setting allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
     public int Threads
@@ -119,21 +120,18 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(value), value, $"{description.Name}.Threads must be 1 or 2.");
             }
 
-            if (value == 2 && worker is null)
+            if (value == 2)
             {
                 secondary ??= new Lane(description, maxTasks * description.ChunkCount, maxSamplesPerTask, withGradients: true);
-                worker = new ParallelWorker(description.Name + " worker");
+                worker = ParallelWorker.Shared;
             }
-            else if (value == 1 && worker is not null)
+            else
             {
-                worker.Dispose();
                 worker = null;
             }
         }
     }
 
-    /// <summary>Bytes the helper thread of Threads = 2 has allocated so far (for allocation tests); 0 without one.</summary>
-    internal long WorkerAllocatedBytes => worker?.AllocatedBytes ?? 0;
 
     int IHyperModel.ParameterCount => description.ParameterCount;
 
@@ -353,14 +351,6 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, IDisposable
         WriteGeneratorInputs(0, embedding, condition);
         GenerateRows(primary, 0, 1);
         GeneratedParameters(0).CopyTo(targetParameters);
-    }
-
-    /// <summary>Stops the helper thread of <see cref="Threads"/> = 2, if there is one.</summary>
-    public void Dispose()
-    {
-        worker?.Dispose();
-        worker = null;
-        GC.SuppressFinalize(this);
     }
 
     private static double Gain(Activation activation) => activation switch

@@ -54,11 +54,11 @@ public sealed class Adam : IOptimizer
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
-    /// <summary>Threads a step uses: 1 (the default) or 2, each updating half of the parameters (the result is the same).</summary>
+    /// <summary>
+    /// Threads a step uses: 1 (the default) or 2, each updating half of the parameters with the process's shared helper
+    /// thread (the result is the same).
+    /// </summary>
     public int Threads { get => state.Threads; set => state.Threads = value; }
-
-    /// <summary>Bytes the helper thread of Threads = 2 has allocated so far (for allocation tests).</summary>
-    internal long WorkerAllocatedBytes => state.WorkerAllocatedBytes;
 
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: 0f);
@@ -131,7 +131,10 @@ public sealed class AdamW : IOptimizer
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
-    /// <summary>Threads a step uses: 1 (the default) or 2, each updating half of the parameters (the result is the same).</summary>
+    /// <summary>
+    /// Threads a step uses: 1 (the default) or 2, each updating half of the parameters with the process's shared helper
+    /// thread (the result is the same).
+    /// </summary>
     public int Threads { get => state.Threads; set => state.Threads = value; }
 
     /// <inheritdoc/>
@@ -187,9 +190,6 @@ internal sealed unsafe class AdamState : IPartitionedWork
     public Span<float> SecondMoment => secondMoment;
 
     /// <summary>An Adam step; the weight decay goes into the gradient (Adam) or, when decoupled, onto the parameters (AdamW).</summary>
-    /// <summary>Bytes the helper thread has allocated so far (for allocation tests); 0 without one.</summary>
-    public long WorkerAllocatedBytes => worker?.AllocatedBytes ?? 0;
-
     public int Threads
     {
         get => worker is null ? 1 : 2;
@@ -200,15 +200,7 @@ internal sealed unsafe class AdamState : IPartitionedWork
                 throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be 1 or 2.");
             }
 
-            if (value == 2)
-            {
-                worker ??= new ParallelWorker("Adam worker");
-            }
-            else
-            {
-                worker?.Dispose();
-                worker = null;
-            }
+            worker = value == 2 ? ParallelWorker.Shared : null;
         }
     }
 
