@@ -38,7 +38,7 @@ foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Repor
 
     string parameters = string.Join(",", report.BenchmarkCase.Parameters.Items.Select(p => p.Value));
     string key = report.BenchmarkCase.Descriptor.WorkloadMethod.Name + (parameters.Length > 0 ? "(" + parameters + ")" : string.Empty);
-    results[key] = (report.ResultStatistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+    results[key] = (report.ResultStatistics.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
 }
 
 string table = Report.Write(results, smoke);
@@ -60,7 +60,7 @@ internal static class Report
             text.AppendLine("Smoke run (one iteration each): the figures below are not measurements.");
         }
 
-        text.AppendLine(invariant, $"Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s.");
+        text.AppendLine(invariant, $"Medians. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s.");
         text.AppendLine();
         text.AppendLine("| training step (ComputeGradients + Adam) | threads | time | GFLOP/s | of peak | allocated | scalar C# | scalar / HyperDsl |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");

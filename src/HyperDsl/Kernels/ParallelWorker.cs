@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 
 namespace HyperDsl.Kernels;
@@ -19,8 +20,12 @@ internal sealed class ParallelWorker : IDisposable
 {
     private static readonly Lazy<ParallelWorker> SharedWorker = new(() => new ParallelWorker("HyperDsl worker"));
 
-    // About a millisecond of spinning (Thread.SpinWait(8) is some tens of nanoseconds) before the worker sleeps.
-    private const int SpinIterations = 50000;
+    // How long the worker polls for the next request before it sleeps.
+    private static readonly long SleepAfterTicks = Stopwatch.Frequency / 1000;
+
+    // How long a poll runs without yielding. After that each poll yields, so that a thread the scheduler has put on the
+    // same CPU (both threads polling on one CPU would otherwise each wait a full time slice for the other) can run.
+    private static readonly long YieldAfterTicks = Stopwatch.Frequency / 50000;
 
     private readonly Thread thread;
     private readonly ManualResetEventSlim wake = new(false);
@@ -83,10 +88,11 @@ internal sealed class ParallelWorker : IDisposable
             own = exception;
         }
 
-        // The other part takes about as long as this one: a plain spin, without yielding the core.
+        // The other part takes about as long as this one.
+        var poll = new Poll();
         while (Volatile.Read(ref completed) != ticket)
         {
-            Thread.SpinWait(8);
+            poll.Next();
         }
 
         work = null;
@@ -110,20 +116,16 @@ internal sealed class ParallelWorker : IDisposable
         int seen = 0;
         while (true)
         {
-            // Spin first, without yielding the core: in training, the next request comes within microseconds (an
-            // optimizer step, a batch to sample). Only a long pause puts the worker to sleep.
-            int iterations = 0;
+            // Poll first: in training, the next request comes within microseconds (an optimizer step, a batch to
+            // sample). Only a long pause puts the worker to sleep.
+            var poll = new Poll();
             while (Volatile.Read(ref requested) == seen && !stopping)
             {
-                if (++iterations < SpinIterations)
-                {
-                    Thread.SpinWait(8);
-                }
-                else
+                if (poll.Next() > SleepAfterTicks)
                 {
                     wake.Wait();
                     wake.Reset();
-                    iterations = 0;
+                    poll = new Poll();
                 }
             }
 
@@ -144,6 +146,37 @@ internal sealed class ParallelWorker : IDisposable
 
             Volatile.Write(ref allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             Volatile.Write(ref completed, seen);
+        }
+    }
+
+    /// <summary>
+    /// A wait by polling, with a PAUSE per poll (Thread.SpinWait(1)) so that a hyperthread sibling keeps the core's
+    /// execution units; after a few microseconds each poll also yields the CPU.
+    /// </summary>
+    private struct Poll()
+    {
+        private readonly long start = Stopwatch.GetTimestamp();
+        private long elapsed;
+        private int count;
+
+        /// <summary>Called once per unsuccessful poll; returns the ticks waited so far (updated every 64 polls).</summary>
+        public long Next()
+        {
+            if ((++count & 63) == 0)
+            {
+                elapsed = Stopwatch.GetTimestamp() - start;
+            }
+
+            if (elapsed > YieldAfterTicks)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(1);
+            }
+
+            return elapsed;
         }
     }
 }
