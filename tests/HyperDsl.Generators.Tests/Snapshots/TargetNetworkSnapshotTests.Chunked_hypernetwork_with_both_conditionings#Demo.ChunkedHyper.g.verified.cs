@@ -96,15 +96,11 @@ namespace Demo
             GeneratorInputSize = 7,
             GeneratorWorkspacePerRow = 0,
             GeneratorScratchPerRow = 14,
-            GeneratorLayers = new global::HyperDsl.Kernels.LayerDescription[]
+            GeneratorLayers = new global::HyperDsl.LayerDescription[]
             {
                 new(Name: "Head", Inputs: 7, Units: 7, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 0, BiasOffset: 49, ActivationSlot: -1),
             },
-            TargetLayers = new global::HyperDsl.Kernels.LayerDescription[]
-            {
-                new(Name: "Dense0", Inputs: 2, Units: 6, Activation: global::HyperDsl.Activation.Tanh, WeightsOffset: 0, BiasOffset: 12, ActivationSlot: 0),
-                new(Name: "Dense1", Inputs: 6, Units: 2, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 18, BiasOffset: 30, ActivationSlot: -1),
-            },
+            TargetLayers = global::Demo.SmallNet.Layers,
         };
 
         /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>

@@ -156,6 +156,20 @@ namespace Demo
             public const int Dense7BiasLength = 2;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Dense0", Inputs: 3, Units: 5, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 0, BiasOffset: 15, ActivationSlot: 0),
+            new(Name: "Dense1", Inputs: 5, Units: 6, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 20, BiasOffset: 50, ActivationSlot: 5),
+            new(Name: "Dense2", Inputs: 6, Units: 7, Activation: global::HyperDsl.Activation.LeakyRelu, WeightsOffset: 56, BiasOffset: 98, ActivationSlot: 11),
+            new(Name: "Dense3", Inputs: 7, Units: 9, Activation: global::HyperDsl.Activation.Tanh, WeightsOffset: 105, BiasOffset: 168, ActivationSlot: 18),
+            new(Name: "Dense4", Inputs: 9, Units: 17, Activation: global::HyperDsl.Activation.Sigmoid, WeightsOffset: 177, BiasOffset: 330, ActivationSlot: 27),
+            new(Name: "Dense5", Inputs: 17, Units: 33, Activation: global::HyperDsl.Activation.Gelu, WeightsOffset: 347, BiasOffset: 908, ActivationSlot: 77),
+            new(Name: "Dense6", Inputs: 33, Units: 20, Activation: global::HyperDsl.Activation.Silu, WeightsOffset: 941, BiasOffset: 1601, ActivationSlot: 130),
+            new(Name: "Dense7", Inputs: 20, Units: 2, Activation: global::HyperDsl.Activation.Softplus, WeightsOffset: 1621, BiasOffset: 1661, ActivationSlot: -1),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 152 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.

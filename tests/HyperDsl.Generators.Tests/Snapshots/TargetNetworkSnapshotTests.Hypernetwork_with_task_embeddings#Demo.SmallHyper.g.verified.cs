@@ -108,16 +108,12 @@ namespace Demo
             GeneratorInputSize = 4,
             GeneratorWorkspacePerRow = 16,
             GeneratorScratchPerRow = 50,
-            GeneratorLayers = new global::HyperDsl.Kernels.LayerDescription[]
+            GeneratorLayers = new global::HyperDsl.LayerDescription[]
             {
                 new(Name: "Dense0", Inputs: 4, Units: 16, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 64, ActivationSlot: 0),
                 new(Name: "Head", Inputs: 16, Units: 25, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 80, BiasOffset: 480, ActivationSlot: -1),
             },
-            TargetLayers = new global::HyperDsl.Kernels.LayerDescription[]
-            {
-                new(Name: "Dense0", Inputs: 1, Units: 8, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 8, ActivationSlot: 0),
-                new(Name: "Dense1", Inputs: 8, Units: 1, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 16, BiasOffset: 24, ActivationSlot: -1),
-            },
+            TargetLayers = global::Demo.SmallNet.Layers,
         };
 
         /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>

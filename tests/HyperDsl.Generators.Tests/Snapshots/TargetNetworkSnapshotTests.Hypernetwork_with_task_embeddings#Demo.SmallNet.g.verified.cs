@@ -69,6 +69,14 @@ namespace Demo
             public const int Dense1BiasLength = 1;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Dense0", Inputs: 1, Units: 8, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 8, ActivationSlot: 0),
+            new(Name: "Dense1", Inputs: 8, Units: 1, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 16, BiasOffset: 24, ActivationSlot: -1),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 8 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.

@@ -69,6 +69,14 @@ namespace Demo
             public const int ScoreBiasLength = 1;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Hidden", Inputs: 4, Units: 16, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 64, ActivationSlot: 0),
+            new(Name: "Score", Inputs: 16, Units: 1, Activation: global::HyperDsl.Activation.Sigmoid, WeightsOffset: 80, BiasOffset: 96, ActivationSlot: 16),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 17 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.

@@ -69,6 +69,14 @@ namespace Company.Product.Models
             public const int Dense1BiasLength = 1;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Dense0", Inputs: 2, Units: 4, Activation: global::HyperDsl.Activation.Tanh, WeightsOffset: 0, BiasOffset: 8, ActivationSlot: 0),
+            new(Name: "Dense1", Inputs: 4, Units: 1, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 12, BiasOffset: 16, ActivationSlot: -1),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 4 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.

@@ -68,6 +68,14 @@ partial class GlobalNet : global::HyperDsl.ITargetNetwork
         public const int Dense1BiasLength = 2;
     }
 
+    /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+    {
+        new(Name: "Dense0", Inputs: 2, Units: 3, Activation: global::HyperDsl.Activation.Silu, WeightsOffset: 0, BiasOffset: 6, ActivationSlot: 3),
+        new(Name: "Dense1", Inputs: 3, Units: 2, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 9, BiasOffset: 15, ActivationSlot: -1),
+    };
+
     /// <summary>
     /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 6 per sample.
     /// The workspace keeps the activations that <see cref="Backward"/> reads.

@@ -83,6 +83,15 @@ namespace Demo
             public const int Dense2BiasLength = 1;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Dense0", Inputs: 1, Units: 40, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 40, ActivationSlot: 0),
+            new(Name: "Dense1", Inputs: 40, Units: 40, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 80, BiasOffset: 1680, ActivationSlot: 40),
+            new(Name: "Dense2", Inputs: 40, Units: 1, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 1720, BiasOffset: 1760, ActivationSlot: -1),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 80 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.

@@ -55,6 +55,13 @@ namespace Demo
             public const int Dense0BiasLength = 2;
         }
 
+        /// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
+        {
+            new(Name: "Dense0", Inputs: 3, Units: 2, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 6, ActivationSlot: 0),
+        };
+
         /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 2 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
