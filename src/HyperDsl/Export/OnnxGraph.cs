@@ -173,10 +173,8 @@ public sealed class OnnxGraph
     /// <param name="path">The file to write.</param>
     public void Save(string path)
     {
-        string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp";
-        File.WriteAllBytes(temporary, ToBytes());
-        File.Move(temporary, full, overwrite: true);
+        byte[] bytes = ToBytes();
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     private static void ValueInfo(ProtobufWriter writer, string name, long?[] dimensions)

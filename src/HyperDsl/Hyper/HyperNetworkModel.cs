@@ -15,7 +15,7 @@ namespace HyperDsl;
 /// <remarks>
 /// An instance is not thread-safe: its buffers serve one call at a time. Nothing is allocated after construction.
 /// </remarks>
-public abstract class HyperNetworkModel<TTarget> : IHyperModel
+public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyperCheckpoint
     where TTarget : ITargetNetwork
 {
     private readonly HyperNetworkDescription description;
@@ -98,6 +98,12 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel
 
     /// <summary>The most tasks one meta-batch may hold.</summary>
     public int MaxTasks => maxTasks;
+
+    HyperNetworkDescription Checkpoints.IHyperCheckpoint.Description => description;
+
+    float[] Checkpoints.IHyperCheckpoint.ParameterBuffer => parameters;
+
+    float[]? Checkpoints.IHyperCheckpoint.OutputScale => IsChunked ? parameterScale : null;
 
     /// <summary>The most samples per task.</summary>
     public int MaxSamplesPerTask => maxSamplesPerTask;

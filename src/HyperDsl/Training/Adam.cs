@@ -2,6 +2,9 @@ using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Collections.Generic;
+using System.Globalization;
+using HyperDsl.Checkpoints;
 using HyperDsl.Kernels;
 
 namespace HyperDsl.Training;
@@ -14,7 +17,7 @@ namespace HyperDsl.Training;
 /// g ← ∇ + λ·p; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; p ← p − η·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).
 /// One fused pass over memory per step.
 /// </remarks>
-public sealed class Adam : IOptimizer
+public sealed class Adam : IOptimizer, IOptimizerCheckpoint
 {
     private readonly AdamState state;
 
@@ -66,6 +69,14 @@ public sealed class Adam : IOptimizer
     /// <inheritdoc/>
     public void Reset() => state.Reset();
 
+    string IOptimizerCheckpoint.CheckpointKind => "Adam";
+
+    string IOptimizerCheckpoint.CheckpointSettings => state.Settings;
+
+    IReadOnlyList<KeyValuePair<string, float[]>> IOptimizerCheckpoint.CheckpointBuffers => state.Buffers;
+
+    int IOptimizerCheckpoint.CheckpointStepCount { get => state.StepCount; set => state.StepCount = value; }
+
     /// <summary>
     /// One Adam update of <paramref name="parameters"/> with the caller's moment buffers — for small problems that keep
     /// their state on the stack, such as fitting a task embedding.
@@ -100,7 +111,7 @@ public sealed class Adam : IOptimizer
 /// AdamW (Loshchilov and Hutter, 2019) with the update rule and defaults of <c>torch.optim.AdamW</c>: Adam, with the
 /// weight decay applied to the parameters directly (p ← p·(1 − η·λ)) instead of to the gradient.
 /// </summary>
-public sealed class AdamW : IOptimizer
+public sealed class AdamW : IOptimizer, IOptimizerCheckpoint
 {
     private readonly AdamState state;
 
@@ -142,6 +153,14 @@ public sealed class AdamW : IOptimizer
 
     /// <inheritdoc/>
     public void Reset() => state.Reset();
+
+    string IOptimizerCheckpoint.CheckpointKind => "AdamW";
+
+    string IOptimizerCheckpoint.CheckpointSettings => state.Settings;
+
+    IReadOnlyList<KeyValuePair<string, float[]>> IOptimizerCheckpoint.CheckpointBuffers => state.Buffers;
+
+    int IOptimizerCheckpoint.CheckpointStepCount { get => state.StepCount; set => state.StepCount = value; }
 }
 
 /// <summary>The moments and settings Adam and AdamW share, and their fused update.</summary>
@@ -183,9 +202,17 @@ internal sealed unsafe class AdamState : IPartitionedWork
 
     public float WeightDecay { get; }
 
-    public int StepCount { get; private set; }
+    public int StepCount { get; set; }
 
     public Span<float> FirstMoment => firstMoment;
+
+    /// <summary>The moments under their names in <c>torch.optim.Adam</c>'s state.</summary>
+    public IReadOnlyList<KeyValuePair<string, float[]>> Buffers => [new("exp_avg", firstMoment), new("exp_avg_sq", secondMoment)];
+
+    /// <summary>The settings, for a checkpoint's metadata.</summary>
+    public string Settings => string.Create(
+        CultureInfo.InvariantCulture,
+        $"lr={LearningRate}, betas=({Beta1}, {Beta2}), eps={Epsilon}, weight_decay={WeightDecay}");
 
     public Span<float> SecondMoment => secondMoment;
 

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Numerics;
+using HyperDsl.Checkpoints;
 
 namespace HyperDsl.Training;
 
@@ -10,7 +13,7 @@ namespace HyperDsl.Training;
 /// <remarks>
 /// g ← ∇ + λ·p; b ← μ·b + (1 − τ)·g (b = g on the first step); g ← g + μ·b with Nesterov, else g ← b; p ← p − η·g.
 /// </remarks>
-public sealed class Sgd : IOptimizer
+public sealed class Sgd : IOptimizer, IOptimizerCheckpoint
 {
     private readonly float[] momentumBuffer;
 
@@ -123,4 +126,15 @@ public sealed class Sgd : IOptimizer
         StepCount = 0;
         Array.Clear(momentumBuffer);
     }
+
+    string IOptimizerCheckpoint.CheckpointKind => "SGD";
+
+    string IOptimizerCheckpoint.CheckpointSettings => string.Create(
+        CultureInfo.InvariantCulture,
+        $"lr={LearningRate}, momentum={Momentum}, dampening={Dampening}, weight_decay={WeightDecay}, nesterov={Nesterov}");
+
+    IReadOnlyList<KeyValuePair<string, float[]>> IOptimizerCheckpoint.CheckpointBuffers =>
+        momentumBuffer.Length == 0 ? [] : [new("momentum_buffer", momentumBuffer)];
+
+    int IOptimizerCheckpoint.CheckpointStepCount { get => StepCount; set => StepCount = value; }
 }

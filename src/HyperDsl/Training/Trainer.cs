@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using HyperDsl.Checkpoints;
 
 namespace HyperDsl.Training;
 
@@ -50,6 +51,15 @@ public sealed class TrainerOptions
 
     /// <summary>Time between progress updates. Default half a second.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>
+    /// A safetensors checkpoint (θ, the optimizer's state and the step; see <see cref="Checkpoint"/>) written, atomically,
+    /// every <see cref="CheckpointEvery"/> steps and after the last; null writes none.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Steps between checkpoints; 0 (the default) writes one after the last step only.</summary>
+    public int CheckpointEvery { get; init; }
 }
 
 /// <summary>What a training run did.</summary>
@@ -104,9 +114,14 @@ public sealed class Trainer
             throw new ArgumentException($"SamplesPerTask is {options.SamplesPerTask}; the model was built for 1 to {model.MaxSamplesPerTask}.", nameof(options));
         }
 
-        if (options.LogEvery < 1 || options.EvaluateEvery < 0 || options.ClipNorm < 0f)
+        if (options.LogEvery < 1 || options.EvaluateEvery < 0 || options.ClipNorm < 0f || options.CheckpointEvery < 0)
         {
-            throw new ArgumentException("LogEvery must be at least 1, EvaluateEvery and ClipNorm at least 0.", nameof(options));
+            throw new ArgumentException("LogEvery must be at least 1, EvaluateEvery, CheckpointEvery and ClipNorm at least 0.", nameof(options));
+        }
+
+        if (options.CheckpointPath is not null && (model is not IHyperCheckpoint || optimizer is not IOptimizerCheckpoint))
+        {
+            throw new ArgumentException($"CheckpointPath is set, but {(model is not IHyperCheckpoint ? model.GetType().Name : optimizer.GetType().Name)} cannot be saved in a checkpoint (generated hypernetworks and Sgd, Adam, AdamW can).", nameof(options));
         }
 
         int samples = options.TasksPerStep * options.SamplesPerTask;
@@ -159,6 +174,10 @@ public sealed class Trainer
 
             optimizer.Step(model.Parameters, model.Gradients);
             recent[(step - 1) % recent.Length] = loss;
+            if (options.CheckpointPath is not null && ((options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) || step == options.Steps))
+            {
+                Checkpoint.Save(options.CheckpointPath, model, optimizer, step);
+            }
 
             bool evaluate = options.Evaluate is not null && options.EvaluateEvery > 0 && (step % options.EvaluateEvery == 0 || step == options.Steps);
             if (evaluate)

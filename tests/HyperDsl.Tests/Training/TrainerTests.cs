@@ -63,6 +63,40 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void The_trainer_checkpoints_the_model_optimizer_and_step()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"hyperdsl-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+            model.Initialize(1);
+            var adam = new Adam(SineHyper.ParameterCount);
+            var options = new TrainerOptions { Steps = 12, TasksPerStep = 4, SamplesPerTask = 5, CheckpointPath = path, CheckpointEvery = 5 };
+            new Trainer(model, adam, new SineTasks(), options).Run();
+
+            var restored = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+            var restoredAdam = new Adam(SineHyper.ParameterCount);
+            HyperDsl.Checkpoints.CheckpointInfo info = HyperDsl.Checkpoints.Checkpoint.Load(path, restored, restoredAdam);
+            Assert.Equal(12, info.Step);
+            Assert.Equal(12, restoredAdam.StepCount);
+            Assert.Equal(model.Parameters.ToArray(), restored.Parameters.ToArray());
+            Assert.Equal(adam.FirstMoment.ToArray(), restoredAdam.FirstMoment.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Checkpointing_with_an_optimizer_that_cannot_be_saved_is_refused_at_construction()
+    {
+        var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
+        var exception = Assert.Throws<ArgumentException>(() => new Trainer(model, new StatelessOptimizer(), new SineTasks(), new TrainerOptions { TasksPerStep = 4, SamplesPerTask = 5, CheckpointPath = "x.safetensors" }));
+        Assert.Contains("StatelessOptimizer cannot be saved in a checkpoint", exception.Message);
+    }
+
+    [Fact]
     public void Options_that_do_not_fit_the_model_are_refused()
     {
         var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
@@ -124,6 +158,7 @@ public sealed class TrainerTests
     }
 
     /// <summary>Sine curves y = A·sin(x − φ), one per task id of SineHyper's table.</summary>
+
     private sealed class SineTasks : ITaskSampler
     {
         public void Sample(Random random, Span<int> taskIds, Span<float> inputs, Span<float> targets, Span<float> conditions, int samplesPerTask)

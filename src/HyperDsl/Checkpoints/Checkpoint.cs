@@ -1,0 +1,448 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using HyperDsl.Kernels;
+using HyperDsl.Training;
+
+namespace HyperDsl.Checkpoints;
+
+/// <summary>
+/// Saves and loads checkpoints in the safetensors format, with PyTorch's names and shapes: a dense layer is
+/// <c>&lt;layer&gt;.weight</c> <c>[out, in]</c> and <c>&lt;layer&gt;.bias</c> <c>[out]</c> as in <c>torch.nn.Linear</c>,
+/// the task-embedding table is <c>embedding.weight</c> <c>[tasks, dim]</c> as in <c>torch.nn.Embedding</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A hypernetwork's checkpoint holds θ (<c>embedding.weight</c>, each generator layer including <c>Head</c>,
+/// <c>chunk_embedding.weight</c> <c>[chunks, dim]</c> when chunked), the fixed <c>output_scale</c> <c>[P]</c> of a
+/// chunked head (W = output_scale ⊙ head output), and optionally the optimizer's state, one tensor per state buffer
+/// and parameter tensor: <c>optimizer.&lt;tensor&gt;.exp_avg</c>, <c>.exp_avg_sq</c> (Adam, AdamW) or
+/// <c>.momentum_buffer</c> (SGD), shaped as the parameter tensor. A target network's checkpoint holds W.
+/// </para>
+/// <para>
+/// <c>__metadata__</c> records the format version, the kind of network, its architecture (each layer's name, shape and
+/// activation), the training step and the optimizer's kind, settings and step count. Load checks the architecture when
+/// the file has HyperDsl metadata, and otherwise (a file written by PyTorch's <c>safetensors.torch.save_file</c>, say)
+/// only the tensors' names, dtypes and shapes.
+/// </para>
+/// <para>
+/// Save writes a temporary file in the same folder and renames it over the target, so a crash never leaves a
+/// half-written checkpoint. Load reads and checks the whole file before it changes anything: on any
+/// <see cref="CheckpointException"/> the model and optimizer are as they were.
+/// </para>
+/// </remarks>
+public static class Checkpoint
+{
+    /// <summary>The version of the metadata this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const string FormatName = "hyperdsl";
+    private const string OptimizerPrefix = "optimizer.";
+
+    // Metadata that must match for a checkpoint to load into a model.
+    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "generator", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size"];
+    private static readonly string[] TargetArchitectureKeys = ["kind", "architecture"];
+
+    /// <summary>Saves a hypernetwork's θ (and a chunked head's output scale), and optionally its optimizer's state and the training step.</summary>
+    /// <param name="path">The file to write; replaced atomically if it exists.</param>
+    /// <param name="model">A generated hypernetwork.</param>
+    /// <param name="optimizer">The optimizer training it, whose state to save, or null.</param>
+    /// <param name="step">The training step to record, at least 0.</param>
+    /// <exception cref="ArgumentException">The model is not a generated hypernetwork, the optimizer is not one of the library's or is sized for another model, or the step is negative.</exception>
+    public static void Save(string path, IHyperModel model, IOptimizer? optimizer = null, int step = 0)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        IHyperCheckpoint hyper = Hyper(model);
+        IOptimizerCheckpoint? state = Optimizer(optimizer, model.ParameterCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+
+        HyperNetworkDescription description = hyper.Description;
+        List<TensorBinding> tensors = HyperTensors(description, hyper.ParameterBuffer, hyper.OutputScale);
+        List<KeyValuePair<string, string>> metadata = HyperMetadata(description, step);
+        if (state is not null)
+        {
+            tensors.AddRange(OptimizerTensors(tensors, state, description.ParameterCount));
+            metadata.Add(new("optimizer", state.CheckpointKind));
+            metadata.Add(new("optimizer_settings", state.CheckpointSettings));
+            metadata.Add(new("optimizer_step", Text(state.CheckpointStepCount)));
+        }
+
+        SafetensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint into a hypernetwork, and the optimizer state into <paramref name="optimizer"/> when one is
+    /// given; optimizer state in the file is ignored when none is. Nothing changes unless the whole file loads.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="model">A generated hypernetwork of the architecture the file records.</param>
+    /// <param name="optimizer">The optimizer to restore (of the kind that was saved), or null.</param>
+    /// <returns>The step and metadata the file records.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, its header is bad, or a tensor, dtype, shape or the architecture does not match; <see cref="CheckpointException.Error"/> says which.</exception>
+    /// <exception cref="ArgumentException">The model is not a generated hypernetwork, or the optimizer is not one of the library's or is sized for another model.</exception>
+    public static CheckpointInfo Load(string path, IHyperModel model, IOptimizer? optimizer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        IHyperCheckpoint hyper = Hyper(model);
+        IOptimizerCheckpoint? state = Optimizer(optimizer, model.ParameterCount);
+        HyperNetworkDescription description = hyper.Description;
+
+        SafetensorsContent content = SafetensorsFile.Read(path);
+        bool ours = CheckMetadata(content, "hypernetwork", HyperArchitectureKeys, HyperMetadata(description, step: 0));
+
+        // Everything is loaded into copies first and committed only once every tensor has been checked and read.
+        float[] parameters = new float[description.ParameterCount];
+        float[]? scale = hyper.OutputScale is null ? null : new float[hyper.OutputScale.Length];
+        List<TensorBinding> expected = HyperTensors(description, parameters, scale);
+        var optimizerBuffers = new List<float[]>();
+        if (state is not null)
+        {
+            CheckOptimizerKind(content, state);
+            foreach (KeyValuePair<string, float[]> buffer in state.CheckpointBuffers)
+            {
+                optimizerBuffers.Add(new float[buffer.Value.Length]);
+            }
+
+            expected.AddRange(OptimizerTensors(expected, StagedBuffers(state, optimizerBuffers), description.ParameterCount));
+        }
+
+        ReadTensors(content, expected, ignorePrefix: state is null ? OptimizerPrefix : null);
+        int step = ours ? Integer(content, "step") : 0;
+        int optimizerStep = state is not null && ours ? Integer(content, "optimizer_step") : 0;
+
+        parameters.CopyTo(hyper.ParameterBuffer, 0);
+        scale?.CopyTo(hyper.OutputScale!, 0);
+        if (state is not null)
+        {
+            for (int i = 0; i < optimizerBuffers.Count; i++)
+            {
+                optimizerBuffers[i].CopyTo(state.CheckpointBuffers[i].Value, 0);
+            }
+
+            state.CheckpointStepCount = optimizerStep;
+        }
+
+        return Info(content, step);
+    }
+
+    /// <summary>Saves a target network's parameters W, e.g. the W a hypernetwork generated for one task.</summary>
+    /// <typeparam name="TTarget">The target network.</typeparam>
+    /// <param name="path">The file to write; replaced atomically if it exists.</param>
+    /// <param name="parameters">W, exactly TTarget.ParameterCount floats.</param>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> has the wrong length.</exception>
+    public static void SaveTarget<TTarget>(string path, ReadOnlySpan<float> parameters)
+        where TTarget : ITargetNetwork
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckTargetLength<TTarget>(parameters.Length);
+        List<TensorBinding> tensors = TargetTensors(TTarget.Layers, parameters.ToArray());
+        SafetensorsFile.Write(path, tensors, TargetMetadata(TTarget.Layers));
+    }
+
+    /// <summary>Loads a target network's parameters W; nothing is written to <paramref name="parameters"/> unless the whole file loads.</summary>
+    /// <typeparam name="TTarget">The target network.</typeparam>
+    /// <param name="path">The file to read: written by <see cref="SaveTarget{TTarget}"/>, or a PyTorch state dict with the same layer names.</param>
+    /// <param name="parameters">Receives W, exactly TTarget.ParameterCount floats.</param>
+    /// <returns>The metadata the file records.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, its header is bad, or a tensor, dtype, shape or the architecture does not match.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> has the wrong length.</exception>
+    public static CheckpointInfo LoadTarget<TTarget>(string path, Span<float> parameters)
+        where TTarget : ITargetNetwork
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckTargetLength<TTarget>(parameters.Length);
+        SafetensorsContent content = SafetensorsFile.Read(path);
+        CheckMetadata(content, "target_network", TargetArchitectureKeys, TargetMetadata(TTarget.Layers));
+        float[] staged = new float[parameters.Length];
+        ReadTensors(content, TargetTensors(TTarget.Layers, staged), ignorePrefix: null);
+        staged.CopyTo(parameters);
+        return Info(content, step: 0);
+    }
+
+    /// <summary>The tensors of θ in file order, bound to <paramref name="parameters"/> (and the output scale).</summary>
+    private static List<TensorBinding> HyperTensors(HyperNetworkDescription description, float[] parameters, float[]? outputScale)
+    {
+        var tensors = new List<TensorBinding>();
+        if (description.Tasks > 0)
+        {
+            tensors.Add(TensorBinding.Matrix("embedding.weight", parameters, 0, description.Tasks, description.EmbeddingSize));
+        }
+
+        AddLayers(tensors, description.GeneratorLayers, parameters, description.GeneratorOffset);
+        if (description.ChunkSize > 0)
+        {
+            tensors.Add(TensorBinding.Matrix("chunk_embedding.weight", parameters, description.ChunkEmbeddingsOffset, description.ChunkCount, description.ChunkEmbeddingSize));
+        }
+
+        CheckCoverage(description.Name, tensors, parameters.Length);
+        if (outputScale is not null)
+        {
+            tensors.Add(TensorBinding.Vector("output_scale", outputScale, 0, outputScale.Length));
+        }
+
+        return tensors;
+    }
+
+    private static List<TensorBinding> TargetTensors(IReadOnlyList<LayerDescription> layers, float[] parameters)
+    {
+        var tensors = new List<TensorBinding>();
+        AddLayers(tensors, layers, parameters, 0);
+        CheckCoverage("the target network", tensors, parameters.Length);
+        return tensors;
+    }
+
+    private static void AddLayers(List<TensorBinding> tensors, IReadOnlyList<LayerDescription> layers, float[] parameters, int offset)
+    {
+        foreach (LayerDescription layer in layers)
+        {
+            tensors.Add(TensorBinding.Weights(layer.Name + ".weight", parameters, offset + layer.WeightsOffset, layer.Inputs, layer.Units));
+            tensors.Add(TensorBinding.Vector(layer.Name + ".bias", parameters, offset + layer.BiasOffset, layer.Units));
+        }
+    }
+
+    /// <summary>The tensors must name every parameter once: a layer named like another tensor would make the file ambiguous.</summary>
+    private static void CheckCoverage(string network, List<TensorBinding> tensors, int parameterCount)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long covered = 0;
+        foreach (TensorBinding tensor in tensors)
+        {
+            if (!names.Add(tensor.Name))
+            {
+                throw new InvalidOperationException($"{network}: two tensors would be named '{tensor.Name}' in a checkpoint; rename the layer.");
+            }
+
+            covered += tensor.Length;
+        }
+
+        if (covered != parameterCount)
+        {
+            throw new InvalidOperationException($"{network}: the checkpoint's tensors cover {covered} of {parameterCount} parameters.");
+        }
+    }
+
+    /// <summary>One tensor per optimizer buffer and parameter tensor, shaped and transposed as the parameter tensor.</summary>
+    private static IEnumerable<TensorBinding> OptimizerTensors(List<TensorBinding> parameterTensors, IOptimizerCheckpoint state, int parameterCount)
+        => OptimizerTensors(parameterTensors, state.CheckpointBuffers, parameterCount);
+
+    private static List<TensorBinding> OptimizerTensors(List<TensorBinding> parameterTensors, IReadOnlyList<KeyValuePair<string, float[]>> buffers, int parameterCount)
+    {
+        var tensors = new List<TensorBinding>();
+        foreach (KeyValuePair<string, float[]> buffer in buffers)
+        {
+            foreach (TensorBinding tensor in parameterTensors)
+            {
+                // Only θ's tensors have optimizer state (the output scale is not trained).
+                if (tensor.Buffer.Length == parameterCount && tensor.Name != "output_scale")
+                {
+                    tensors.Add(tensor with { Name = OptimizerPrefix + tensor.Name + "." + buffer.Key, Buffer = buffer.Value });
+                }
+            }
+        }
+
+        return tensors;
+    }
+
+    private static List<KeyValuePair<string, float[]>> StagedBuffers(IOptimizerCheckpoint state, List<float[]> staged)
+    {
+        var buffers = new List<KeyValuePair<string, float[]>>();
+        for (int i = 0; i < staged.Count; i++)
+        {
+            buffers.Add(new(state.CheckpointBuffers[i].Key, staged[i]));
+        }
+
+        return buffers;
+    }
+
+    /// <summary>Checks every expected tensor's presence, dtype and shape, and that nothing else is there; then copies the values.</summary>
+    private static void ReadTensors(SafetensorsContent content, List<TensorBinding> expected, string? ignorePrefix)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (TensorBinding tensor in expected)
+        {
+            names.Add(tensor.Name);
+            if (!content.Entries.TryGetValue(tensor.Name, out SafetensorsEntry? entry))
+            {
+                throw new CheckpointException(CheckpointError.MissingTensor, content.Path, $"tensor '{tensor.Name}' {TensorBinding.Format(tensor.Shape)} is missing.");
+            }
+
+            if (entry.Dtype != "F32")
+            {
+                throw new CheckpointException(CheckpointError.WrongDtype, content.Path, $"tensor '{tensor.Name}' has dtype {entry.Dtype}; it must be F32.");
+            }
+
+            if (!entry.Shape.AsSpan().SequenceEqual(tensor.Shape))
+            {
+                throw new CheckpointException(CheckpointError.ShapeMismatch, content.Path, $"tensor '{tensor.Name}' has shape {TensorBinding.Format(entry.Shape)}; the model's is {TensorBinding.Format(tensor.Shape)}.");
+            }
+        }
+
+        foreach (string name in content.Entries.Keys)
+        {
+            if (!names.Contains(name) && !(ignorePrefix is not null && name.StartsWith(ignorePrefix, StringComparison.Ordinal)))
+            {
+                throw new CheckpointException(CheckpointError.UnexpectedTensor, content.Path, $"the file holds tensor '{name}', which the model does not have.");
+            }
+        }
+
+        foreach (TensorBinding tensor in expected)
+        {
+            tensor.CopyFromFileOrder(content.Floats(content.Entries[tensor.Name]));
+        }
+    }
+
+    /// <summary>
+    /// Checks HyperDsl metadata against the model's: the format version, then each architecture key. Returns false for
+    /// a file without HyperDsl metadata, whose tensors alone are then checked.
+    /// </summary>
+    private static bool CheckMetadata(SafetensorsContent content, string kind, string[] keys, List<KeyValuePair<string, string>> model)
+    {
+        if (content.Metadata is null || !content.Metadata.TryGetValue("format", out string? format) || format != FormatName)
+        {
+            return false;
+        }
+
+        string version = content.Metadata.GetValueOrDefault("format_version", "(none)");
+        if (version != Text(FormatVersion))
+        {
+            throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"the file has format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        string fileKind = content.Metadata.GetValueOrDefault("kind", "(none)");
+        if (fileKind != kind)
+        {
+            throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"the file holds a {fileKind} checkpoint, not a {kind} one.");
+        }
+
+        var expected = new Dictionary<string, string>(model, StringComparer.Ordinal);
+        foreach (string key in keys)
+        {
+            string recorded = content.Metadata.GetValueOrDefault(key, "(none)");
+            if (recorded != expected[key])
+            {
+                throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"its {key} is '{recorded}', but the model's is '{expected[key]}'.");
+            }
+        }
+
+        return true;
+    }
+
+    private static void CheckOptimizerKind(SafetensorsContent content, IOptimizerCheckpoint state)
+    {
+        string? saved = content.Metadata?.GetValueOrDefault("optimizer");
+        bool hasState = false;
+        foreach (string name in content.Entries.Keys)
+        {
+            hasState |= name.StartsWith(OptimizerPrefix, StringComparison.Ordinal);
+        }
+
+        if (saved is null && !hasState && state.CheckpointBuffers.Count > 0)
+        {
+            throw new CheckpointException(CheckpointError.OptimizerMismatch, content.Path, $"an {state.CheckpointKind} optimizer was given, but the file holds no optimizer state.");
+        }
+
+        if (saved is not null && saved != state.CheckpointKind)
+        {
+            throw new CheckpointException(CheckpointError.OptimizerMismatch, content.Path, $"the file holds {saved} state, but the optimizer given is {state.CheckpointKind}.");
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> HyperMetadata(HyperNetworkDescription description, int step) =>
+    [
+        new("format", FormatName),
+        new("format_version", Text(FormatVersion)),
+        new("kind", "hypernetwork"),
+        new("network", description.Name),
+        new("target", Architecture(description.TargetLayers)),
+        new("generator", Architecture(description.GeneratorLayers)),
+        new("tasks", Text(description.Tasks)),
+        new("embedding_size", Text(description.EmbeddingSize)),
+        new("condition_size", Text(description.ConditionSize)),
+        new("chunk_size", Text(description.ChunkSize)),
+        new("chunk_embedding_size", Text(description.ChunkEmbeddingSize)),
+        new("parameters", Text(description.ParameterCount)),
+        new("step", Text(step)),
+    ];
+
+    private static List<KeyValuePair<string, string>> TargetMetadata(IReadOnlyList<LayerDescription> layers) =>
+    [
+        new("format", FormatName),
+        new("format_version", Text(FormatVersion)),
+        new("kind", "target_network"),
+        new("architecture", Architecture(layers)),
+    ];
+
+    /// <summary>Each layer's name, shape and activation: <c>Dense0: 1 -> 40, Relu; ...</c>.</summary>
+    private static string Architecture(IReadOnlyList<LayerDescription> layers)
+    {
+        var parts = new string[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerDescription layer = layers[i];
+            parts[i] = string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Inputs} -> {layer.Units}, {layer.Activation}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static int Integer(SafetensorsContent content, string key)
+    {
+        string? text = content.Metadata!.GetValueOrDefault(key);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+        {
+            throw new CheckpointException(CheckpointError.BadHeader, content.Path, $"__metadata__.{key} is '{text ?? "(none)"}', not a non-negative integer.");
+        }
+
+        return value;
+    }
+
+    private static CheckpointInfo Info(SafetensorsContent content, int step)
+        => new(step, content.Metadata?.GetValueOrDefault("optimizer"), content.Metadata is null ? new Dictionary<string, string>() : content.Metadata);
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static IHyperCheckpoint Hyper(IHyperModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model as IHyperCheckpoint
+            ?? throw new ArgumentException($"{model.GetType().Name} is not a generated hypernetwork; checkpoints hold generated [HyperNetwork] classes.", nameof(model));
+    }
+
+    private static IOptimizerCheckpoint? Optimizer(IOptimizer? optimizer, int parameterCount)
+    {
+        if (optimizer is null)
+        {
+            return null;
+        }
+
+        if (optimizer is not IOptimizerCheckpoint state)
+        {
+            throw new ArgumentException($"{optimizer.GetType().Name} cannot be saved in a checkpoint; Sgd, Adam and AdamW can.", nameof(optimizer));
+        }
+
+        foreach (KeyValuePair<string, float[]> buffer in state.CheckpointBuffers)
+        {
+            if (buffer.Value.Length != parameterCount)
+            {
+                throw new ArgumentException($"The optimizer updates {buffer.Value.Length} parameters, but the model has {parameterCount}.", nameof(optimizer));
+            }
+        }
+
+        return state;
+    }
+
+    private static void CheckTargetLength<TTarget>(int length)
+        where TTarget : ITargetNetwork
+    {
+        if (length != TTarget.ParameterCount)
+        {
+            throw new ArgumentException($"parameters must hold {typeof(TTarget).Name}.ParameterCount = {TTarget.ParameterCount} floats, but holds {length}.", "parameters");
+        }
+    }
+}
+
+/// <summary>What a loaded checkpoint records.</summary>
+/// <param name="Step">The training step saved with it (0 when none was recorded).</param>
+/// <param name="Optimizer">The kind of optimizer whose state it holds (<c>Adam</c>, <c>AdamW</c>, <c>SGD</c>), or null.</param>
+/// <param name="Metadata">Its <c>__metadata__</c> strings (empty when it has none).</param>
+public sealed record CheckpointInfo(int Step, string? Optimizer, IReadOnlyDictionary<string, string> Metadata);
