@@ -22,6 +22,9 @@ public interface ITargetNetwork
     /// <summary>The layers in order, with their offsets in W.</summary>
     static abstract System.Collections.Generic.IReadOnlyList<LayerDescription> Layers { get; }
 
+    /// <summary>A summary of the network like Keras' <c>model.summary()</c>: layers, shapes, activations, parameter counts and offsets.</summary>
+    static abstract string Summary { get; }
+
     /// <summary>Floats of workspace that Forward needs for <paramref name="batch"/> samples.</summary>
     /// <param name="batch">The number of samples, at least 1.</param>
     /// <returns>The number of floats.</returns>

@@ -150,6 +150,8 @@ internal static class HyperNetworkEmitter
             }
 
             writer.Line();
+            SummaryEmitter.EmitProperty(writer, SummaryEmitter.Hyper(spec, layout), "the hypernetwork and the target it generates");
+            writer.Line();
             EmitDescription(writer, spec, layout);
             writer.Line();
             writer.Line("/// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>");

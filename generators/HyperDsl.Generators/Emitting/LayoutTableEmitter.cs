@@ -55,12 +55,17 @@ internal static class LayoutTableEmitter
     /// <summary>Rows of cells as an aligned comment table; the first row is the header.</summary>
     public static void WriteTable(CodeWriter writer, List<string[]> rows)
     {
+        foreach (string line in AlignTable(rows))
+        {
+            writer.Line("//   " + line);
+        }
+    }
+
+    /// <summary>Rows of cells as lines of text, each column padded to its widest cell.</summary>
+    public static IEnumerable<string> AlignTable(List<string[]> rows)
+    {
         int columns = rows[0].Length;
         int[] widths = Enumerable.Range(0, columns).Select(c => rows.Max(row => row[c].Length)).ToArray();
-        foreach (string[] row in rows)
-        {
-            string line = string.Join("  ", row.Select((cell, c) => c == columns - 1 ? cell : cell.PadRight(widths[c])));
-            writer.Line("//   " + line.TrimEnd());
-        }
+        return rows.Select(row => string.Join("  ", row.Select((cell, c) => c == columns - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
     }
 }

@@ -104,6 +104,8 @@ internal static class TargetNetworkEmitter
             writer.Pop();
             writer.Line("};");
             writer.Line();
+            SummaryEmitter.EmitProperty(writer, SummaryEmitter.Target(declaration.PlainName, layout), "the network");
+            writer.Line();
             writer.Line("/// <summary>");
             writer.Line($"/// Floats of workspace that <see cref=\"Forward\"/> needs for <paramref name=\"batch\"/> samples: {layout.WorkspacePerSample} per sample.");
             writer.Line("/// The workspace keeps the activations that <see cref=\"Backward\"/> reads.");

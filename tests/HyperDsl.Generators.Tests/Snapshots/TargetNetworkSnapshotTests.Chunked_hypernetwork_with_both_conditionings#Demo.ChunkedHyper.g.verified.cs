@@ -79,6 +79,21 @@ namespace Demo
             public const int ChunkEmbeddingsLength = 10;
         }
 
+        /// <summary>
+        /// A summary of the hypernetwork and the target it generates, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "ChunkedHyper (hypernetwork): generates the 32 parameters of Demo.SmallNet (2 -> 2)\n" +
+            "Conditioning: z = a learned embedding per task (10 tasks × 3) ; a condition vector of 2 per task\n" +
+            "Chunking: 5 head calls of 7 parameters per task, from [z ; chunk embedding of 2]; the last 3 outputs are dropped\n" +
+            "Layer             Shape     Activation  Parameters  Offsets\n" +
+            "task embeddings   [10 × 3]  -           30          [0, 30)\n" +
+            "Head              7 -> 7    Identity    56          [30, 86)\n" +
+            "chunk embeddings  [5 × 2]   -           10          [86, 96)\n" +
+            "Total parameters: 96, 3 × the target's 32\n";
+
         /// <summary>The layout above, for the runtime.</summary>
         private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new()
         {

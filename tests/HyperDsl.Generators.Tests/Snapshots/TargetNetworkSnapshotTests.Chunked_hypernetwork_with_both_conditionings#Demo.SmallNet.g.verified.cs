@@ -78,6 +78,18 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "SmallNet (target network): 2 inputs -> 2 outputs\n" +
+            "Layer   Shape   Activation  Parameters  Offsets\n" +
+            "Dense0  2 -> 6  Tanh        18          [0, 18)\n" +
+            "Dense1  6 -> 2  Identity    14          [18, 32)\n" +
+            "Total parameters: 32\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 6 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

@@ -171,6 +171,24 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "EveryActivation (target network): 3 inputs -> 2 outputs\n" +
+            "Layer   Shape     Activation  Parameters  Offsets\n" +
+            "Dense0  3 -> 5    Identity    20          [0, 20)\n" +
+            "Dense1  5 -> 6    Relu        36          [20, 56)\n" +
+            "Dense2  6 -> 7    LeakyRelu   49          [56, 105)\n" +
+            "Dense3  7 -> 9    Tanh        72          [105, 177)\n" +
+            "Dense4  9 -> 17   Sigmoid     170         [177, 347)\n" +
+            "Dense5  17 -> 33  Gelu        594         [347, 941)\n" +
+            "Dense6  33 -> 20  Silu        680         [941, 1621)\n" +
+            "Dense7  20 -> 2   Softplus    42          [1621, 1663)\n" +
+            "Total parameters: 1,663\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 152 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

@@ -91,6 +91,21 @@ namespace Demo
             public const int ChunkEmbeddingsLength = 0;
         }
 
+        /// <summary>
+        /// A summary of the hypernetwork and the target it generates, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "SmallHyper (hypernetwork): generates the 25 parameters of Demo.SmallNet (1 -> 1)\n" +
+            "Conditioning: z = a learned embedding per task (100 tasks × 4)\n" +
+            "Chunking: none; the head emits all of W in one call per task\n" +
+            "Layer            Shape      Activation  Parameters  Offsets\n" +
+            "task embeddings  [100 × 4]  -           400         [0, 400)\n" +
+            "Dense0           4 -> 16    Relu        80          [400, 480)\n" +
+            "Head             16 -> 25   Identity    425         [480, 905)\n" +
+            "Total parameters: 905, 36.2 × the target's 25\n";
+
         /// <summary>The layout above, for the runtime.</summary>
         private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new()
         {

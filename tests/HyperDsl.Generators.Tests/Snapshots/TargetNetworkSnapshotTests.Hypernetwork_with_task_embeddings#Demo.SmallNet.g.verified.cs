@@ -78,6 +78,18 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "SmallNet (target network): 1 input -> 1 output\n" +
+            "Layer   Shape   Activation  Parameters  Offsets\n" +
+            "Dense0  1 -> 8  Relu        16          [0, 16)\n" +
+            "Dense1  8 -> 1  Identity    9           [16, 25)\n" +
+            "Total parameters: 25\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 8 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

@@ -78,6 +78,18 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "Classifier (target network): 4 inputs -> 1 output\n" +
+            "Layer   Shape    Activation  Parameters  Offsets\n" +
+            "Hidden  4 -> 16  Relu        80          [0, 80)\n" +
+            "Score   16 -> 1  Sigmoid     17          [80, 97)\n" +
+            "Total parameters: 97\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 17 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

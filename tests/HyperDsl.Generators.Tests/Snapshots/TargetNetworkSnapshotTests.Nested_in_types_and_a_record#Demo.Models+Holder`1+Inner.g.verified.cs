@@ -68,6 +68,17 @@ namespace Demo
                 };
 
                 /// <summary>
+                /// A summary of the network, like Keras' <c>model.summary()</c>:
+                /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+                /// </summary>
+                [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+                public static string Summary =>
+                    "Inner (target network): 1 input -> 2 outputs\n" +
+                    "Layer   Shape   Activation  Parameters  Offsets\n" +
+                    "Dense0  1 -> 2  Softplus    4           [0, 4)\n" +
+                    "Total parameters: 4\n";
+
+                /// <summary>
                 /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 2 per sample.
                 /// The workspace keeps the activations that <see cref="Backward"/> reads.
                 /// </summary>

@@ -78,6 +78,18 @@ namespace Company.Product.Models
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "Regressor (target network): 2 inputs -> 1 output\n" +
+            "Layer   Shape   Activation  Parameters  Offsets\n" +
+            "Dense0  2 -> 4  Tanh        12          [0, 12)\n" +
+            "Dense1  4 -> 1  Identity    5           [12, 17)\n" +
+            "Total parameters: 17\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 4 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

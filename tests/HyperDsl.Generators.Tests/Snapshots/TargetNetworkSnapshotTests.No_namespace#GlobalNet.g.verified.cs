@@ -77,6 +77,18 @@ partial class GlobalNet : global::HyperDsl.ITargetNetwork
     };
 
     /// <summary>
+    /// A summary of the network, like Keras' <c>model.summary()</c>:
+    /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+    public static string Summary =>
+        "GlobalNet (target network): 2 inputs -> 2 outputs\n" +
+        "Layer   Shape   Activation  Parameters  Offsets\n" +
+        "Dense0  2 -> 3  Silu        9           [0, 9)\n" +
+        "Dense1  3 -> 2  Identity    8           [9, 17)\n" +
+        "Total parameters: 17\n";
+
+    /// <summary>
     /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 6 per sample.
     /// The workspace keeps the activations that <see cref="Backward"/> reads.
     /// </summary>

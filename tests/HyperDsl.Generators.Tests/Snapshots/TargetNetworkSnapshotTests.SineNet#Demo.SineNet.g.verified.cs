@@ -93,6 +93,19 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "SineNet (target network): 1 input -> 1 output\n" +
+            "Layer   Shape     Activation  Parameters  Offsets\n" +
+            "Dense0  1 -> 40   Relu        80          [0, 80)\n" +
+            "Dense1  40 -> 40  Relu        1,640       [80, 1720)\n" +
+            "Dense2  40 -> 1   Identity    41          [1720, 1761)\n" +
+            "Total parameters: 1,761\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 80 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

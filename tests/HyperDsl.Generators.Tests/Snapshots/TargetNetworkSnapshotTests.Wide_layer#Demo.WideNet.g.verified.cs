@@ -63,6 +63,17 @@ namespace Demo
         };
 
         /// <summary>
+        /// A summary of the network, like Keras' <c>model.summary()</c>:
+        /// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\n'.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
+        public static string Summary =>
+            "WideNet (target network): 64 inputs -> 256 outputs\n" +
+            "Layer   Shape      Activation  Parameters  Offsets\n" +
+            "Dense0  64 -> 256  Tanh        16,640      [0, 16640)\n" +
+            "Total parameters: 16,640\n";
+
+        /// <summary>
         /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 256 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>

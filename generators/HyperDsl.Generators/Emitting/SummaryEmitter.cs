@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Globalization;
+using HyperDsl.Generators.Model;
+
+namespace HyperDsl.Generators.Emitting;
+
+/// <summary>
+/// The text of a network's generated <c>Summary</c>, in the manner of Keras' <c>model.summary()</c>: each layer's shape,
+/// activation, parameter count and offsets, and the totals.
+/// </summary>
+internal static class SummaryEmitter
+{
+    public static List<string> Target(string name, TargetLayout layout)
+    {
+        var lines = new List<string>
+        {
+            $"{name} (target network): {Plural(layout.InputSize, "input")} -> {Plural(layout.OutputSize, "output")}",
+        };
+        var rows = new List<string[]> { Header };
+        AddLayers(rows, layout, 0);
+        lines.AddRange(LayoutTableEmitter.AlignTable(rows));
+        lines.Add($"Total parameters: {Count(layout.ParameterCount)}");
+        return lines;
+    }
+
+    public static List<string> Hyper(HyperNetworkSpec spec, HyperLayout layout)
+    {
+        TargetLayout target = layout.Target;
+        string targetName = spec.Target.Declaration.Name.Replace("global::", string.Empty);
+        var lines = new List<string>
+        {
+            $"{spec.Declaration.PlainName} (hypernetwork): generates the {Count(target.ParameterCount)} parameters of {targetName} ({target.InputSize} -> {target.OutputSize})",
+        };
+        var conditioning = new List<string>();
+        if (spec.Tasks > 0)
+        {
+            conditioning.Add($"a learned embedding per task ({spec.Tasks} tasks × {spec.EmbeddingSize})");
+        }
+
+        if (spec.ConditionSize > 0)
+        {
+            conditioning.Add($"a condition vector of {spec.ConditionSize} per task");
+        }
+
+        lines.Add($"Conditioning: z = {string.Join(" ; ", conditioning)}");
+        int dropped = (layout.ChunkCount * spec.ChunkSize) - target.ParameterCount;
+        lines.Add(layout.IsChunked
+            ? $"Chunking: {layout.ChunkCount} head calls of {spec.ChunkSize} parameters per task, from [z ; chunk embedding of {spec.ChunkEmbeddingSize}]"
+              + (dropped > 0 ? $"; the last {dropped} outputs are dropped" : string.Empty)
+            : "Chunking: none; the head emits all of W in one call per task");
+
+        var rows = new List<string[]> { Header };
+        if (layout.EmbeddingsLength > 0)
+        {
+            rows.Add(new[] { "task embeddings", $"[{spec.Tasks} × {spec.EmbeddingSize}]", "-", Count(layout.EmbeddingsLength), LayoutTableEmitter.Range(0, layout.EmbeddingsLength) });
+        }
+
+        AddLayers(rows, layout.Generator, layout.GeneratorOffset);
+        if (layout.IsChunked)
+        {
+            rows.Add(new[] { "chunk embeddings", $"[{layout.ChunkCount} × {spec.ChunkEmbeddingSize}]", "-", Count(layout.ChunkEmbeddingsLength), LayoutTableEmitter.Range(layout.ChunkEmbeddingsOffset, layout.ChunkEmbeddingsLength) });
+        }
+
+        lines.AddRange(LayoutTableEmitter.AlignTable(rows));
+        double ratio = (double)layout.ParameterCount / target.ParameterCount;
+        lines.Add($"Total parameters: {Count(layout.ParameterCount)}, {ratio.ToString("0.###", CultureInfo.InvariantCulture)} × the target's {Count(target.ParameterCount)}");
+        return lines;
+    }
+
+    /// <summary>The <c>Summary</c> property: one string literal per line, joined by the compiler into a constant.</summary>
+    public static void EmitProperty(CodeWriter writer, List<string> lines, string what)
+    {
+        writer.Line($"/// <summary>");
+        writer.Line($"/// A summary of {what}, like Keras' <c>model.summary()</c>:");
+        writer.Line("/// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\\n'.");
+        writer.Line("/// </summary>");
+        writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
+        writer.Line("public static string Summary =>");
+        writer.Push();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            writer.Line($"\"{lines[i]}\\n\"{(i == lines.Count - 1 ? ";" : " +")}");
+        }
+
+        writer.Pop();
+    }
+
+    private static readonly string[] Header = { "Layer", "Shape", "Activation", "Parameters", "Offsets" };
+
+    private static void AddLayers(List<string[]> rows, TargetLayout layout, int offset)
+    {
+        foreach (LayerSlice layer in layout.Layers)
+        {
+            rows.Add(new[]
+            {
+                layer.Name,
+                KernelText.Shape(layer),
+                layer.Activation.ToString(),
+                Count(layer.WeightsLength + layer.BiasLength),
+                LayoutTableEmitter.Range(offset + layer.WeightsOffset, layer.WeightsLength + layer.BiasLength),
+            });
+        }
+    }
+
+    private static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
+}
