@@ -57,11 +57,12 @@ public static class Checkpoint
         ArgumentOutOfRangeException.ThrowIfNegative(step);
 
         HyperNetworkDescription description = hyper.Description;
-        List<TensorBinding> tensors = HyperTensors(description, hyper.ParameterBuffer, hyper.OutputScale);
+        List<TensorBinding> parameters = HyperTensors(description, hyper.ParameterBuffer);
+        List<TensorBinding> tensors = [.. parameters, .. ScaleTensor(hyper.OutputScale)];
         List<KeyValuePair<string, string>> metadata = HyperMetadata(description, step);
         if (state is not null)
         {
-            tensors.AddRange(OptimizerTensors(tensors, state, description.ParameterCount));
+            tensors.AddRange(OptimizerTensors(parameters, state.CheckpointBuffers));
             metadata.Add(new("optimizer", state.CheckpointKind));
             metadata.Add(new("optimizer_settings", state.CheckpointSettings));
             metadata.Add(new("optimizer_step", Text(state.CheckpointStepCount)));
@@ -93,17 +94,18 @@ public static class Checkpoint
         // Everything is loaded into copies first and committed only once every tensor has been checked and read.
         float[] parameters = new float[description.ParameterCount];
         float[]? scale = hyper.OutputScale is null ? null : new float[hyper.OutputScale.Length];
-        List<TensorBinding> expected = HyperTensors(description, parameters, scale);
-        var optimizerBuffers = new List<float[]>();
+        List<TensorBinding> parameterTensors = HyperTensors(description, parameters);
+        List<TensorBinding> expected = [.. parameterTensors, .. ScaleTensor(scale)];
+        var optimizerBuffers = new List<KeyValuePair<string, float[]>>();
         if (state is not null)
         {
             CheckOptimizerKind(content, state);
             foreach (KeyValuePair<string, float[]> buffer in state.CheckpointBuffers)
             {
-                optimizerBuffers.Add(new float[buffer.Value.Length]);
+                optimizerBuffers.Add(new(buffer.Key, new float[buffer.Value.Length]));
             }
 
-            expected.AddRange(OptimizerTensors(expected, StagedBuffers(state, optimizerBuffers), description.ParameterCount));
+            expected.AddRange(OptimizerTensors(parameterTensors, optimizerBuffers));
         }
 
         ReadTensors(content, expected, ignorePrefix: state is null ? OptimizerPrefix : null);
@@ -116,7 +118,7 @@ public static class Checkpoint
         {
             for (int i = 0; i < optimizerBuffers.Count; i++)
             {
-                optimizerBuffers[i].CopyTo(state.CheckpointBuffers[i].Value, 0);
+                optimizerBuffers[i].Value.CopyTo(state.CheckpointBuffers[i].Value, 0);
             }
 
             state.CheckpointStepCount = optimizerStep;
@@ -159,8 +161,8 @@ public static class Checkpoint
         return Info(content, step: 0);
     }
 
-    /// <summary>The tensors of θ in file order, bound to <paramref name="parameters"/> (and the output scale).</summary>
-    private static List<TensorBinding> HyperTensors(HyperNetworkDescription description, float[] parameters, float[]? outputScale)
+    /// <summary>The tensors of θ in file order, bound to <paramref name="parameters"/>.</summary>
+    private static List<TensorBinding> HyperTensors(HyperNetworkDescription description, float[] parameters)
     {
         var tensors = new List<TensorBinding>();
         if (description.Tasks > 0)
@@ -175,13 +177,12 @@ public static class Checkpoint
         }
 
         CheckCoverage(description.Name, tensors, parameters.Length);
-        if (outputScale is not null)
-        {
-            tensors.Add(TensorBinding.Vector("output_scale", outputScale, 0, outputScale.Length));
-        }
-
         return tensors;
     }
+
+    /// <summary>A chunked head's fixed output scale, a buffer rather than a parameter; none when not chunked.</summary>
+    private static TensorBinding[] ScaleTensor(float[]? outputScale)
+        => outputScale is null ? [] : [TensorBinding.Vector("output_scale", outputScale, 0, outputScale.Length)];
 
     private static List<TensorBinding> TargetTensors(IReadOnlyList<LayerDescription> layers, float[] parameters)
     {
@@ -222,36 +223,18 @@ public static class Checkpoint
     }
 
     /// <summary>One tensor per optimizer buffer and parameter tensor, shaped and transposed as the parameter tensor.</summary>
-    private static IEnumerable<TensorBinding> OptimizerTensors(List<TensorBinding> parameterTensors, IOptimizerCheckpoint state, int parameterCount)
-        => OptimizerTensors(parameterTensors, state.CheckpointBuffers, parameterCount);
-
-    private static List<TensorBinding> OptimizerTensors(List<TensorBinding> parameterTensors, IReadOnlyList<KeyValuePair<string, float[]>> buffers, int parameterCount)
+    private static List<TensorBinding> OptimizerTensors(List<TensorBinding> parameterTensors, IReadOnlyList<KeyValuePair<string, float[]>> buffers)
     {
         var tensors = new List<TensorBinding>();
         foreach (KeyValuePair<string, float[]> buffer in buffers)
         {
             foreach (TensorBinding tensor in parameterTensors)
             {
-                // Only θ's tensors have optimizer state (the output scale is not trained).
-                if (tensor.Buffer.Length == parameterCount && tensor.Name != "output_scale")
-                {
-                    tensors.Add(tensor with { Name = OptimizerPrefix + tensor.Name + "." + buffer.Key, Buffer = buffer.Value });
-                }
+                tensors.Add(tensor with { Name = OptimizerPrefix + tensor.Name + "." + buffer.Key, Buffer = buffer.Value });
             }
         }
 
         return tensors;
-    }
-
-    private static List<KeyValuePair<string, float[]>> StagedBuffers(IOptimizerCheckpoint state, List<float[]> staged)
-    {
-        var buffers = new List<KeyValuePair<string, float[]>>();
-        for (int i = 0; i < staged.Count; i++)
-        {
-            buffers.Add(new(state.CheckpointBuffers[i].Key, staged[i]));
-        }
-
-        return buffers;
     }
 
     /// <summary>Checks every expected tensor's presence, dtype and shape, and that nothing else is there; then copies the values.</summary>
