@@ -45,12 +45,16 @@ public sealed class PackageTests(ITestOutputHelper log) : IDisposable
             File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", file), Path.Combine(consumer, file), overwrite: true);
         }
 
-        string csproj = File.ReadAllText(Path.Combine(consumer, "Consumer.csproj"));
+        string csprojPath = Path.Combine(consumer, "Consumer.csproj");
+        string csproj = File.ReadAllText(csprojPath);
         Assert.Contains($"<PackageReference Include=\"HyperDsl\" Version=\"{version}\" />", csproj);
         Assert.DoesNotContain("ProjectReference", csproj);
 
+        // Both of the package's frameworks: .NET 8 (C# 12) is built, .NET 10 is built and run.
+        File.WriteAllText(csprojPath, csproj.Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net8.0;net10.0</TargetFrameworks>", StringComparison.Ordinal));
         Dotnet(consumer, "build", "-c", "Release", "-warnaserror", "-p:Nullable=enable", "-p:WarningLevel=9999");
-        string output = Dotnet(consumer, "run", "-c", "Release", "--no-build");
+        Assert.True(File.Exists(Path.Combine(consumer, "bin", "Release", "net8.0", "Consumer.dll")), "the net8.0 build is missing");
+        string output = Dotnet(consumer, "run", "-c", "Release", "--no-build", "--framework", "net10.0");
         log.WriteLine(output);
 
         Assert.Contains("LineNet parameters: 49\n", output);
