@@ -46,6 +46,7 @@ var trainer = new Trainer(model, new Adam(SineHyper.ParameterCount), family, new
     Evaluate = () => FewShotEvaluation.Run(model, PooledBaseline.Untrained, 50, options.Seed + 7, adaptation, examples: 0).FewShot10.Mean,
     EvaluationName = "K=10 MSE (50 held-out tasks)",
     MetricsPath = options.MetricsPath,
+    CheckpointPath = options.CheckpointPath,
     Progress = Console.Out,
 });
 TrainingSummary training = trainer.Run();
@@ -69,6 +70,7 @@ Console.WriteLine($"Total {seconds:F1} s.");
 
 SinusoidPlot.Save(options.PlotPath, model, result);
 Console.WriteLine($"Plot of {result.Examples.Count} unseen tasks: {options.PlotPath}");
+Console.WriteLine($"Checkpoint (load with Checkpoint.Load, or in PyTorch with safetensors): {options.CheckpointPath}");
 if (options.JsonPath is not null)
 {
     WriteJson(options.JsonPath, result, options, training, seconds);

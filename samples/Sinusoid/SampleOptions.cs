@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Sinusoid;
 
 /// <summary>The sample's command line.</summary>
-public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, string? JsonPath, string PlotPath, string? MetricsPath, bool Help)
+public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, string? JsonPath, string PlotPath, string? MetricsPath, string CheckpointPath, bool Help)
 {
     public const string Usage = """
         Usage: dotnet run --project samples/Sinusoid -c Release -- [options]
@@ -14,12 +14,14 @@ public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, str
           --json PATH       write the figures as JSON
           --plot PATH       the PNG plot of unseen tasks (default artifacts/sinusoid.png)
           --metrics PATH    a training log, CSV or JSON lines (.jsonl)
+          --checkpoint PATH the trained hypernetwork and Adam's state, as safetensors
+                            (default artifacts/sinusoid.safetensors)
           --help            this text
         """;
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(20000, 1000, 1, null, "artifacts/sinusoid.png", null, false);
+        var options = new SampleOptions(20000, 1000, 1, null, "artifacts/sinusoid.png", null, "artifacts/sinusoid.safetensors", false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -43,6 +45,7 @@ public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, str
                 "--json" => options with { JsonPath = value },
                 "--plot" => options with { PlotPath = value },
                 "--metrics" => options with { MetricsPath = value },
+                "--checkpoint" => options with { CheckpointPath = value },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }

@@ -140,6 +140,7 @@ public sealed class Trainer
         var random = new Random(options.Seed);
         var clock = Stopwatch.StartNew();
         using TextWriter? log = OpenLog(options.MetricsPath, out bool jsonLines);
+        CreateFolder(options.CheckpointPath);
         Span<float> recent = stackalloc float[100];
         float firstLoss = float.NaN;
         float loss = float.NaN;
@@ -215,12 +216,7 @@ public sealed class Trainer
             return null;
         }
 
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        CreateFolder(path);
         var writer = new StreamWriter(path, append: false);
         if (!jsonLines)
         {
@@ -228,6 +224,16 @@ public sealed class Trainer
         }
 
         return writer;
+    }
+
+    /// <summary>Creates the folder of an output file, as a user who names <c>runs/a/log.csv</c> expects.</summary>
+    private static void CreateFolder(string? path)
+    {
+        string? directory = path is null ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
     }
 
     private void WriteLogLine(TextWriter log, bool jsonLines, int step, float loss, double evaluation, TimeSpan elapsed)
