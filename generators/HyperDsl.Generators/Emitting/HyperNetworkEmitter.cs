@@ -61,21 +61,10 @@ internal static class HyperNetworkEmitter
     {
         TargetLayout target = layout.Target;
         writer.Line($"// HyperDsl hypernetwork {spec.Declaration.FullName}: W = g(z; θ) generates the {target.ParameterCount} parameters of");
-        writer.Line($"// {spec.Target.Declaration.Name.Replace("global::", string.Empty)} ({target.InputSize} -> {target.OutputSize}); θ has {layout.ParameterCount} parameters.");
+        writer.Line($"// {HyperText.TargetName(spec)} ({target.InputSize} -> {target.OutputSize}); θ has {layout.ParameterCount} parameters.");
         writer.Line("//");
-        var conditioning = new List<string>();
-        if (spec.Tasks > 0)
-        {
-            conditioning.Add($"a learned embedding per task ({spec.Tasks} tasks × {spec.EmbeddingSize})");
-        }
-
-        if (spec.ConditionSize > 0)
-        {
-            conditioning.Add($"a condition vector of {spec.ConditionSize} given per task");
-        }
-
-        writer.Line($"// z = {string.Join(" ; ", conditioning)}.");
-        int dropped = (layout.ChunkCount * spec.ChunkSize) - target.ParameterCount;
+        writer.Line($"// z = {HyperText.Conditioning(spec)}.");
+        int dropped = layout.DroppedOutputs;
         writer.Line(layout.IsChunked
             ? $"// Chunked: the head emits {spec.ChunkSize} parameters per call from [z ; chunk embedding k], {layout.ChunkCount} calls per task;"
               + (dropped > 0 ? $" the last {dropped} outputs are dropped." : " the chunks cover W exactly.")

@@ -26,24 +26,13 @@ internal static class SummaryEmitter
     public static List<string> Hyper(HyperNetworkSpec spec, HyperLayout layout)
     {
         TargetLayout target = layout.Target;
-        string targetName = spec.Target.Declaration.Name.Replace("global::", string.Empty);
+        string targetName = HyperText.TargetName(spec);
         var lines = new List<string>
         {
             $"{spec.Declaration.PlainName} (hypernetwork): generates the {Count(target.ParameterCount)} parameters of {targetName} ({target.InputSize} -> {target.OutputSize})",
         };
-        var conditioning = new List<string>();
-        if (spec.Tasks > 0)
-        {
-            conditioning.Add($"a learned embedding per task ({spec.Tasks} tasks × {spec.EmbeddingSize})");
-        }
-
-        if (spec.ConditionSize > 0)
-        {
-            conditioning.Add($"a condition vector of {spec.ConditionSize} per task");
-        }
-
-        lines.Add($"Conditioning: z = {string.Join(" ; ", conditioning)}");
-        int dropped = (layout.ChunkCount * spec.ChunkSize) - target.ParameterCount;
+        lines.Add($"Conditioning: z = {HyperText.Conditioning(spec)}");
+        int dropped = layout.DroppedOutputs;
         lines.Add(layout.IsChunked
             ? $"Chunking: {layout.ChunkCount} head calls of {spec.ChunkSize} parameters per task, from [z ; chunk embedding of {spec.ChunkEmbeddingSize}]"
               + (dropped > 0 ? $"; the last {dropped} outputs are dropped" : string.Empty)

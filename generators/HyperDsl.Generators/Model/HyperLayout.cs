@@ -51,6 +51,9 @@ internal sealed class HyperLayout
     /// <summary>Outputs of one head call: ChunkSize when chunked, else P.</summary>
     public int HeadUnits => IsChunked ? Spec.ChunkSize : Target.ParameterCount;
 
+    /// <summary>Outputs of the last chunk past the end of W, which are dropped (0 when not chunked).</summary>
+    public int DroppedOutputs => IsChunked ? (ChunkCount * Spec.ChunkSize) - Target.ParameterCount : 0;
+
     public int EmbeddingsLength { get; }
 
     public int GeneratorOffset { get; }

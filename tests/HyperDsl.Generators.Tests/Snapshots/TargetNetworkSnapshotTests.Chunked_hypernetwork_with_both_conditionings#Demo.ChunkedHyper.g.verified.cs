@@ -86,7 +86,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public static string Summary =>
             "ChunkedHyper (hypernetwork): generates the 32 parameters of Demo.SmallNet (2 -> 2)\n" +
-            "Conditioning: z = a learned embedding per task (10 tasks × 3) ; a condition vector of 2 per task\n" +
+            "Conditioning: z = a learned embedding per task (10 tasks × 3) ; a condition vector of 2 given per task\n" +
             "Chunking: 5 head calls of 7 parameters per task, from [z ; chunk embedding of 2]; the last 3 outputs are dropped\n" +
             "Layer             Shape     Activation  Parameters  Offsets\n" +
             "task embeddings   [10 × 3]  -           30          [0, 30)\n" +
