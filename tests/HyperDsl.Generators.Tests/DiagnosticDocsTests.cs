@@ -1,6 +1,5 @@
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using HyperDsl.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -13,7 +12,7 @@ public sealed class DiagnosticDocsTests
     [Fact]
     public void Every_diagnostic_is_documented_with_an_example_and_linked()
     {
-        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        string docs = File.ReadAllText(Path.Combine(TestProject.RepositoryRoot, "docs", "diagnostics.md"));
         foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.ById.Values.OrderBy(d => d.Id))
         {
             int section = docs.IndexOf($"## {descriptor.Id}", System.StringComparison.Ordinal);
@@ -24,7 +23,4 @@ public sealed class DiagnosticDocsTests
             Assert.EndsWith("docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
         }
     }
-
-    private static string RepositoryRoot([CallerFilePath] string file = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
 }

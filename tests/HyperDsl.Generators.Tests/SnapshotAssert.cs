@@ -23,14 +23,20 @@ internal static class SnapshotAssert
     private const int DiffContext = 3;
     private const int MaxDiffLines = 80;
 
+    /// <remarks>
+    /// Only the file name of <paramref name="testFile"/> is used: a CI build maps source paths (<c>/_/...</c>), so the
+    /// snapshot folder comes from the project directory recorded at build time instead.
+    /// </remarks>
     public static void Matches(GeneratorDriverRunResult result, string caseName, [CallerFilePath] string testFile = "")
-        => Matches(result, caseName, Environment.GetEnvironmentVariable(AcceptVariable) == "1", testFile);
+        => Matches(result, caseName, Environment.GetEnvironmentVariable(AcceptVariable) == "1", Path.Combine(TestProject.Directory, "Snapshots"), TestClassName(testFile));
 
-    /// <summary>Compares as above; <paramref name="accept"/> says whether a difference is accepted rather than failed.</summary>
-    public static void Matches(GeneratorDriverRunResult result, string caseName, bool accept, string testFile)
+    /// <summary>
+    /// Compares as above with the snapshots of <paramref name="testClass"/> in <paramref name="directory"/>;
+    /// <paramref name="accept"/> says whether a difference is accepted rather than failed.
+    /// </summary>
+    public static void Matches(GeneratorDriverRunResult result, string caseName, bool accept, string directory, string testClass)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
-        string prefix = $"{Path.GetFileNameWithoutExtension(testFile)}.{caseName}";
+        string prefix = $"{testClass}.{caseName}";
         var failures = new List<string>();
         var expectedFiles = new HashSet<string>();
         foreach (GeneratedSourceResult source in result.Results.SelectMany(r => r.GeneratedSources).OrderBy(s => s.HintName, StringComparer.Ordinal))
@@ -61,6 +67,10 @@ internal static class SnapshotAssert
             throw new XunitException(string.Join("\n\n", failures));
         }
     }
+
+    /// <summary>The file name without extension, whichever separator the (possibly mapped) path uses.</summary>
+    private static string TestClassName(string testFile)
+        => Path.GetFileNameWithoutExtension(testFile.Replace('\\', '/').Split('/')[^1]);
 
     /// <summary>Diagnostics as text: ID, severity, span, message, one per line, in a stable order.</summary>
     public static string Describe(IEnumerable<Diagnostic> diagnostics)

@@ -13,8 +13,6 @@ public sealed class SnapshotAssertTests : IDisposable
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "hyperdsl-snapshots-" + Guid.NewGuid().ToString("N"));
 
-    private string FakeTestFile => Path.Combine(directory, "FakeTests.cs");
-
     private string Snapshots => Path.Combine(directory, "Snapshots");
 
     public void Dispose()
@@ -34,7 +32,7 @@ public sealed class SnapshotAssertTests : IDisposable
         Directory.CreateDirectory(Snapshots);
         File.WriteAllText(verified, text.Replace("public const int OutputSize = 3;", "public const int OutputSize = 4;"));
 
-        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Case", accept: false, FakeTestFile));
+        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Case", accept: false, Snapshots, "FakeTests"));
         Assert.Matches(@"(?m)^- +public const int OutputSize = 4;$", failure.Message);
         Assert.Matches(@"(?m)^\+ +public const int OutputSize = 3;$", failure.Message);
         string received = Path.Combine(Snapshots, "FakeTests.Case#Net.g.received.cs");
@@ -42,7 +40,7 @@ public sealed class SnapshotAssertTests : IDisposable
 
         // Once the verified file holds the text, the same check passes and the received file is gone.
         File.WriteAllText(verified, text);
-        SnapshotAssert.Matches(result, "Case", accept: false, FakeTestFile);
+        SnapshotAssert.Matches(result, "Case", accept: false, Snapshots, "FakeTests");
         Assert.False(File.Exists(received));
     }
 
@@ -50,7 +48,7 @@ public sealed class SnapshotAssertTests : IDisposable
     public void A_missing_snapshot_fails_and_diagnostics_get_a_text_snapshot()
     {
         GeneratorDriverRunResult result = Generate("[TargetNetwork(0)] [Dense(3)] public partial class Net;");
-        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Broken", accept: false, FakeTestFile));
+        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Broken", accept: false, Snapshots, "FakeTests"));
         Assert.Contains("FakeTests.Broken#diagnostics.verified.txt does not exist", failure.Message);
         string received = File.ReadAllText(Path.Combine(Snapshots, "FakeTests.Broken#diagnostics.received.txt"));
         Assert.StartsWith("HD0005 Error Source0.cs(2,16-2,17): ", received);
@@ -63,7 +61,7 @@ public sealed class SnapshotAssertTests : IDisposable
         Directory.CreateDirectory(Snapshots);
         File.WriteAllText(Path.Combine(Snapshots, "FakeTests.Case#Net.g.verified.cs"), result.GeneratedTrees.Single().GetText().ToString());
         File.WriteAllText(Path.Combine(Snapshots, "FakeTests.Case#Old.g.verified.cs"), "// gone");
-        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Case", accept: false, FakeTestFile));
+        var failure = Assert.Throws<XunitException>(() => SnapshotAssert.Matches(result, "Case", accept: false, Snapshots, "FakeTests"));
         Assert.Contains("FakeTests.Case#Old.g.verified.cs: the generator no longer produces this file", failure.Message);
     }
 
