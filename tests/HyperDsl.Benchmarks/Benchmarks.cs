@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Threading;
 using BenchmarkDotNet.Attributes;
 
 namespace HyperDsl.Benchmarks;
@@ -17,8 +18,25 @@ public class PeakBenchmarks
     /// <summary>Floating-point operations per call.</summary>
     public static double Flops => 2.0 * 16 * Steps * (Vector512.IsHardwareAccelerated ? 16 : 8);
 
+    private readonly ChainPartner partner = new();
+
     [Benchmark]
-    public float FmaChain() => Vector512.IsHardwareAccelerated ? Chain512() : Chain256();
+    public float FmaChain() => Chain();
+
+    /// <summary>The same chains on this thread and a second one at once: what two threads of this machine can do together.</summary>
+    [Benchmark]
+    public float FmaChainTwoThreads()
+    {
+        partner.Start();
+        float own = Chain();
+        return own + partner.Wait();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => partner.Dispose();
+
+    /// <summary>One call's chains on the widest accelerated vector.</summary>
+    internal static float Chain() => Vector512.IsHardwareAccelerated ? Chain512() : Chain256();
 
     private static float Chain512()
     {
@@ -50,6 +68,57 @@ public class PeakBenchmarks
         }
 
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
+    }
+}
+
+/// <summary>A thread that runs the FMA chains on request, polling so that a request costs no wake-up.</summary>
+internal sealed class ChainPartner : IDisposable
+{
+    private readonly Thread thread;
+    private volatile int requested;
+    private volatile int completed;
+    private volatile bool stopping;
+    private float result;
+
+    public ChainPartner()
+    {
+        thread = new Thread(Loop) { IsBackground = true, Name = "FMA chain partner" };
+        thread.Start();
+    }
+
+    public void Start() => requested++;
+
+    public float Wait()
+    {
+        while (completed != requested)
+        {
+            Thread.SpinWait(1);
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        stopping = true;
+        thread.Join();
+    }
+
+    private void Loop()
+    {
+        int seen = 0;
+        while (!stopping)
+        {
+            if (requested == seen)
+            {
+                Thread.SpinWait(1);
+                continue;
+            }
+
+            seen = requested;
+            result = PeakBenchmarks.Chain();
+            completed = seen;
+        }
     }
 }
 

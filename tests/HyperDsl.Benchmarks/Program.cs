@@ -60,7 +60,8 @@ internal static class Report
             text.AppendLine("Smoke run (one iteration each): the figures below are not measurements.");
         }
 
-        text.AppendLine(invariant, $"Medians. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s.");
+        double twoThreadPeak = 2 * PeakBenchmarks.Flops / results["FmaChainTwoThreads"].Nanoseconds;
+        text.AppendLine(invariant, $"Medians. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s; two threads at once: {twoThreadPeak:F1} GFLOP/s ({twoThreadPeak / peak:F2}× one).");
         text.AppendLine();
         text.AppendLine("| training step (ComputeGradients + Adam) | threads | time | GFLOP/s | of peak | allocated | scalar C# | scalar / HyperDsl |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");

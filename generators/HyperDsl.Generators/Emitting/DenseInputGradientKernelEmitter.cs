@@ -17,19 +17,32 @@ internal static class DenseInputGradientKernelEmitter
 
     public const string Arguments = "parameters, outputGradient, inputGradient, rows";
 
+    /// <summary>The parameters of the kernel of a hypernetwork's head, which computes the columns of dx of a range of inputs.</summary>
+    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
+
+    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
+
     public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: false);
+
+    /// <summary>The kernel of a hypernetwork's head: only the columns of dx of inputs [inputStart, inputEnd), for two threads to share.</summary>
+    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: true);
+
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
-        writer.Line($"/// <summary>{layer.Name} input gradients, {path}: dx = g·Wᵀ for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
-        using (writer.Open($"private static void {name}({Parameters})"))
+        string what = inputRange ? "dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd)" : "dx = g·Wᵀ";
+        writer.Line($"/// <summary>{layer.Name} input gradients, {path}: {what} for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
+        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
             writer.Line($"ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × {inputs}]");
             if (tier.Full.IsScalar)
             {
-                EmitScalar(writer, layer);
+                EmitScalar(writer, layer, inputRange);
                 return;
             }
 
@@ -39,26 +52,26 @@ internal static class DenseInputGradientKernelEmitter
                 writer.Line($"// {tier.InputGradientRows} samples at a time: each weight register is loaded once for all of them.");
                 using (writer.Open($"for (; n <= rows - {tier.InputGradientRows}; n += {tier.InputGradientRows})"))
                 {
-                    EmitRows(writer, layer, tier, tier.InputGradientRows);
+                    EmitRows(writer, layer, tier, tier.InputGradientRows, inputRange);
                 }
             }
 
             writer.Line("// The remaining samples one at a time.");
             using (writer.Open("for (; n < rows; n++)"))
             {
-                EmitRows(writer, layer, tier, 1);
+                EmitRows(writer, layer, tier, 1, inputRange);
             }
         }
     }
 
     /// <summary>The path without vectors: plain loops, one dot product at a time.</summary>
-    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool inputRange)
     {
         using (writer.Open("for (int n = 0; n < rows; n++)"))
         {
             writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
             writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", layer.Inputs)});");
-            using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+            using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
             {
                 writer.Line($"ref float wi = ref Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)});");
                 writer.Line("float acc = 0f;");
@@ -72,13 +85,20 @@ internal static class DenseInputGradientKernelEmitter
         }
     }
 
-    private static void EmitRows(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows)
+    private static void EmitRows(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, bool inputRange)
     {
         int inputs = layer.Inputs;
         int perTile = tier.InputsPerTile;
         writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
         writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", inputs)});");
-        TileLoops.Inputs(writer, inputs, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
+        if (inputRange)
+        {
+            TileLoops.InputRange(writer, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
+        }
+        else
+        {
+            TileLoops.Inputs(writer, inputs, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
+        }
     }
 
     private static void EmitInputs(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, int count, string input)

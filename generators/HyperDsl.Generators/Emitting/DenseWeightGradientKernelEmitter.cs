@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using HyperDsl.Generators.Model;
@@ -17,14 +18,32 @@ internal static class DenseWeightGradientKernelEmitter
 
     public const string Arguments = "input, outputGradient, parameterGradients, rows";
 
+    /// <summary>The parameters of the kernel of a hypernetwork's head, which computes the rows of dW of a range of inputs.</summary>
+    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
+
+    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
+
     public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: false);
+
+    /// <summary>
+    /// The kernel of a hypernetwork's head: only the rows of dW of inputs [inputStart, inputEnd), and db with the range
+    /// that ends at the last input, so that two threads can share the product without sharing a gradient.
+    /// </summary>
+    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: true);
+
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         int perTile = tier.InputsPerTile;
         var plan = ColumnPlan.Create(units, tier);
-        writer.Line($"/// <summary>{layer.Name} parameter gradients, {path}: dW += xᵀ·g and db += Σ g over <paramref name=\"rows\"/> samples.</summary>");
-        using (writer.Open($"private static void {name}({Parameters})"))
+        string summary = inputRange
+            ? $"dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input {inputs},"
+            : "dW += xᵀ·g and db += Σ g";
+        writer.Line($"/// <summary>{layer.Name} parameter gradients, {path}: {summary} over <paramref name=\"rows\"/> samples.</summary>");
+        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
         {
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [rows × {inputs}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
@@ -32,28 +51,39 @@ internal static class DenseWeightGradientKernelEmitter
             writer.Line($"ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), {layer.BiasOffset}); // [{units}]");
             if (tier.Full.IsScalar)
             {
-                EmitScalar(writer, layer);
+                EmitScalar(writer, layer, inputRange);
                 return;
             }
 
-
             writer.Line($"// dW[i, :] += Σₙ x[n, i]·g[n, :], {perTile} rows of dW at a time.");
-            TileLoops.Inputs(writer, inputs, perTile, "Rows", (count, row) =>
-                TileLoops.Columns(writer, plan, (block, column) => EmitWeightBlock(writer, layer, block, count, row, column)));
-
-            writer.Line("// db += Σₙ g[n, :].");
-            TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
+            Action<int, string> emitRows = (count, row) =>
+                TileLoops.Columns(writer, plan, (block, column) => EmitWeightBlock(writer, layer, block, count, row, column));
+            if (inputRange)
+            {
+                TileLoops.InputRange(writer, perTile, "Rows", emitRows);
+                writer.Line($"// db += Σₙ g[n, :], by the range that ends at the last input.");
+                using (writer.Open($"if (inputEnd == {inputs})"))
+                {
+                    TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
+                }
+            }
+            else
+            {
+                TileLoops.Inputs(writer, inputs, perTile, "Rows", emitRows);
+                writer.Line("// db += Σₙ g[n, :].");
+                TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
+            }
         }
     }
 
     /// <summary>The path without vectors: plain loops, each sample's outer product added in turn.</summary>
-    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool inputRange)
     {
         using (writer.Open("for (int n = 0; n < rows; n++)"))
         {
             writer.Line($"ref float xn = ref Unsafe.Add(ref x, {KernelText.Times("n", layer.Inputs)});");
             writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
-            using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+            using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
             {
                 writer.Line("float xi = Unsafe.Add(ref xn, i);");
                 writer.Line($"ref float dwi = ref Unsafe.Add(ref dw, {KernelText.Times("i", layer.Units)});");
@@ -63,10 +93,25 @@ internal static class DenseWeightGradientKernelEmitter
                 }
             }
 
-            using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+            if (inputRange)
             {
-                writer.Line("Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);");
+                using (writer.Open($"if (inputEnd == {layer.Inputs})"))
+                {
+                    EmitScalarBias(writer, layer);
+                }
             }
+            else
+            {
+                EmitScalarBias(writer, layer);
+            }
+        }
+    }
+
+    private static void EmitScalarBias(CodeWriter writer, LayerSlice layer)
+    {
+        using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
+        {
+            writer.Line("Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);");
         }
     }
 

@@ -37,7 +37,10 @@ internal static class KernelClassEmitter
     /// <param name="summary">Its XML summary.</param>
     /// <param name="network">The network's name as argument messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    /// <param name="callerScratch">Whether Backward takes its scratch from the caller (see <see cref="PassEmitter.EmitBackward"/>).</param>
+    /// <param name="callerScratch">
+    /// Whether this is a hypernetwork's generator: Backward takes its scratch from the caller (see
+    /// <see cref="PassEmitter.EmitBackward"/>), and the passes split for two threads are emitted too.
+    /// </param>
     public static void Emit(CodeWriter writer, string className, string summary, string network, TargetLayout layout, bool callerScratch)
     {
         writer.Line($"/// <summary>{summary}</summary>");
@@ -47,22 +50,39 @@ internal static class KernelClassEmitter
             PassEmitter.EmitForward(writer, network, layout);
             writer.Line();
             PassEmitter.EmitBackward(writer, network, layout, callerScratch);
+            if (callerScratch)
+            {
+                PassEmitter.EmitSplitPasses(writer, network, layout);
+            }
+
             foreach (LayerSlice layer in layout.Layers)
             {
                 writer.Line();
-                EmitLayerKernels(writer, layer);
+                EmitLayerKernels(writer, layer, inputRange: callerScratch && layer.IsLast);
             }
         }
     }
 
-    private static void EmitLayerKernels(CodeWriter writer, LayerSlice layer)
+    /// <param name="writer">Where to write.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="inputRange">Whether the gradient kernels take a range of inputs (a hypernetwork's head, split over threads).</param>
+    private static void EmitLayerKernels(CodeWriter writer, LayerSlice layer, bool inputRange)
     {
         string description = $"{layer.Name} ({KernelText.Shape(layer)}, {layer.Activation})";
         EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments, DenseForwardKernelEmitter.Emit);
         writer.Line();
-        EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments, DenseWeightGradientKernelEmitter.Emit);
-        writer.Line();
-        EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments, DenseInputGradientKernelEmitter.Emit);
+        if (inputRange)
+        {
+            EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.RangeParameters, DenseWeightGradientKernelEmitter.RangeArguments, DenseWeightGradientKernelEmitter.EmitForInputRange);
+            writer.Line();
+            EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.RangeParameters, DenseInputGradientKernelEmitter.RangeArguments, DenseInputGradientKernelEmitter.EmitForInputRange);
+        }
+        else
+        {
+            EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments, DenseWeightGradientKernelEmitter.Emit);
+            writer.Line();
+            EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments, DenseInputGradientKernelEmitter.Emit);
+        }
     }
 
     /// <summary>

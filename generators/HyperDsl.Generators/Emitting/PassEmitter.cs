@@ -20,46 +20,52 @@ internal static class PassEmitter
             string previous = "inputs";
             foreach (LayerSlice layer in layout.Layers)
             {
-                writer.Line();
-                writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
-                string local = KernelText.Local(layer);
-                string preActivations = local + "PreActivations";
-                string activations = local + "Activations";
-                if (layer.KeepsPreActivations)
-                {
-                    writer.Line($"Span<float> {preActivations} = workspace.Slice({Region(layer.PreActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
-                }
-
-                if (layer.KeepsActivations)
-                {
-                    writer.Line($"Span<float> {activations} = workspace.Slice({Region(layer.ActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
-                }
-
-                string result = layer.KeepsActivations ? activations : $"outputs.Slice(0, {KernelText.Times("batch", layer.Units)})";
-                string kernel = DenseForwardKernelEmitter.MethodName(layer);
-                switch (layer.Activation)
-                {
-                    case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
-                        writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch);");
-                        break;
-                    case ActivationKind.Tanh or ActivationKind.Sigmoid:
-                        writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
-                        writer.Line($"ActivationKernels.{layer.Activation}({activations}, {activations});");
-                        break;
-                    default:
-                        writer.Line($"{kernel}(parameters, {previous}, {preActivations}, batch);");
-                        writer.Line($"ActivationKernels.{layer.Activation}({preActivations}, {result});");
-                        break;
-                }
-
-                if (layer.IsLast && layer.KeepsActivations)
-                {
-                    writer.Line($"{activations}.CopyTo(outputs);");
-                }
-
-                previous = activations;
+                previous = EmitForwardLayer(writer, layer, previous);
             }
         }
+    }
+
+    /// <summary>One layer of Forward: slices its workspace, calls its kernel and activation; returns the name of its output.</summary>
+    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous)
+    {
+        writer.Line();
+        writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
+        string local = KernelText.Local(layer);
+        string preActivations = local + "PreActivations";
+        string activations = local + "Activations";
+        if (layer.KeepsPreActivations)
+        {
+            writer.Line($"Span<float> {preActivations} = workspace.Slice({Region(layer.PreActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
+        }
+
+        if (layer.KeepsActivations)
+        {
+            writer.Line($"Span<float> {activations} = workspace.Slice({Region(layer.ActivationSlot, "batch")}, {KernelText.Times("batch", layer.Units)});");
+        }
+
+        string result = layer.KeepsActivations ? activations : $"outputs.Slice(0, {KernelText.Times("batch", layer.Units)})";
+        string kernel = DenseForwardKernelEmitter.MethodName(layer);
+        switch (layer.Activation)
+        {
+            case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
+                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch);");
+                break;
+            case ActivationKind.Tanh or ActivationKind.Sigmoid:
+                writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
+                writer.Line($"ActivationKernels.{layer.Activation}({activations}, {activations});");
+                break;
+            default:
+                writer.Line($"{kernel}(parameters, {previous}, {preActivations}, batch);");
+                writer.Line($"ActivationKernels.{layer.Activation}({preActivations}, {result});");
+                break;
+        }
+
+        if (layer.IsLast && layer.KeepsActivations)
+        {
+            writer.Line($"{activations}.CopyTo(outputs);");
+        }
+
+        return activations;
     }
 
     /// <param name="writer">Where to write.</param>
@@ -86,7 +92,7 @@ internal static class PassEmitter
                 writer.Line($"// The gradients of all rows flow back together, in two buffers of batch × {width} floats that take turns");
                 writer.Line("// holding a layer's output gradients while the layer below receives its own.");
                 writer.Line("int tile = batch;");
-                EmitTileLoop(writer, layout);
+                EmitTileLoop(writer, layout, splitHead: true);
                 return;
             }
 
@@ -99,7 +105,7 @@ internal static class PassEmitter
                 using (writer.Open("try"))
                 {
                     writer.Line($"Span<float> scratch = rented.AsSpan(0, 2 * tile * {width});");
-                    EmitTileLoop(writer, layout);
+                    EmitTileLoop(writer, layout, splitHead: false);
                 }
 
                 using (writer.Open("finally"))
@@ -110,22 +116,118 @@ internal static class PassEmitter
             else
             {
                 writer.Line($"Span<float> scratch = stackalloc float[2 * tile * {width}];");
-                EmitTileLoop(writer, layout);
+                EmitTileLoop(writer, layout, splitHead: false);
             }
         }
     }
 
-    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout)
+    /// <summary>
+    /// The passes a hypernetwork's generator is split into for two threads (<c>IGeneratorKernels</c>): the body's
+    /// forward on all rows, the head's forward on a range of rows, the head's backward on a range of its inputs, and
+    /// the body's backward. Each computes exactly what Forward or Backward computes for its part, in the same order.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="network">The generator's name as messages show it.</param>
+    /// <param name="layout">The generator's layout; its last layer is the head.</param>
+    public static void EmitSplitPasses(CodeWriter writer, string network, TargetLayout layout)
     {
-        int width = layout.MaxUnits;
-        writer.Line($"Span<float> bufferA = scratch.Slice(0, tile * {width});");
-        writer.Line($"Span<float> bufferB = scratch.Slice(tile * {width}, tile * {width});");
+        var layers = layout.Layers;
+        LayerSlice head = layers[layers.Count - 1];
+        LayerSlice? body = layers.Count > 1 ? layers[layers.Count - 2] : null;
+        string headInputs = body is null ? "inputs" : $"workspace.Slice({Region(body.ActivationSlot, "batch")}, {KernelText.Times("batch", body.Units)})";
+        string check = $"parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, batch, workspace, {layout.WorkspacePerSample}";
+
+        writer.Line();
+        writer.Line("/// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>");
+        using (writer.Open("public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)"))
+        {
+            writer.Line($"NetworkArguments.CheckGeneratorPass(\"{network}.ForwardBody\", {check});");
+            if (body is null)
+            {
+                writer.Line("// No layer below the head: it reads the inputs.");
+            }
+
+            string previous = "inputs";
+            for (int l = 0; l < layers.Count - 1; l++)
+            {
+                previous = EmitForwardLayer(writer, layers[l], previous);
+            }
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>");
+        using (writer.Open("public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)"))
+        {
+            string method = $"\"{network}.ForwardHead\"";
+            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckRange({method}, \"rows\", first, first + count, batch);");
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(outputs), outputs.Length, batch, {head.Units}, \"the head's units\");");
+            writer.Line($"ReadOnlySpan<float> headInputs = {headInputs};");
+            writer.Line($"{DenseForwardKernelEmitter.MethodName(head)}(parameters, headInputs.Slice({KernelText.Times("first", head.Inputs)}, {KernelText.Times("count", head.Inputs)}), outputs.Slice({KernelText.Times("first", head.Units)}, {KernelText.Times("count", head.Units)}), count);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;");
+        writer.Line($"/// the bias gradient goes with the range that ends at input {head.Inputs}) and those columns of the head's input gradients.");
+        writer.Line("/// </summary>");
+        using (writer.Open("public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)"))
+        {
+            string method = $"\"{network}.BackwardHead\"";
+            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckRange({method}, \"head inputs\", inputStart, inputEnd, {head.Inputs});");
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(outputGradients), outputGradients.Length, batch, {head.Units}, \"the head's units\");");
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(headInputGradients), headInputGradients.Length, batch, {head.Inputs}, \"the head's inputs\");");
+            writer.Line($"NetworkArguments.CheckExactLength({method}, nameof(parameterGradients), parameterGradients.Length, {layout.ParameterCount}, \"ParameterCount\");");
+            writer.Line($"ReadOnlySpan<float> headInputs = {headInputs};");
+            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(head)}(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);");
+            writer.Line($"{DenseInputGradientKernelEmitter.MethodName(head)}(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The layers below the head, from the head's input gradients of all rows (which it overwrites): adds to");
+        writer.Line("/// parameterGradients and writes inputGradients unless it is empty.");
+        writer.Line("/// </summary>");
+        using (writer.Open("public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)"))
+        {
+            string method = $"\"{network}.BackwardBody\"";
+            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(headInputGradients), headInputGradients.Length, batch, {head.Inputs}, \"the head's inputs\");");
+            writer.Line($"NetworkArguments.CheckExactLength({method}, nameof(parameterGradients), parameterGradients.Length, {layout.ParameterCount}, \"ParameterCount\");");
+            writer.Line($"NetworkArguments.CheckEmptyOrPerSampleLength({method}, nameof(inputGradients), inputGradients.Length, batch, {layout.InputSize}, \"InputSize\");");
+            if (body is null)
+            {
+                writer.Line("// No layer below the head: its input gradients are the inputs' gradients.");
+                using (writer.Open("if (!inputGradients.IsEmpty)"))
+                {
+                    writer.Line($"headInputGradients.Slice(0, {KernelText.Times("batch", head.Inputs)}).CopyTo(inputGradients);");
+                }
+
+                return;
+            }
+
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(scratch), scratch.Length, batch, {2 * layout.MaxUnits}, \"2 × the widest layer\");");
+            writer.Line("int tile = batch;");
+            string[] buffers = EmitBuffers(writer, layout);
+            using (writer.Open("for (int start = 0; start < batch; start += tile)"))
+            {
+                writer.Line("int rows = Math.Min(tile, batch - start);");
+                string gradients = KernelText.Local(body) + "Gradients";
+                writer.Line($"Span<float> {gradients} = headInputGradients.Slice({KernelText.Times("start", body.Units)}, {KernelText.Times("rows", body.Units)});");
+                EmitLayersDown(writer, layout, layers.Count - 2, gradients, buffers, 0, splitHead: true);
+            }
+        }
+    }
+
+    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout, bool splitHead)
+    {
+        string[] buffers = EmitBuffers(writer, layout);
         using (writer.Open("for (int start = 0; start < batch; start += tile)"))
         {
             writer.Line("int rows = Math.Min(tile, batch - start);");
             var layers = layout.Layers;
             int nextBuffer = 0;
-            string[] buffers = { "bufferA", "bufferB" };
 
             // The gradient with respect to the last layer's outputs comes from the caller.
             LayerSlice last = layers[layers.Count - 1];
@@ -144,37 +246,59 @@ internal static class PassEmitter
                 writer.Line($"ActivationKernels.{last.Activation}Backward({DerivativeSource(last)}, {outputSlice}, {gradients});");
             }
 
-            for (int l = layers.Count - 1; l >= 0; l--)
-            {
-                LayerSlice layer = layers[l];
-                if (l < layers.Count - 1)
-                {
-                    writer.Line();
-                    writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Activation}){(layer.Activation == ActivationKind.Identity ? ": the gradients of its outputs are those of z." : $": gradients of z = gradients of its outputs × {layer.Activation}′.")}");
-                    if (layer.Activation != ActivationKind.Identity)
-                    {
-                        writer.Line($"ActivationKernels.{layer.Activation}Backward({DerivativeSource(layer)}, {gradients}, {gradients});");
-                    }
-                }
+            EmitLayersDown(writer, layout, layers.Count - 1, gradients, buffers, nextBuffer, splitHead);
+        }
+    }
 
-                string input = l == 0
-                    ? $"inputs.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)})"
-                    : TileSlice(layers[l - 1].ActivationSlot, layers[l - 1].Units);
-                writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows);");
-                if (l > 0)
+    /// <summary>The two scratch buffers that take turns holding a layer's output gradients; returns their names.</summary>
+    private static string[] EmitBuffers(CodeWriter writer, TargetLayout layout)
+    {
+        int width = layout.MaxUnits;
+        writer.Line($"Span<float> bufferA = scratch.Slice(0, tile * {width});");
+        writer.Line($"Span<float> bufferB = scratch.Slice(tile * {width}, tile * {width});");
+        return new[] { "bufferA", "bufferB" };
+    }
+
+    /// <summary>
+    /// Layers <paramref name="top"/> down to 0 of one tile of rows: each layer's weight gradient, then the gradients
+    /// of the layer below (or of the inputs). <paramref name="gradients"/> holds the gradients of z of the top layer, or
+    /// of its outputs when it is not the last layer (its activation's derivative is applied here).
+    /// </summary>
+    private static void EmitLayersDown(CodeWriter writer, TargetLayout layout, int top, string gradients, string[] buffers, int nextBuffer, bool splitHead)
+    {
+        var layers = layout.Layers;
+        for (int l = top; l >= 0; l--)
+        {
+            LayerSlice layer = layers[l];
+            if (l < layers.Count - 1)
+            {
+                writer.Line();
+                writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Activation}){(layer.Activation == ActivationKind.Identity ? ": the gradients of its outputs are those of z." : $": gradients of z = gradients of its outputs × {layer.Activation}′.")}");
+                if (layer.Activation != ActivationKind.Identity)
                 {
-                    string below = KernelText.Local(layers[l - 1]) + "Gradients";
-                    writer.Line($"Span<float> {below} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", layer.Inputs)});");
-                    nextBuffer = 1 - nextBuffer;
-                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows);");
-                    gradients = below;
+                    writer.Line($"ActivationKernels.{layer.Activation}Backward({DerivativeSource(layer)}, {gradients}, {gradients});");
                 }
-                else
+            }
+
+            // A split head's kernels take the range of inputs to compute; here it is all of them.
+            string range = splitHead && layer.IsLast ? $", 0, {layer.Inputs}" : string.Empty;
+            string input = l == 0
+                ? $"inputs.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)})"
+                : TileSlice(layers[l - 1].ActivationSlot, layers[l - 1].Units);
+            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows{range});");
+            if (l > 0)
+            {
+                string below = KernelText.Local(layers[l - 1]) + "Gradients";
+                writer.Line($"Span<float> {below} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", layer.Inputs)});");
+                nextBuffer = 1 - nextBuffer;
+                writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows{range});");
+                gradients = below;
+            }
+            else
+            {
+                using (writer.Open("if (!inputGradients.IsEmpty)"))
                 {
-                    using (writer.Open("if (!inputGradients.IsEmpty)"))
-                    {
-                        writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows);");
-                    }
+                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows{range});");
                 }
             }
         }

@@ -30,6 +30,25 @@ internal static class TileLoops
     }
 
     /// <summary>
+    /// The inputs <c>[inputStart, inputEnd)</c>, bounds known only at run time: <paramref name="perTile"/> at a time, then
+    /// one at a time; <paramref name="emitTile"/> gets the tile's size and its first input (<c>i</c>).
+    /// </summary>
+    public static void InputRange(CodeWriter writer, int perTile, string noun, Action<int, string> emitTile)
+    {
+        writer.Line("int i = inputStart;");
+        using (writer.Open($"for (; i <= inputEnd - {perTile}; i += {perTile})"))
+        {
+            emitTile(perTile, "i");
+        }
+
+        writer.Line($"// The remaining {noun.ToLowerInvariant()} one at a time.");
+        using (writer.Open("for (; i < inputEnd; i++)"))
+        {
+            emitTile(1, "i");
+        }
+    }
+
+    /// <summary>
     /// The inputs of a layer <paramref name="perTile"/> at a time; <paramref name="emitTile"/> gets the tile's size and
     /// its first input (<c>i</c> in the loop).
     /// </summary>

@@ -62,6 +62,9 @@ public sealed class HyperNetworkDescription
     /// <summary>Outputs of one head call: ChunkSize when chunked, else the target's parameter count.</summary>
     public int HeadUnits => GeneratorLayers[GeneratorLayers.Count - 1].Units;
 
+    /// <summary>Inputs of the head: the width of g's last hidden layer, or of g's input when it has none.</summary>
+    public int HeadInputs => GeneratorLayers[GeneratorLayers.Count - 1].Inputs;
+
     /// <summary>Width of z = [embedding ; condition].</summary>
     public int TaskInputSize => EmbeddingSize + ConditionSize;
 }
@@ -96,6 +99,71 @@ public interface IGeneratorKernels
         ReadOnlySpan<float> outputGradients,
         int rows,
         ReadOnlySpan<float> workspace,
+        Span<float> parameterGradients,
+        Span<float> inputGradients,
+        Span<float> scratch);
+
+    /// <summary>
+    /// The first part of <see cref="Forward"/>: the layers below the head on all <paramref name="rows"/> rows. With
+    /// <see cref="ForwardHead"/> on every row, the same as Forward; the two passes let two threads share the head.
+    /// </summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="workspace">Workspace for the rows; keeps the head's inputs.</param>
+    void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace);
+
+    /// <summary>The head's outputs of rows [<paramref name="first"/>, first + count), after <see cref="ForwardBody"/>.</summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input, as given to ForwardBody.</param>
+    /// <param name="rows">The number of rows ForwardBody ran on.</param>
+    /// <param name="workspace">The workspace ForwardBody filled.</param>
+    /// <param name="first">The first row to compute.</param>
+    /// <param name="count">How many rows to compute.</param>
+    /// <param name="outputs">The head's outputs of all rows; those of the range are written.</param>
+    void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs);
+
+    /// <summary>
+    /// The head's part of <see cref="Backward"/> for its inputs [<paramref name="inputStart"/>, inputEnd), over all
+    /// rows: adds those rows of the head's weight gradient (and its bias gradient, with the range that ends at the
+    /// last input) and writes those columns of the head's input gradients. Ranges that cover the inputs once give
+    /// exactly what Backward gives, whichever thread computes which.
+    /// </summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input.</param>
+    /// <param name="outputGradients">∂L/∂outputs per row.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="workspace">The workspace of the forward passes.</param>
+    /// <param name="parameterGradients">g's parameter gradients; added to.</param>
+    /// <param name="headInputGradients">∂L/∂(the head's inputs) per row; the columns of the range are written.</param>
+    /// <param name="inputStart">The first head input of the range.</param>
+    /// <param name="inputEnd">One past the last head input of the range.</param>
+    void BackwardHead(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> outputGradients,
+        int rows,
+        ReadOnlySpan<float> workspace,
+        Span<float> parameterGradients,
+        Span<float> headInputGradients,
+        int inputStart,
+        int inputEnd);
+
+    /// <summary>The rest of <see cref="Backward"/>: the layers below the head, from the head's input gradients.</summary>
+    /// <param name="parameters">g's parameters.</param>
+    /// <param name="inputs">Rows of g's input.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="workspace">The workspace of the forward passes.</param>
+    /// <param name="headInputGradients">∂L/∂(the head's inputs) of all rows, from BackwardHead; overwritten.</param>
+    /// <param name="parameterGradients">g's parameter gradients; added to.</param>
+    /// <param name="inputGradients">Receives ∂L/∂inputs.</param>
+    /// <param name="scratch">Scratch for all rows' gradients at once.</param>
+    void BackwardBody(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> inputs,
+        int rows,
+        ReadOnlySpan<float> workspace,
+        Span<float> headInputGradients,
         Span<float> parameterGradients,
         Span<float> inputGradients,
         Span<float> scratch);

@@ -34,6 +34,11 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
     private readonly Lane primary;
     private readonly StepWork stepWork;
     private Lane? secondary;
+
+    // With Threads = 2: ∂L/∂(the head's inputs) of all rows, whose columns the two threads share, and each task's loss,
+    // summed in task order after both threads are done.
+    private float[] headInputGradients = Array.Empty<float>();
+    private float[] taskLosses = Array.Empty<float>();
     private ParallelWorker? worker;
 
     // Per target parameter: the standard deviation hyperfan initialisation aims at. A chunked head serves every layer
@@ -81,7 +86,7 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
         generatedGradients = new float[generated.Length];
         generatorInputGradients = new float[generatorInputs.Length];
         frozenGradients = new float[description.GeneratorParameterCount];
-        primary = new Lane(description, rows, maxSamplesPerTask, withGradients: false);
+        primary = new Lane(description, rows, maxSamplesPerTask, withGenerator: true);
         stepWork = new StepWork(this);
         parameterScale = new float[TTarget.ParameterCount];
         SetParameterScale(HyperfanInit.FanIn);
@@ -110,10 +115,11 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
 
     /// <summary>
     /// Threads a ComputeGradients call uses: 1 (the default) or 2. With 2, a persistent helper thread takes half of the
-    /// tasks — their rows of the generator network and their target passes — and its share of the generator's gradient
-    /// is added to the caller's in a fixed order, so that results are the same from run to run (though not bit for bit
-    /// the same as with 1 thread). The helper thread is the process's one, shared with optimizers. Setting it to 2
-    /// allocates the second thread's buffers; a step with either setting allocates nothing.
+    /// tasks — their rows of the head and their target passes — and then half of the head's backward product (half of
+    /// the rows of its weight gradient, half of the columns of its input gradient), so that no gradient is computed
+    /// twice or added across threads: the loss and the gradients are bit for bit those of 1 thread. The helper thread
+    /// is the process's one, shared with optimizers. Setting it to 2 allocates the second thread's buffers; a step with
+    /// either setting allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not 1 or 2.</exception>
     public int Threads
@@ -128,7 +134,13 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
 
             if (value == 2)
             {
-                secondary ??= new Lane(description, maxTasks * description.ChunkCount, maxSamplesPerTask, withGradients: true);
+                if (secondary is null)
+                {
+                    secondary = new Lane(description, maxTasks * description.ChunkCount, maxSamplesPerTask, withGenerator: false);
+                    headInputGradients = new float[Capacity("maxTasks", maxTasks * (long)description.ChunkCount, description.HeadInputs)];
+                    taskLosses = new float[maxTasks];
+                }
+
                 worker = ParallelWorker.Shared;
             }
             else
@@ -231,17 +243,19 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
 
         Span<float> generatorGradients = gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount);
         double total;
-        if (worker is null || tasks < 2)
+        if (worker is null)
         {
             Array.Clear(gradients);
             total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, samples, loss, 1f / tasks, generatorGradients);
         }
         else
         {
-            // The first half of the tasks on this thread, the rest on the worker; the worker's gradient of g is added
-            // after both are done, always in this order.
-            int first = (tasks + 1) / 2;
-            total = stepWork.Run(batch.Inputs, batch.Targets, samples, loss, tasks, first);
+            stepWork.Run(batch.Inputs, batch.Targets, samples, loss, tasks);
+            total = 0;
+            for (int t = 0; t < tasks; t++)
+            {
+                total += taskLosses[t];
+            }
         }
 
         // The generator's input gradients flow to the embeddings that made the inputs.
@@ -447,6 +461,12 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
             generated.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
             rows,
             lane.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow));
+        ScaleChunks(first, count);
+    }
+
+    /// <summary>For a chunked head, W = s ⊙ head output: applies the hyperfan factors to the W of tasks [first, first + count).</summary>
+    private void ScaleChunks(int first, int count)
+    {
         if (IsChunked)
         {
             for (int t = first; t < first + count; t++)
@@ -657,14 +677,17 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
     /// <summary>The buffers one thread needs for its share of a step.</summary>
     private sealed class Lane
     {
-        public Lane(HyperNetworkDescription description, int rows, int samples, bool withGradients)
+        /// <param name="description">The hypernetwork.</param>
+        /// <param name="rows">The most rows of g.</param>
+        /// <param name="samples">The most samples per task.</param>
+        /// <param name="withGenerator">Whether the lane runs g's passes over rows (the calling thread's does; the helper's shares them).</param>
+        public Lane(HyperNetworkDescription description, int rows, int samples, bool withGenerator)
         {
-            GeneratorWorkspace = new float[Capacity("maxTasks", rows, description.GeneratorWorkspacePerRow)];
-            GeneratorScratch = new float[Capacity("maxTasks", rows, description.GeneratorScratchPerRow)];
+            GeneratorWorkspace = withGenerator ? new float[Capacity("maxTasks", rows, description.GeneratorWorkspacePerRow)] : Array.Empty<float>();
+            GeneratorScratch = withGenerator ? new float[Capacity("maxTasks", rows, description.GeneratorScratchPerRow)] : Array.Empty<float>();
             TargetOutputs = new float[Capacity("maxSamplesPerTask", samples, TTarget.OutputSize)];
             TargetOutputGradients = new float[TargetOutputs.Length];
             TargetWorkspace = new float[TTarget.WorkspaceSize(samples)];
-            ParameterGradients = withGradients ? new float[description.GeneratorParameterCount] : Array.Empty<float>();
         }
 
         public float[] GeneratorWorkspace { get; }
@@ -676,14 +699,16 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
         public float[] TargetOutputGradients { get; }
 
         public float[] TargetWorkspace { get; }
-
-        /// <summary>The second thread's share of g's gradient (empty for the first, which adds to θ's gradient directly).</summary>
-        public float[] ParameterGradients { get; }
     }
 
     /// <summary>
-    /// A step split over two threads. Spans cannot cross threads, so the batch's inputs and targets are pinned for the
-    /// duration of the step — which returns only when both halves are done — and passed as pointers.
+    /// A step split over two threads, in two phases that each thread runs a part of, between serial work on the
+    /// calling thread: g's layers below the head on all rows; then (phase 1) each thread the head's rows of half of
+    /// the tasks and those tasks' target passes; then (phase 2) each thread half of the head's backward product —
+    /// the rows of its weight gradient and the columns of its input gradient of half of the head's inputs; then the
+    /// layers below the head. No thread adds to what the other writes, so the result does not depend on the split.
+    /// Spans cannot cross threads, so the batch's inputs and targets are pinned for the duration of the step — which
+    /// returns only when both parts are done — and passed as pointers.
     /// </summary>
     private sealed unsafe class StepWork(HyperNetworkModel<TTarget> model) : IPartitionedWork
     {
@@ -692,13 +717,15 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
         private int samples;
         private Loss loss;
         private int tasks;
-        private int split;
-        private double firstTotal;
-        private double secondTotal;
-        private bool reducing;
+        private bool backwardPhase;
 
-        public double Run(ReadOnlySpan<float> batchInputs, ReadOnlySpan<float> batchTargets, int samplesPerTask, Loss lossKind, int taskCount, int firstCount)
+        public void Run(ReadOnlySpan<float> batchInputs, ReadOnlySpan<float> batchTargets, int samplesPerTask, Loss lossKind, int taskCount)
         {
+            HyperNetworkDescription description = model.description;
+            int rows = taskCount * description.ChunkCount;
+            ReadOnlySpan<float> generatorInputs = model.generatorInputs.AsSpan(0, rows * description.GeneratorInputSize);
+            Span<float> workspace = model.primary.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow);
+            model.generator.ForwardBody(model.GeneratorParameters, generatorInputs, rows, workspace);
             fixed (float* inputPointer = batchInputs)
             fixed (float* targetPointer = batchTargets)
             {
@@ -707,14 +734,11 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
                 samples = samplesPerTask;
                 loss = lossKind;
                 tasks = taskCount;
-                split = firstCount;
                 try
                 {
-                    reducing = false;
+                    backwardPhase = false;
                     model.worker!.Run(this);
-
-                    // The worker's share of g's gradient is added to the caller's, each thread taking half of it.
-                    reducing = true;
+                    backwardPhase = true;
                     model.worker.Run(this);
                 }
                 finally
@@ -724,38 +748,72 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
                 }
             }
 
-            return firstTotal + secondTotal;
+            model.generator.BackwardBody(
+                model.GeneratorParameters,
+                generatorInputs,
+                rows,
+                workspace,
+                model.headInputGradients.AsSpan(0, rows * description.HeadInputs),
+                model.gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount),
+                model.generatorInputGradients.AsSpan(0, rows * description.GeneratorInputSize),
+                model.primary.GeneratorScratch.AsSpan(0, rows * description.GeneratorScratchPerRow));
         }
 
         public void Run(int part)
         {
-            if (reducing)
+            HyperNetworkDescription description = model.description;
+            int rows = tasks * description.ChunkCount;
+            int headInputs = description.HeadInputs;
+
+            // The head's inputs split where part 1 (which also has the bias) has about as much to do as part 0.
+            int headSplit = headInputs >= 8 ? ((headInputs / 2) + 2) / 4 * 4 : headInputs / 2;
+            if (backwardPhase)
             {
-                Span<float> sum = model.gradients.AsSpan(model.description.GeneratorOffset, model.description.GeneratorParameterCount);
-                Span<float> share = model.secondary!.ParameterGradients;
-                int half = (sum.Length / 2) & ~63;
-                Range range = part == 0 ? ..half : half..;
-                TensorPrimitives.Add(sum[range], share[range], sum[range]);
+                model.generator.BackwardHead(
+                    model.GeneratorParameters,
+                    model.generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
+                    model.generatedGradients.AsSpan(0, rows * description.HeadUnits),
+                    rows,
+                    model.primary.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow),
+                    model.gradients.AsSpan(description.GeneratorOffset, description.GeneratorParameterCount),
+                    model.headInputGradients.AsSpan(0, rows * headInputs),
+                    part == 0 ? 0 : headSplit,
+                    part == 0 ? headSplit : headInputs);
+                return;
+            }
+
+            // Each part clears the gradients up to (or from) the head rows part 1 adds to in phase 2.
+            int clearSplit = description.GeneratorOffset + description.GeneratorLayers[^1].WeightsOffset + (headSplit * description.HeadUnits);
+            (part == 0 ? model.gradients.AsSpan(0, clearSplit) : model.gradients.AsSpan(clearSplit)).Clear();
+
+            int split = (tasks + 1) / 2;
+            int first = part == 0 ? 0 : split;
+            int count = part == 0 ? split : tasks - split;
+            if (count == 0)
+            {
                 return;
             }
 
             int inputSize = TTarget.InputSize;
             int outputSize = TTarget.OutputSize;
-            int first = part == 0 ? 0 : split;
-            int count = part == 0 ? split : tasks - split;
-            var batchInputs = new ReadOnlySpan<float>(inputs + ((long)first * samples * inputSize), count * samples * inputSize);
-            var batchTargets = new ReadOnlySpan<float>(targets + ((long)first * samples * outputSize), count * samples * outputSize);
-            if (part == 0)
+            Lane lane = part == 0 ? model.primary : model.secondary!;
+            int firstRow = first * description.ChunkCount;
+            int laneRows = count * description.ChunkCount;
+            model.generator.ForwardHead(
+                model.GeneratorParameters,
+                model.generatorInputs.AsSpan(0, rows * description.GeneratorInputSize),
+                rows,
+                model.primary.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow),
+                firstRow,
+                laneRows,
+                model.generated.AsSpan(0, rows * description.HeadUnits));
+            model.ScaleChunks(first, count);
+            model.generatedGradients.AsSpan(firstRow * description.HeadUnits, laneRows * description.HeadUnits).Clear();
+            for (int t = first; t < first + count; t++)
             {
-                Array.Clear(model.gradients);
-                Span<float> generatorGradients = model.gradients.AsSpan(model.description.GeneratorOffset, model.description.GeneratorParameterCount);
-                firstTotal = model.RunLane(model.primary, first, count, batchInputs, batchTargets, samples, loss, 1f / tasks, generatorGradients);
-            }
-            else
-            {
-                Lane lane = model.secondary!;
-                Array.Clear(lane.ParameterGradients);
-                secondTotal = model.RunLane(lane, first, count, batchInputs, batchTargets, samples, loss, 1f / tasks, lane.ParameterGradients);
+                var taskInputs = new ReadOnlySpan<float>(inputs + ((long)t * samples * inputSize), samples * inputSize);
+                var taskTargets = new ReadOnlySpan<float>(targets + ((long)t * samples * outputSize), samples * outputSize);
+                model.taskLosses[t] = model.TargetStep(lane, t, taskInputs, taskTargets, samples, loss, 1f / tasks);
             }
         }
     }

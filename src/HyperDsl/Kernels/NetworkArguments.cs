@@ -113,6 +113,51 @@ public static class NetworkArguments
         }
     }
 
+    /// <summary>
+    /// Checks the arguments every split pass of a hypernetwork's generator takes (see <see cref="IGeneratorKernels"/>):
+    /// the number of rows and the lengths of the parameters, the inputs and the workspace.
+    /// </summary>
+    /// <param name="method">The checked method, as <c>Network.Generator.Pass</c>.</param>
+    /// <param name="parameters">The parameters passed.</param>
+    /// <param name="parameterCount">The generator's parameter count.</param>
+    /// <param name="inputs">The inputs passed.</param>
+    /// <param name="inputSize">The generator's input width.</param>
+    /// <param name="batch">The number of rows.</param>
+    /// <param name="workspace">The workspace passed.</param>
+    /// <param name="workspacePerSample">Floats of workspace per row.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The number of rows is less than 1.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public static void CheckGeneratorPass(
+        string method,
+        ReadOnlySpan<float> parameters,
+        int parameterCount,
+        ReadOnlySpan<float> inputs,
+        int inputSize,
+        int batch,
+        ReadOnlySpan<float> workspace,
+        int workspacePerSample)
+    {
+        CheckBatch(method, batch);
+        CheckExactLength(method, nameof(parameters), parameters.Length, parameterCount, "ParameterCount");
+        CheckPerSampleLength(method, nameof(inputs), inputs.Length, batch, inputSize, "InputSize");
+        CheckPerSampleLength(method, nameof(workspace), workspace.Length, batch, workspacePerSample, "workspace per sample");
+    }
+
+    /// <summary>Throws unless <c>0 ≤ start ≤ end ≤ limit</c>: a range of rows or inputs a split pass works on.</summary>
+    /// <param name="method">The checked method.</param>
+    /// <param name="what">What the range counts, for the message (as "rows" or "head inputs").</param>
+    /// <param name="start">The first of the range.</param>
+    /// <param name="end">One past the last of the range.</param>
+    /// <param name="limit">How many there are.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie within [0, limit].</exception>
+    public static void CheckRange(string method, string what, int start, int end, int limit)
+    {
+        if (start < 0 || start > end || end > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"{method}: the {what} [{start}, {end}) do not lie within [0, {limit}).");
+        }
+    }
+
     /// <summary>Throws when the span written, <paramref name="written"/>, shares memory with <paramref name="other"/>.</summary>
     /// <param name="method">The checked method, as <c>Network.Method</c>.</param>
     /// <param name="writtenName">The name of the span the method writes.</param>

@@ -155,6 +155,18 @@ namespace HyperDsl.Generated
 
         public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
             => ChunkedHyperGeneratorKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
+
+        public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
+            => ChunkedHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
+
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+            => ChunkedHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, first, count, outputs);
+
+        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+            => ChunkedHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
+
+        public void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
+            => ChunkedHyperGeneratorKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
     }
 
     /// <summary>The kernels of the generator network of <c>Demo.ChunkedHyper</c>: one row per task and chunk; offsets are relative to g's slice of θ.</summary>
@@ -187,11 +199,61 @@ namespace HyperDsl.Generated
 
                 // Head (7 -> 7, Identity): the output gradients are the gradients of z.
                 ReadOnlySpan<float> headGradients = outputGradients.Slice(start * 7, rows * 7);
-                HeadWeightGradient(inputs.Slice(start * 7, rows * 7), headGradients, parameterGradients, rows);
+                HeadWeightGradient(inputs.Slice(start * 7, rows * 7), headGradients, parameterGradients, rows, 0, 7);
                 if (!inputGradients.IsEmpty)
                 {
-                    HeadInputGradient(parameters, headGradients, inputGradients.Slice(start * 7, rows * 7), rows);
+                    HeadInputGradient(parameters, headGradients, inputGradients.Slice(start * 7, rows * 7), rows, 0, 7);
                 }
+            }
+        }
+
+        /// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>
+        public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)
+        {
+            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.ForwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
+            // No layer below the head: it reads the inputs.
+        }
+
+        /// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+        {
+            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.ForwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckRange("ChunkedHyper.Generator.ForwardHead", "rows", first, first + count, batch);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 7, "the head's units");
+            ReadOnlySpan<float> headInputs = inputs;
+            HeadForward(parameters, headInputs.Slice(first * 7, count * 7), outputs.Slice(first * 7, count * 7), count);
+        }
+
+        /// <summary>
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;
+        /// the bias gradient goes with the range that ends at input 7) and those columns of the head's input gradients.
+        /// </summary>
+        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+        {
+            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.BackwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckRange("ChunkedHyper.Generator.BackwardHead", "head inputs", inputStart, inputEnd, 7);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 7, "the head's units");
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
+            NetworkArguments.CheckExactLength("ChunkedHyper.Generator.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
+            ReadOnlySpan<float> headInputs = inputs;
+            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);
+            HeadInputGradient(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);
+        }
+
+        /// <summary>
+        /// The layers below the head, from the head's input gradients of all rows (which it overwrites): adds to
+        /// parameterGradients and writes inputGradients unless it is empty.
+        /// </summary>
+        public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
+        {
+            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.BackwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
+            NetworkArguments.CheckExactLength("ChunkedHyper.Generator.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
+            NetworkArguments.CheckEmptyOrPerSampleLength("ChunkedHyper.Generator.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 7, "InputSize");
+            // No layer below the head: its input gradients are the inputs' gradients.
+            if (!inputGradients.IsEmpty)
+            {
+                headInputGradients.Slice(0, batch * 7).CopyTo(inputGradients);
             }
         }
 
@@ -473,31 +535,33 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (7 -> 7, Identity) parameter gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadWeightGradient512(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
-                HeadWeightGradient256(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
             else
             {
-                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [7 × 7]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 49); // [7]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            { // rows [0, 4)
+            int i = inputStart;
+            for (; i <= inputEnd - 4; i += 4)
+            {
                 { // columns [0, 7)
                     var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
                     var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
@@ -506,7 +570,7 @@ namespace HyperDsl.Generated
                     for (int n = 0; n < rows; n++)
                     {
                         ref float gn = ref Unsafe.Add(ref g, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
                         var g0 = Vector128.LoadUnsafe(ref gn);
                         var g1 = Unsafe.Add(ref gn, 4);
                         var g2 = Unsafe.Add(ref gn, 5);
@@ -536,57 +600,7 @@ namespace HyperDsl.Generated
                         acc3_2 += x3 * g2;
                         acc3_3 += x3 * g3;
                     }
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw) + acc0_0, ref dw);
-                    Unsafe.Add(ref dw, 4) += acc0_1;
-                    Unsafe.Add(ref dw, 5) += acc0_2;
-                    Unsafe.Add(ref dw, 6) += acc0_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 7) + acc1_0, ref dw, 7);
-                    Unsafe.Add(ref dw, 11) += acc1_1;
-                    Unsafe.Add(ref dw, 12) += acc1_2;
-                    Unsafe.Add(ref dw, 13) += acc1_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 14) + acc2_0, ref dw, 14);
-                    Unsafe.Add(ref dw, 18) += acc2_1;
-                    Unsafe.Add(ref dw, 19) += acc2_2;
-                    Unsafe.Add(ref dw, 20) += acc2_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 21) + acc3_0, ref dw, 21);
-                    Unsafe.Add(ref dw, 25) += acc3_1;
-                    Unsafe.Add(ref dw, 26) += acc3_2;
-                    Unsafe.Add(ref dw, 27) += acc3_3;
-                }
-            }
-            { // rows [4, 7)
-                { // columns [0, 7)
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f; var acc1_2 = 0f; var acc1_3 = 0f;
-                    var acc2_0 = Vector128<float>.Zero; var acc2_1 = 0f; var acc2_2 = 0f; var acc2_3 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7 + 4);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Unsafe.Add(ref gn, 4);
-                        var g2 = Unsafe.Add(ref gn, 5);
-                        var g3 = Unsafe.Add(ref gn, 6);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        acc0_3 += x0 * g3;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, g0, acc1_0);
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                        acc1_3 += x1 * g3;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, g0, acc2_0);
-                        acc2_1 += x2 * g1;
-                        acc2_2 += x2 * g2;
-                        acc2_3 += x2 * g3;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, 28);
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7);
                     Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
                     Unsafe.Add(ref dwj, 4) += acc0_1;
                     Unsafe.Add(ref dwj, 5) += acc0_2;
@@ -599,35 +613,71 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 18) += acc2_1;
                     Unsafe.Add(ref dwj, 19) += acc2_2;
                     Unsafe.Add(ref dwj, 20) += acc2_3;
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 21) + acc3_0, ref dwj, 21);
+                    Unsafe.Add(ref dwj, 25) += acc3_1;
+                    Unsafe.Add(ref dwj, 26) += acc3_2;
+                    Unsafe.Add(ref dwj, 27) += acc3_3;
                 }
             }
-            // db += Σₙ g[n, :].
-            { // columns [0, 7)
-                var acc0 = Vector128<float>.Zero; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 7);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                    acc1 += Unsafe.Add(ref gn, 4);
-                    acc2 += Unsafe.Add(ref gn, 5);
-                    acc3 += Unsafe.Add(ref gn, 6);
+            // The remaining rows one at a time.
+            for (; i < inputEnd; i++)
+            {
+                { // columns [0, 7)
+                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f; var acc0_2 = 0f; var acc0_3 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 7);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
+                        var g0 = Vector128.LoadUnsafe(ref gn);
+                        var g1 = Unsafe.Add(ref gn, 4);
+                        var g2 = Unsafe.Add(ref gn, 5);
+                        var g3 = Unsafe.Add(ref gn, 6);
+                        float x0 = xn;
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
+                        acc0_1 += x0 * g1;
+                        acc0_2 += x0 * g2;
+                        acc0_3 += x0 * g3;
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7);
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) += acc0_1;
+                    Unsafe.Add(ref dwj, 5) += acc0_2;
+                    Unsafe.Add(ref dwj, 6) += acc0_3;
                 }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                Unsafe.Add(ref db, 4) += acc1;
-                Unsafe.Add(ref db, 5) += acc2;
-                Unsafe.Add(ref db, 6) += acc3;
+            }
+            // db += Σₙ g[n, :], by the range that ends at the last input.
+            if (inputEnd == 7)
+            {
+                { // columns [0, 7)
+                    var acc0 = Vector128<float>.Zero; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 7);
+                        acc0 += Vector128.LoadUnsafe(ref gn);
+                        acc1 += Unsafe.Add(ref gn, 4);
+                        acc2 += Unsafe.Add(ref gn, 5);
+                        acc3 += Unsafe.Add(ref gn, 6);
+                    }
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
+                    Unsafe.Add(ref db, 4) += acc1;
+                    Unsafe.Add(ref db, 5) += acc2;
+                    Unsafe.Add(ref db, 6) += acc3;
+                }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [7 × 7]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 49); // [7]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            { // rows [0, 4)
+            int i = inputStart;
+            for (; i <= inputEnd - 4; i += 4)
+            {
                 { // columns [0, 5)
                     var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f;
                     var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f;
@@ -636,7 +686,7 @@ namespace HyperDsl.Generated
                     for (int n = 0; n < rows; n++)
                     {
                         ref float gn = ref Unsafe.Add(ref g, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
                         var g0 = Vector128.LoadUnsafe(ref gn);
                         var g1 = Unsafe.Add(ref gn, 4);
                         float x0 = xn;
@@ -656,14 +706,15 @@ namespace HyperDsl.Generated
                         acc3_0 = Simd.MultiplyAdd(x3_128, g0, acc3_0);
                         acc3_1 += x3 * g1;
                     }
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw) + acc0_0, ref dw);
-                    Unsafe.Add(ref dw, 4) += acc0_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 7) + acc1_0, ref dw, 7);
-                    Unsafe.Add(ref dw, 11) += acc1_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 14) + acc2_0, ref dw, 14);
-                    Unsafe.Add(ref dw, 18) += acc2_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dw, 21) + acc3_0, ref dw, 21);
-                    Unsafe.Add(ref dw, 25) += acc3_1;
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7);
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) += acc0_1;
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 7) + acc1_0, ref dwj, 7);
+                    Unsafe.Add(ref dwj, 11) += acc1_1;
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 14) + acc2_0, ref dwj, 14);
+                    Unsafe.Add(ref dwj, 18) += acc2_1;
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 21) + acc3_0, ref dwj, 21);
+                    Unsafe.Add(ref dwj, 25) += acc3_1;
                 }
                 { // columns [5, 7)
                     ref float gj = ref Unsafe.Add(ref g, 5);
@@ -674,7 +725,7 @@ namespace HyperDsl.Generated
                     for (int n = 0; n < rows; n++)
                     {
                         ref float gn = ref Unsafe.Add(ref gj, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
                         var g0 = gn;
                         var g1 = Unsafe.Add(ref gn, 1);
                         float x0 = xn;
@@ -690,7 +741,7 @@ namespace HyperDsl.Generated
                         acc3_0 += x3 * g0;
                         acc3_1 += x3 * g1;
                     }
-                    ref float dwj = ref Unsafe.Add(ref dw, 5);
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7 + 5);
                     dwj += acc0_0;
                     Unsafe.Add(ref dwj, 1) += acc0_1;
                     Unsafe.Add(ref dwj, 7) += acc1_0;
@@ -701,97 +752,76 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 22) += acc3_1;
                 }
             }
-            { // rows [4, 7)
+            // The remaining rows one at a time.
+            for (; i < inputEnd; i++)
+            {
                 { // columns [0, 5)
                     var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f;
-                    var acc2_0 = Vector128<float>.Zero; var acc2_1 = 0f;
                     for (int n = 0; n < rows; n++)
                     {
                         ref float gn = ref Unsafe.Add(ref g, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7 + 4);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
                         var g0 = Vector128.LoadUnsafe(ref gn);
                         var g1 = Unsafe.Add(ref gn, 4);
                         float x0 = xn;
                         var x0_128 = Vector128.Create(x0);
                         acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
                         acc0_1 += x0 * g1;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, g0, acc1_0);
-                        acc1_1 += x1 * g1;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, g0, acc2_0);
-                        acc2_1 += x2 * g1;
                     }
-                    ref float dwj = ref Unsafe.Add(ref dw, 28);
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7);
                     Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
                     Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 7) + acc1_0, ref dwj, 7);
-                    Unsafe.Add(ref dwj, 11) += acc1_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 14) + acc2_0, ref dwj, 14);
-                    Unsafe.Add(ref dwj, 18) += acc2_1;
                 }
                 { // columns [5, 7)
                     ref float gj = ref Unsafe.Add(ref g, 5);
                     var acc0_0 = 0f; var acc0_1 = 0f;
-                    var acc1_0 = 0f; var acc1_1 = 0f;
-                    var acc2_0 = 0f; var acc2_1 = 0f;
                     for (int n = 0; n < rows; n++)
                     {
                         ref float gn = ref Unsafe.Add(ref gj, n * 7);
-                        ref float xn = ref Unsafe.Add(ref x, n * 7 + 4);
+                        ref float xn = ref Unsafe.Add(ref x, n * 7 + i);
                         var g0 = gn;
                         var g1 = Unsafe.Add(ref gn, 1);
                         float x0 = xn;
                         acc0_0 += x0 * g0;
                         acc0_1 += x0 * g1;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        acc1_1 += x1 * g1;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        acc2_0 += x2 * g0;
-                        acc2_1 += x2 * g1;
                     }
-                    ref float dwj = ref Unsafe.Add(ref dw, 28 + 5);
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 7 + 5);
                     dwj += acc0_0;
                     Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 7) += acc1_0;
-                    Unsafe.Add(ref dwj, 8) += acc1_1;
-                    Unsafe.Add(ref dwj, 14) += acc2_0;
-                    Unsafe.Add(ref dwj, 15) += acc2_1;
                 }
             }
-            // db += Σₙ g[n, :].
-            { // columns [0, 5)
-                var acc0 = Vector128<float>.Zero; var acc1 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 7);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                    acc1 += Unsafe.Add(ref gn, 4);
+            // db += Σₙ g[n, :], by the range that ends at the last input.
+            if (inputEnd == 7)
+            {
+                { // columns [0, 5)
+                    var acc0 = Vector128<float>.Zero; var acc1 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 7);
+                        acc0 += Vector128.LoadUnsafe(ref gn);
+                        acc1 += Unsafe.Add(ref gn, 4);
+                    }
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
+                    Unsafe.Add(ref db, 4) += acc1;
                 }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                Unsafe.Add(ref db, 4) += acc1;
-            }
-            { // columns [5, 7)
-                ref float gj = ref Unsafe.Add(ref g, 5);
-                ref float dbj = ref Unsafe.Add(ref db, 5);
-                var acc0 = 0f; var acc1 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 7);
-                    acc0 += gn;
-                    acc1 += Unsafe.Add(ref gn, 1);
+                { // columns [5, 7)
+                    ref float gj = ref Unsafe.Add(ref g, 5);
+                    ref float dbj = ref Unsafe.Add(ref db, 5);
+                    var acc0 = 0f; var acc1 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 7);
+                        acc0 += gn;
+                        acc1 += Unsafe.Add(ref gn, 1);
+                    }
+                    dbj += acc0;
+                    Unsafe.Add(ref dbj, 1) += acc1;
                 }
-                dbj += acc0;
-                Unsafe.Add(ref dbj, 1) += acc1;
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -801,7 +831,7 @@ namespace HyperDsl.Generated
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 7);
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
-                for (int i = 0; i < 7; i++)
+                for (int i = inputStart; i < inputEnd; i++)
                 {
                     float xi = Unsafe.Add(ref xn, i);
                     ref float dwi = ref Unsafe.Add(ref dw, i * 7);
@@ -810,37 +840,40 @@ namespace HyperDsl.Generated
                         Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
                 }
-                for (int o = 0; o < 7; o++)
+                if (inputEnd == 7)
                 {
-                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                    for (int o = 0; o < 7; o++)
+                    {
+                        Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                    }
                 }
             }
         }
 
         /// <summary>Head (7 -> 7, Identity) input gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        private static void HeadInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadInputGradient512(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient512(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadInputGradient256(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient256(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadInputGradient128(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient128(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else
             {
-                HeadInputGradientScalar(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradientScalar(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head input gradients, Vector512: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector512: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [7 × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -851,59 +884,11 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
-                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 14);
-                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 21);
-                    var w0_t0 = Vector128.LoadUnsafe(ref w);
-                    var w1_t0 = Vector128.LoadUnsafe(ref w, 7);
-                    var w2_t0 = Vector128.LoadUnsafe(ref w, 14);
-                    var w3_t0 = Vector128.LoadUnsafe(ref w, 21);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 11);
-                    var g2_t1 = Unsafe.Add(ref gn, 18);
-                    var g3_t1 = Unsafe.Add(ref gn, 25);
-                    var w0_t1 = Unsafe.Add(ref w, 4);
-                    var w1_t1 = Unsafe.Add(ref w, 11);
-                    var w2_t1 = Unsafe.Add(ref w, 18);
-                    var w3_t1 = Unsafe.Add(ref w, 25);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 12);
-                    var g2_t2 = Unsafe.Add(ref gn, 19);
-                    var g3_t2 = Unsafe.Add(ref gn, 26);
-                    var w0_t2 = Unsafe.Add(ref w, 5);
-                    var w1_t2 = Unsafe.Add(ref w, 12);
-                    var w2_t2 = Unsafe.Add(ref w, 19);
-                    var w3_t2 = Unsafe.Add(ref w, 26);
-                    var g0_t3 = Unsafe.Add(ref gn, 6);
-                    var g1_t3 = Unsafe.Add(ref gn, 13);
-                    var g2_t3 = Unsafe.Add(ref gn, 20);
-                    var g3_t3 = Unsafe.Add(ref gn, 27);
-                    var w0_t3 = Unsafe.Add(ref w, 6);
-                    var w1_t3 = Unsafe.Add(ref w, 13);
-                    var w2_t3 = Unsafe.Add(ref w, 20);
-                    var w3_t3 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
-                    Unsafe.Add(ref dxn, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 8) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2 + g1_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 9) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2 + g1_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 10) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2 + g1_t3 * w3_t3;
-                    Unsafe.Add(ref dxn, 14) = Vector128.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1 + g2_t2 * w0_t2 + g2_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 15) = Vector128.Sum(g2_t0 * w1_t0) + g2_t1 * w1_t1 + g2_t2 * w1_t2 + g2_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 16) = Vector128.Sum(g2_t0 * w2_t0) + g2_t1 * w2_t1 + g2_t2 * w2_t2 + g2_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 17) = Vector128.Sum(g2_t0 * w3_t0) + g2_t1 * w3_t1 + g2_t2 * w3_t2 + g2_t3 * w3_t3;
-                    Unsafe.Add(ref dxn, 21) = Vector128.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1 + g3_t2 * w0_t2 + g3_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 22) = Vector128.Sum(g3_t0 * w1_t0) + g3_t1 * w1_t1 + g3_t2 * w1_t2 + g3_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 23) = Vector128.Sum(g3_t0 * w2_t0) + g3_t1 * w2_t1 + g3_t2 * w2_t2 + g3_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 24) = Vector128.Sum(g3_t0 * w3_t0) + g3_t1 * w3_t1 + g3_t2 * w3_t2 + g3_t3 * w3_t3;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var g0_t0 = Vector128.LoadUnsafe(ref gn);
                     var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
                     var g2_t0 = Vector128.LoadUnsafe(ref gn, 14);
@@ -911,6 +896,7 @@ namespace HyperDsl.Generated
                     var w0_t0 = Vector128.LoadUnsafe(ref wi);
                     var w1_t0 = Vector128.LoadUnsafe(ref wi, 7);
                     var w2_t0 = Vector128.LoadUnsafe(ref wi, 14);
+                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 21);
                     var g0_t1 = Unsafe.Add(ref gn, 4);
                     var g1_t1 = Unsafe.Add(ref gn, 11);
                     var g2_t1 = Unsafe.Add(ref gn, 18);
@@ -918,6 +904,7 @@ namespace HyperDsl.Generated
                     var w0_t1 = Unsafe.Add(ref wi, 4);
                     var w1_t1 = Unsafe.Add(ref wi, 11);
                     var w2_t1 = Unsafe.Add(ref wi, 18);
+                    var w3_t1 = Unsafe.Add(ref wi, 25);
                     var g0_t2 = Unsafe.Add(ref gn, 5);
                     var g1_t2 = Unsafe.Add(ref gn, 12);
                     var g2_t2 = Unsafe.Add(ref gn, 19);
@@ -925,6 +912,7 @@ namespace HyperDsl.Generated
                     var w0_t2 = Unsafe.Add(ref wi, 5);
                     var w1_t2 = Unsafe.Add(ref wi, 12);
                     var w2_t2 = Unsafe.Add(ref wi, 19);
+                    var w3_t2 = Unsafe.Add(ref wi, 26);
                     var g0_t3 = Unsafe.Add(ref gn, 6);
                     var g1_t3 = Unsafe.Add(ref gn, 13);
                     var g2_t3 = Unsafe.Add(ref gn, 20);
@@ -932,18 +920,53 @@ namespace HyperDsl.Generated
                     var w0_t3 = Unsafe.Add(ref wi, 6);
                     var w1_t3 = Unsafe.Add(ref wi, 13);
                     var w2_t3 = Unsafe.Add(ref wi, 20);
+                    var w3_t3 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
                     Unsafe.Add(ref dxi, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 8) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2 + g1_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2 + g1_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2 + g1_t3 * w3_t3;
                     Unsafe.Add(ref dxi, 14) = Vector128.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1 + g2_t2 * w0_t2 + g2_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 15) = Vector128.Sum(g2_t0 * w1_t0) + g2_t1 * w1_t1 + g2_t2 * w1_t2 + g2_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 16) = Vector128.Sum(g2_t0 * w2_t0) + g2_t1 * w2_t1 + g2_t2 * w2_t2 + g2_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 17) = Vector128.Sum(g2_t0 * w3_t0) + g2_t1 * w3_t1 + g2_t2 * w3_t2 + g2_t3 * w3_t3;
                     Unsafe.Add(ref dxi, 21) = Vector128.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1 + g3_t2 * w0_t2 + g3_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 22) = Vector128.Sum(g3_t0 * w1_t0) + g3_t1 * w1_t1 + g3_t2 * w1_t2 + g3_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 23) = Vector128.Sum(g3_t0 * w2_t0) + g3_t1 * w2_t1 + g3_t2 * w2_t2 + g3_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 24) = Vector128.Sum(g3_t0 * w3_t0) + g3_t1 * w3_t1 + g3_t2 * w3_t2 + g3_t3 * w3_t3;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
+                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
+                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 14);
+                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 21);
+                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
+                    var g0_t1 = Unsafe.Add(ref gn, 4);
+                    var g1_t1 = Unsafe.Add(ref gn, 11);
+                    var g2_t1 = Unsafe.Add(ref gn, 18);
+                    var g3_t1 = Unsafe.Add(ref gn, 25);
+                    var w0_t1 = Unsafe.Add(ref wi, 4);
+                    var g0_t2 = Unsafe.Add(ref gn, 5);
+                    var g1_t2 = Unsafe.Add(ref gn, 12);
+                    var g2_t2 = Unsafe.Add(ref gn, 19);
+                    var g3_t2 = Unsafe.Add(ref gn, 26);
+                    var w0_t2 = Unsafe.Add(ref wi, 5);
+                    var g0_t3 = Unsafe.Add(ref gn, 6);
+                    var g1_t3 = Unsafe.Add(ref gn, 13);
+                    var g2_t3 = Unsafe.Add(ref gn, 20);
+                    var g3_t3 = Unsafe.Add(ref gn, 27);
+                    var w0_t3 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
+                    Unsafe.Add(ref dxi, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
+                    Unsafe.Add(ref dxi, 14) = Vector128.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1 + g2_t2 * w0_t2 + g2_t3 * w0_t3;
+                    Unsafe.Add(ref dxi, 21) = Vector128.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1 + g3_t2 * w0_t2 + g3_t3 * w0_t3;
                 }
             }
             // The remaining samples one at a time.
@@ -951,60 +974,56 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref w);
-                    var w1_t0 = Vector128.LoadUnsafe(ref w, 7);
-                    var w2_t0 = Vector128.LoadUnsafe(ref w, 14);
-                    var w3_t0 = Vector128.LoadUnsafe(ref w, 21);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref w, 4);
-                    var w1_t1 = Unsafe.Add(ref w, 11);
-                    var w2_t1 = Unsafe.Add(ref w, 18);
-                    var w3_t1 = Unsafe.Add(ref w, 25);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref w, 5);
-                    var w1_t2 = Unsafe.Add(ref w, 12);
-                    var w2_t2 = Unsafe.Add(ref w, 19);
-                    var w3_t2 = Unsafe.Add(ref w, 26);
-                    var g0_t3 = Unsafe.Add(ref gn, 6);
-                    var w0_t3 = Unsafe.Add(ref w, 6);
-                    var w1_t3 = Unsafe.Add(ref w, 13);
-                    var w2_t3 = Unsafe.Add(ref w, 20);
-                    var w3_t3 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var g0_t0 = Vector128.LoadUnsafe(ref gn);
                     var w0_t0 = Vector128.LoadUnsafe(ref wi);
                     var w1_t0 = Vector128.LoadUnsafe(ref wi, 7);
                     var w2_t0 = Vector128.LoadUnsafe(ref wi, 14);
+                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 21);
                     var g0_t1 = Unsafe.Add(ref gn, 4);
                     var w0_t1 = Unsafe.Add(ref wi, 4);
                     var w1_t1 = Unsafe.Add(ref wi, 11);
                     var w2_t1 = Unsafe.Add(ref wi, 18);
+                    var w3_t1 = Unsafe.Add(ref wi, 25);
                     var g0_t2 = Unsafe.Add(ref gn, 5);
                     var w0_t2 = Unsafe.Add(ref wi, 5);
                     var w1_t2 = Unsafe.Add(ref wi, 12);
                     var w2_t2 = Unsafe.Add(ref wi, 19);
+                    var w3_t2 = Unsafe.Add(ref wi, 26);
                     var g0_t3 = Unsafe.Add(ref gn, 6);
                     var w0_t3 = Unsafe.Add(ref wi, 6);
                     var w1_t3 = Unsafe.Add(ref wi, 13);
                     var w2_t3 = Unsafe.Add(ref wi, 20);
+                    var w3_t3 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
+                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
+                    var g0_t1 = Unsafe.Add(ref gn, 4);
+                    var w0_t1 = Unsafe.Add(ref wi, 4);
+                    var g0_t2 = Unsafe.Add(ref gn, 5);
+                    var w0_t2 = Unsafe.Add(ref wi, 5);
+                    var g0_t3 = Unsafe.Add(ref gn, 6);
+                    var w0_t3 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                 }
             }
         }
 
-        /// <summary>Head input gradients, Vector256: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector256: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [7 × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -1015,69 +1034,63 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
-                    var w0_t0 = Vector128.LoadUnsafe(ref w);
-                    var w1_t0 = Vector128.LoadUnsafe(ref w, 7);
-                    var w2_t0 = Vector128.LoadUnsafe(ref w, 14);
-                    var w3_t0 = Vector128.LoadUnsafe(ref w, 21);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 11);
-                    var w0_t1 = Unsafe.Add(ref w, 4);
-                    var w1_t1 = Unsafe.Add(ref w, 11);
-                    var w2_t1 = Unsafe.Add(ref w, 18);
-                    var w3_t1 = Unsafe.Add(ref w, 25);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 12);
-                    var w0_t2 = Unsafe.Add(ref w, 5);
-                    var w1_t2 = Unsafe.Add(ref w, 12);
-                    var w2_t2 = Unsafe.Add(ref w, 19);
-                    var w3_t2 = Unsafe.Add(ref w, 26);
-                    var g0_t3 = Unsafe.Add(ref gn, 6);
-                    var g1_t3 = Unsafe.Add(ref gn, 13);
-                    var w0_t3 = Unsafe.Add(ref w, 6);
-                    var w1_t3 = Unsafe.Add(ref w, 13);
-                    var w2_t3 = Unsafe.Add(ref w, 20);
-                    var w3_t3 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
-                    Unsafe.Add(ref dxn, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 8) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2 + g1_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 9) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2 + g1_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 10) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2 + g1_t3 * w3_t3;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var g0_t0 = Vector128.LoadUnsafe(ref gn);
                     var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
                     var w0_t0 = Vector128.LoadUnsafe(ref wi);
                     var w1_t0 = Vector128.LoadUnsafe(ref wi, 7);
                     var w2_t0 = Vector128.LoadUnsafe(ref wi, 14);
+                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 21);
                     var g0_t1 = Unsafe.Add(ref gn, 4);
                     var g1_t1 = Unsafe.Add(ref gn, 11);
                     var w0_t1 = Unsafe.Add(ref wi, 4);
                     var w1_t1 = Unsafe.Add(ref wi, 11);
                     var w2_t1 = Unsafe.Add(ref wi, 18);
+                    var w3_t1 = Unsafe.Add(ref wi, 25);
                     var g0_t2 = Unsafe.Add(ref gn, 5);
                     var g1_t2 = Unsafe.Add(ref gn, 12);
                     var w0_t2 = Unsafe.Add(ref wi, 5);
                     var w1_t2 = Unsafe.Add(ref wi, 12);
                     var w2_t2 = Unsafe.Add(ref wi, 19);
+                    var w3_t2 = Unsafe.Add(ref wi, 26);
                     var g0_t3 = Unsafe.Add(ref gn, 6);
                     var g1_t3 = Unsafe.Add(ref gn, 13);
                     var w0_t3 = Unsafe.Add(ref wi, 6);
                     var w1_t3 = Unsafe.Add(ref wi, 13);
                     var w2_t3 = Unsafe.Add(ref wi, 20);
+                    var w3_t3 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
                     Unsafe.Add(ref dxi, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 8) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2 + g1_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2 + g1_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2 + g1_t3 * w3_t3;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
+                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 7);
+                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
+                    var g0_t1 = Unsafe.Add(ref gn, 4);
+                    var g1_t1 = Unsafe.Add(ref gn, 11);
+                    var w0_t1 = Unsafe.Add(ref wi, 4);
+                    var g0_t2 = Unsafe.Add(ref gn, 5);
+                    var g1_t2 = Unsafe.Add(ref gn, 12);
+                    var w0_t2 = Unsafe.Add(ref wi, 5);
+                    var g0_t3 = Unsafe.Add(ref gn, 6);
+                    var g1_t3 = Unsafe.Add(ref gn, 13);
+                    var w0_t3 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
+                    Unsafe.Add(ref dxi, 7) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2 + g1_t3 * w0_t3;
                 }
             }
             // The remaining samples one at a time.
@@ -1085,60 +1098,56 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref w);
-                    var w1_t0 = Vector128.LoadUnsafe(ref w, 7);
-                    var w2_t0 = Vector128.LoadUnsafe(ref w, 14);
-                    var w3_t0 = Vector128.LoadUnsafe(ref w, 21);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref w, 4);
-                    var w1_t1 = Unsafe.Add(ref w, 11);
-                    var w2_t1 = Unsafe.Add(ref w, 18);
-                    var w3_t1 = Unsafe.Add(ref w, 25);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref w, 5);
-                    var w1_t2 = Unsafe.Add(ref w, 12);
-                    var w2_t2 = Unsafe.Add(ref w, 19);
-                    var w3_t2 = Unsafe.Add(ref w, 26);
-                    var g0_t3 = Unsafe.Add(ref gn, 6);
-                    var w0_t3 = Unsafe.Add(ref w, 6);
-                    var w1_t3 = Unsafe.Add(ref w, 13);
-                    var w2_t3 = Unsafe.Add(ref w, 20);
-                    var w3_t3 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var g0_t0 = Vector128.LoadUnsafe(ref gn);
                     var w0_t0 = Vector128.LoadUnsafe(ref wi);
                     var w1_t0 = Vector128.LoadUnsafe(ref wi, 7);
                     var w2_t0 = Vector128.LoadUnsafe(ref wi, 14);
+                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 21);
                     var g0_t1 = Unsafe.Add(ref gn, 4);
                     var w0_t1 = Unsafe.Add(ref wi, 4);
                     var w1_t1 = Unsafe.Add(ref wi, 11);
                     var w2_t1 = Unsafe.Add(ref wi, 18);
+                    var w3_t1 = Unsafe.Add(ref wi, 25);
                     var g0_t2 = Unsafe.Add(ref gn, 5);
                     var w0_t2 = Unsafe.Add(ref wi, 5);
                     var w1_t2 = Unsafe.Add(ref wi, 12);
                     var w2_t2 = Unsafe.Add(ref wi, 19);
+                    var w3_t2 = Unsafe.Add(ref wi, 26);
                     var g0_t3 = Unsafe.Add(ref gn, 6);
                     var w0_t3 = Unsafe.Add(ref wi, 6);
                     var w1_t3 = Unsafe.Add(ref wi, 13);
                     var w2_t3 = Unsafe.Add(ref wi, 20);
+                    var w3_t3 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2 + g0_t3 * w1_t3;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2 + g0_t3 * w2_t3;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2 + g0_t3 * w3_t3;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
+                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
+                    var g0_t1 = Unsafe.Add(ref gn, 4);
+                    var w0_t1 = Unsafe.Add(ref wi, 4);
+                    var g0_t2 = Unsafe.Add(ref gn, 5);
+                    var w0_t2 = Unsafe.Add(ref wi, 5);
+                    var g0_t3 = Unsafe.Add(ref gn, 6);
+                    var w0_t3 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2 + g0_t3 * w0_t3;
                 }
             }
         }
 
-        /// <summary>Head input gradients, Vector128: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector128: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [7 × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -1149,16 +1158,20 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
                     var acc1_0 = Vector128<float>.Zero; var acc1_1 = Vector128<float>.Zero; var acc1_2 = Vector128<float>.Zero; var acc1_3 = Vector128<float>.Zero;
                     { // columns [0, 4)
                         var g0 = Vector128.LoadUnsafe(ref gn);
                         var g1 = Vector128.LoadUnsafe(ref gn, 7);
-                        var w0 = Vector128.LoadUnsafe(ref w);
-                        var w1 = Vector128.LoadUnsafe(ref w, 7);
-                        var w2 = Vector128.LoadUnsafe(ref w, 14);
-                        var w3 = Vector128.LoadUnsafe(ref w, 21);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 7);
+                        var w2 = Vector128.LoadUnsafe(ref wi, 14);
+                        var w3 = Vector128.LoadUnsafe(ref wi, 21);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
@@ -1170,70 +1183,56 @@ namespace HyperDsl.Generated
                     }
                     var g0_t0 = Unsafe.Add(ref gn, 4);
                     var g1_t0 = Unsafe.Add(ref gn, 11);
-                    var w0_t0 = Unsafe.Add(ref w, 4);
-                    var w1_t0 = Unsafe.Add(ref w, 11);
-                    var w2_t0 = Unsafe.Add(ref w, 18);
-                    var w3_t0 = Unsafe.Add(ref w, 25);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var g1_t1 = Unsafe.Add(ref gn, 12);
-                    var w0_t1 = Unsafe.Add(ref w, 5);
-                    var w1_t1 = Unsafe.Add(ref w, 12);
-                    var w2_t1 = Unsafe.Add(ref w, 19);
-                    var w3_t1 = Unsafe.Add(ref w, 26);
-                    var g0_t2 = Unsafe.Add(ref gn, 6);
-                    var g1_t2 = Unsafe.Add(ref gn, 13);
-                    var w0_t2 = Unsafe.Add(ref w, 6);
-                    var w1_t2 = Unsafe.Add(ref w, 13);
-                    var w2_t2 = Unsafe.Add(ref w, 20);
-                    var w3_t2 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                    Unsafe.Add(ref dxn, 7) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0 + g1_t1 * w0_t1 + g1_t2 * w0_t2;
-                    Unsafe.Add(ref dxn, 8) = Vector128.Sum(acc1_1) + g1_t0 * w1_t0 + g1_t1 * w1_t1 + g1_t2 * w1_t2;
-                    Unsafe.Add(ref dxn, 9) = Vector128.Sum(acc1_2) + g1_t0 * w2_t0 + g1_t1 * w2_t1 + g1_t2 * w2_t2;
-                    Unsafe.Add(ref dxn, 10) = Vector128.Sum(acc1_3) + g1_t0 * w3_t0 + g1_t1 * w3_t1 + g1_t2 * w3_t2;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = Vector128<float>.Zero; var acc1_2 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Vector128.LoadUnsafe(ref gn, 7);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 7);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 14);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc1_1 = Simd.MultiplyAdd(g1, w1, acc1_1);
-                        acc1_2 = Simd.MultiplyAdd(g1, w2, acc1_2);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var g1_t0 = Unsafe.Add(ref gn, 11);
                     var w0_t0 = Unsafe.Add(ref wi, 4);
                     var w1_t0 = Unsafe.Add(ref wi, 11);
                     var w2_t0 = Unsafe.Add(ref wi, 18);
+                    var w3_t0 = Unsafe.Add(ref wi, 25);
                     var g0_t1 = Unsafe.Add(ref gn, 5);
                     var g1_t1 = Unsafe.Add(ref gn, 12);
                     var w0_t1 = Unsafe.Add(ref wi, 5);
                     var w1_t1 = Unsafe.Add(ref wi, 12);
                     var w2_t1 = Unsafe.Add(ref wi, 19);
+                    var w3_t1 = Unsafe.Add(ref wi, 26);
                     var g0_t2 = Unsafe.Add(ref gn, 6);
                     var g1_t2 = Unsafe.Add(ref gn, 13);
                     var w0_t2 = Unsafe.Add(ref wi, 6);
                     var w1_t2 = Unsafe.Add(ref wi, 13);
                     var w2_t2 = Unsafe.Add(ref wi, 20);
+                    var w3_t2 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1 + g0_t2 * w1_t2;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1 + g0_t2 * w2_t2;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1 + g0_t2 * w3_t2;
                     Unsafe.Add(ref dxi, 7) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0 + g1_t1 * w0_t1 + g1_t2 * w0_t2;
                     Unsafe.Add(ref dxi, 8) = Vector128.Sum(acc1_1) + g1_t0 * w1_t0 + g1_t1 * w1_t1 + g1_t2 * w1_t2;
                     Unsafe.Add(ref dxi, 9) = Vector128.Sum(acc1_2) + g1_t0 * w2_t0 + g1_t1 * w2_t1 + g1_t2 * w2_t2;
+                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(acc1_3) + g1_t0 * w3_t0 + g1_t1 * w3_t1 + g1_t2 * w3_t2;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector128<float>.Zero;
+                    var acc1_0 = Vector128<float>.Zero;
+                    { // columns [0, 4)
+                        var g0 = Vector128.LoadUnsafe(ref gn);
+                        var g1 = Vector128.LoadUnsafe(ref gn, 7);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 4);
+                    var g1_t0 = Unsafe.Add(ref gn, 11);
+                    var w0_t0 = Unsafe.Add(ref wi, 4);
+                    var g0_t1 = Unsafe.Add(ref gn, 5);
+                    var g1_t1 = Unsafe.Add(ref gn, 12);
+                    var w0_t1 = Unsafe.Add(ref wi, 5);
+                    var g0_t2 = Unsafe.Add(ref gn, 6);
+                    var g1_t2 = Unsafe.Add(ref gn, 13);
+                    var w0_t2 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
+                    Unsafe.Add(ref dxi, 7) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0 + g1_t1 * w0_t1 + g1_t2 * w0_t2;
                 }
             }
             // The remaining samples one at a time.
@@ -1241,73 +1240,67 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                { // inputs [0, 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
                     var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
                     { // columns [0, 4)
                         var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref w);
-                        var w1 = Vector128.LoadUnsafe(ref w, 7);
-                        var w2 = Vector128.LoadUnsafe(ref w, 14);
-                        var w3 = Vector128.LoadUnsafe(ref w, 21);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        var w1 = Vector128.LoadUnsafe(ref wi, 7);
+                        var w2 = Vector128.LoadUnsafe(ref wi, 14);
+                        var w3 = Vector128.LoadUnsafe(ref wi, 21);
                         acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
                         acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
                         acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
                         acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
                     }
                     var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var w0_t0 = Unsafe.Add(ref w, 4);
-                    var w1_t0 = Unsafe.Add(ref w, 11);
-                    var w2_t0 = Unsafe.Add(ref w, 18);
-                    var w3_t0 = Unsafe.Add(ref w, 25);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var w0_t1 = Unsafe.Add(ref w, 5);
-                    var w1_t1 = Unsafe.Add(ref w, 12);
-                    var w2_t1 = Unsafe.Add(ref w, 19);
-                    var w3_t1 = Unsafe.Add(ref w, 26);
-                    var g0_t2 = Unsafe.Add(ref gn, 6);
-                    var w0_t2 = Unsafe.Add(ref w, 6);
-                    var w1_t2 = Unsafe.Add(ref w, 13);
-                    var w2_t2 = Unsafe.Add(ref w, 20);
-                    var w3_t2 = Unsafe.Add(ref w, 27);
-                    dxn = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxn, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxn, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxn, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                }
-                { // inputs [4, 7)
-                    ref float wi = ref Unsafe.Add(ref w, 28);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 4);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 7);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 14);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
                     var w0_t0 = Unsafe.Add(ref wi, 4);
                     var w1_t0 = Unsafe.Add(ref wi, 11);
                     var w2_t0 = Unsafe.Add(ref wi, 18);
+                    var w3_t0 = Unsafe.Add(ref wi, 25);
                     var g0_t1 = Unsafe.Add(ref gn, 5);
                     var w0_t1 = Unsafe.Add(ref wi, 5);
                     var w1_t1 = Unsafe.Add(ref wi, 12);
                     var w2_t1 = Unsafe.Add(ref wi, 19);
+                    var w3_t1 = Unsafe.Add(ref wi, 26);
                     var g0_t2 = Unsafe.Add(ref gn, 6);
                     var w0_t2 = Unsafe.Add(ref wi, 6);
                     var w1_t2 = Unsafe.Add(ref wi, 13);
                     var w2_t2 = Unsafe.Add(ref wi, 20);
+                    var w3_t2 = Unsafe.Add(ref wi, 27);
                     dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
                     Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1 + g0_t2 * w1_t2;
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1 + g0_t2 * w2_t2;
+                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1 + g0_t2 * w3_t2;
+                }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 7);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector128<float>.Zero;
+                    { // columns [0, 4)
+                        var g0 = Vector128.LoadUnsafe(ref gn);
+                        var w0 = Vector128.LoadUnsafe(ref wi);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 4);
+                    var w0_t0 = Unsafe.Add(ref wi, 4);
+                    var g0_t1 = Unsafe.Add(ref gn, 5);
+                    var w0_t1 = Unsafe.Add(ref wi, 5);
+                    var g0_t2 = Unsafe.Add(ref gn, 6);
+                    var w0_t2 = Unsafe.Add(ref wi, 6);
+                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1 + g0_t2 * w0_t2;
                 }
             }
         }
 
-        /// <summary>Head input gradients, scalar: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, scalar: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [7 × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -1316,7 +1309,7 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 7);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 7);
-                for (int i = 0; i < 7; i++)
+                for (int i = inputStart; i < inputEnd; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 7);
                     float acc = 0f;

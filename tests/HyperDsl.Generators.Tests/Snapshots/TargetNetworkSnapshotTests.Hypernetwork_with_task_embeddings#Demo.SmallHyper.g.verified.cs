@@ -167,6 +167,18 @@ namespace HyperDsl.Generated
 
         public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
             => SmallHyperGeneratorKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
+
+        public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
+            => SmallHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
+
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+            => SmallHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, first, count, outputs);
+
+        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+            => SmallHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
+
+        public void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
+            => SmallHyperGeneratorKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
     }
 
     /// <summary>The kernels of the generator network of <c>Demo.SmallHyper</c>: one row per task; offsets are relative to g's slice of θ.</summary>
@@ -203,9 +215,74 @@ namespace HyperDsl.Generated
 
                 // Head (16 -> 25, Identity): the output gradients are the gradients of z.
                 ReadOnlySpan<float> headGradients = outputGradients.Slice(start * 25, rows * 25);
-                HeadWeightGradient(workspace.Slice(start * 16, rows * 16), headGradients, parameterGradients, rows);
+                HeadWeightGradient(workspace.Slice(start * 16, rows * 16), headGradients, parameterGradients, rows, 0, 16);
                 Span<float> dense0Gradients = bufferA.Slice(0, rows * 16);
-                HeadInputGradient(parameters, headGradients, dense0Gradients, rows);
+                HeadInputGradient(parameters, headGradients, dense0Gradients, rows, 0, 16);
+
+                // Dense0 (4 -> 16, Relu): gradients of z = gradients of its outputs × Relu′.
+                ActivationKernels.ReluBackward(workspace.Slice(start * 16, rows * 16), dense0Gradients, dense0Gradients);
+                Dense0WeightGradient(inputs.Slice(start * 4, rows * 4), dense0Gradients, parameterGradients, rows);
+                if (!inputGradients.IsEmpty)
+                {
+                    Dense0InputGradient(parameters, dense0Gradients, inputGradients.Slice(start * 4, rows * 4), rows);
+                }
+            }
+        }
+
+        /// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>
+        public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)
+        {
+            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.ForwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
+
+            // Dense0 (4 -> 16): y = relu(x·W + b).
+            Span<float> dense0Activations = workspace.Slice(0, batch * 16);
+            Dense0Forward(parameters, inputs, dense0Activations, batch);
+        }
+
+        /// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+        {
+            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.ForwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckRange("SmallHyper.Generator.ForwardHead", "rows", first, first + count, batch);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 25, "the head's units");
+            ReadOnlySpan<float> headInputs = workspace.Slice(0, batch * 16);
+            HeadForward(parameters, headInputs.Slice(first * 16, count * 16), outputs.Slice(first * 25, count * 25), count);
+        }
+
+        /// <summary>
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;
+        /// the bias gradient goes with the range that ends at input 16) and those columns of the head's input gradients.
+        /// </summary>
+        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+        {
+            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.BackwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckRange("SmallHyper.Generator.BackwardHead", "head inputs", inputStart, inputEnd, 16);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 25, "the head's units");
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
+            NetworkArguments.CheckExactLength("SmallHyper.Generator.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
+            ReadOnlySpan<float> headInputs = workspace.Slice(0, batch * 16);
+            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);
+            HeadInputGradient(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);
+        }
+
+        /// <summary>
+        /// The layers below the head, from the head's input gradients of all rows (which it overwrites): adds to
+        /// parameterGradients and writes inputGradients unless it is empty.
+        /// </summary>
+        public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
+        {
+            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.BackwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
+            NetworkArguments.CheckExactLength("SmallHyper.Generator.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
+            NetworkArguments.CheckEmptyOrPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 4, "InputSize");
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(scratch), scratch.Length, batch, 50, "2 × the widest layer");
+            int tile = batch;
+            Span<float> bufferA = scratch.Slice(0, tile * 25);
+            Span<float> bufferB = scratch.Slice(tile * 25, tile * 25);
+            for (int start = 0; start < batch; start += tile)
+            {
+                int rows = Math.Min(tile, batch - start);
+                Span<float> dense0Gradients = headInputGradients.Slice(start * 16, rows * 16);
 
                 // Dense0 (4 -> 16, Relu): gradients of z = gradients of its outputs × Relu′.
                 ActivationKernels.ReluBackward(workspace.Slice(start * 16, rows * 16), dense0Gradients, dense0Gradients);
@@ -1599,36 +1676,36 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (16 -> 25, Identity) parameter gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadWeightGradient512(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadWeightGradient256(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadWeightGradient128(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradient128(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
             else
             {
-                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows);
+                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 16), 4 at a time.
-            for (int i = 0; i < 16; i += 4)
+            int i = inputStart;
+            for (; i <= inputEnd - 4; i += 4)
             {
                 { // columns [0, 25)
                     var acc0_0 = Vector512<float>.Zero; var acc0_1 = Vector256<float>.Zero; var acc0_2 = 0f;
@@ -1682,32 +1759,60 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 99) += acc3_2;
                 }
             }
-            // db += Σₙ g[n, :].
-            { // columns [0, 25)
-                var acc0 = Vector512<float>.Zero; var acc1 = Vector256<float>.Zero; var acc2 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 25);
-                    acc0 += Vector512.LoadUnsafe(ref gn);
-                    acc1 += Vector256.LoadUnsafe(ref gn, 16);
-                    acc2 += Unsafe.Add(ref gn, 24);
+            // The remaining rows one at a time.
+            for (; i < inputEnd; i++)
+            {
+                { // columns [0, 25)
+                    var acc0_0 = Vector512<float>.Zero; var acc0_1 = Vector256<float>.Zero; var acc0_2 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 25);
+                        ref float xn = ref Unsafe.Add(ref x, n * 16 + i);
+                        var g0 = Vector512.LoadUnsafe(ref gn);
+                        var g1 = Vector256.LoadUnsafe(ref gn, 16);
+                        var g2 = Unsafe.Add(ref gn, 24);
+                        float x0 = xn;
+                        var x0_512 = Vector512.Create(x0);
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_512, g0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, g1, acc0_1);
+                        acc0_2 += x0 * g2;
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 25);
+                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 16) + acc0_1, ref dwj, 16);
+                    Unsafe.Add(ref dwj, 24) += acc0_2;
                 }
-                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db) + acc0, ref db);
-                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 16) + acc1, ref db, 16);
-                Unsafe.Add(ref db, 24) += acc2;
+            }
+            // db += Σₙ g[n, :], by the range that ends at the last input.
+            if (inputEnd == 16)
+            {
+                { // columns [0, 25)
+                    var acc0 = Vector512<float>.Zero; var acc1 = Vector256<float>.Zero; var acc2 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 25);
+                        acc0 += Vector512.LoadUnsafe(ref gn);
+                        acc1 += Vector256.LoadUnsafe(ref gn, 16);
+                        acc2 += Unsafe.Add(ref gn, 24);
+                    }
+                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db) + acc0, ref db);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 16) + acc1, ref db, 16);
+                    Unsafe.Add(ref db, 24) += acc2;
+                }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, Vector256: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 16), 4 at a time.
-            for (int i = 0; i < 16; i += 4)
+            int i = inputStart;
+            for (; i <= inputEnd - 4; i += 4)
             {
                 { // columns [0, 16)
                     var acc0_0 = Vector256<float>.Zero; var acc0_1 = Vector256<float>.Zero;
@@ -1787,43 +1892,85 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 83) += acc3_1;
                 }
             }
-            // db += Σₙ g[n, :].
-            { // columns [0, 16)
-                var acc0 = Vector256<float>.Zero; var acc1 = Vector256<float>.Zero;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 25);
-                    acc0 += Vector256.LoadUnsafe(ref gn);
-                    acc1 += Vector256.LoadUnsafe(ref gn, 8);
+            // The remaining rows one at a time.
+            for (; i < inputEnd; i++)
+            {
+                { // columns [0, 16)
+                    var acc0_0 = Vector256<float>.Zero; var acc0_1 = Vector256<float>.Zero;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 25);
+                        ref float xn = ref Unsafe.Add(ref x, n * 16 + i);
+                        var g0 = Vector256.LoadUnsafe(ref gn);
+                        var g1 = Vector256.LoadUnsafe(ref gn, 8);
+                        float x0 = xn;
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, g0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_256, g1, acc0_1);
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 25);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 8) + acc0_1, ref dwj, 8);
                 }
-                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db) + acc0, ref db);
-                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 8) + acc1, ref db, 8);
+                { // columns [16, 25)
+                    ref float gj = ref Unsafe.Add(ref g, 16);
+                    var acc0_0 = Vector256<float>.Zero; var acc0_1 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        ref float xn = ref Unsafe.Add(ref x, n * 16 + i);
+                        var g0 = Vector256.LoadUnsafe(ref gn);
+                        var g1 = Unsafe.Add(ref gn, 8);
+                        float x0 = xn;
+                        var x0_256 = Vector256.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_256, g0, acc0_0);
+                        acc0_1 += x0 * g1;
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 16);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 8) += acc0_1;
+                }
             }
-            { // columns [16, 25)
-                ref float gj = ref Unsafe.Add(ref g, 16);
-                ref float dbj = ref Unsafe.Add(ref db, 16);
-                var acc0 = Vector256<float>.Zero; var acc1 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 25);
-                    acc0 += Vector256.LoadUnsafe(ref gn);
-                    acc1 += Unsafe.Add(ref gn, 8);
+            // db += Σₙ g[n, :], by the range that ends at the last input.
+            if (inputEnd == 16)
+            {
+                { // columns [0, 16)
+                    var acc0 = Vector256<float>.Zero; var acc1 = Vector256<float>.Zero;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref g, n * 25);
+                        acc0 += Vector256.LoadUnsafe(ref gn);
+                        acc1 += Vector256.LoadUnsafe(ref gn, 8);
+                    }
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db) + acc0, ref db);
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 8) + acc1, ref db, 8);
                 }
-                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dbj) + acc0, ref dbj);
-                Unsafe.Add(ref dbj, 8) += acc1;
+                { // columns [16, 25)
+                    ref float gj = ref Unsafe.Add(ref g, 16);
+                    ref float dbj = ref Unsafe.Add(ref db, 16);
+                    var acc0 = Vector256<float>.Zero; var acc1 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        acc0 += Vector256.LoadUnsafe(ref gn);
+                        acc1 += Unsafe.Add(ref gn, 8);
+                    }
+                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dbj) + acc0, ref dbj);
+                    Unsafe.Add(ref dbj, 8) += acc1;
+                }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector128: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, Vector128: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
             // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 16), 4 at a time.
-            for (int i = 0; i < 16; i += 4)
+            int i = inputStart;
+            for (; i <= inputEnd - 4; i += 4)
             {
                 // Columns [0, 24) in blocks of 8.
                 for (int j = 0; j < 24; j += 8)
@@ -1893,37 +2040,78 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 75) += acc3_0;
                 }
             }
-            // db += Σₙ g[n, :].
-            // Columns [0, 24) in blocks of 8.
-            for (int j = 0; j < 24; j += 8)
+            // The remaining rows one at a time.
+            for (; i < inputEnd; i++)
             {
-                ref float gj = ref Unsafe.Add(ref g, j);
-                ref float dbj = ref Unsafe.Add(ref db, j);
-                var acc0 = Vector128<float>.Zero; var acc1 = Vector128<float>.Zero;
-                for (int n = 0; n < rows; n++)
+                // Columns [0, 24) in blocks of 8.
+                for (int j = 0; j < 24; j += 8)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 25);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                    acc1 += Vector128.LoadUnsafe(ref gn, 4);
+                    ref float gj = ref Unsafe.Add(ref g, j);
+                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        ref float xn = ref Unsafe.Add(ref x, n * 16 + i);
+                        var g0 = Vector128.LoadUnsafe(ref gn);
+                        var g1 = Vector128.LoadUnsafe(ref gn, 4);
+                        float x0 = xn;
+                        var x0_128 = Vector128.Create(x0);
+                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
+                        acc0_1 = Simd.MultiplyAdd(x0_128, g1, acc0_1);
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 25 + j);
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 4) + acc0_1, ref dwj, 4);
                 }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj) + acc0, ref dbj);
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj, 4) + acc1, ref dbj, 4);
+                { // columns [24, 25)
+                    ref float gj = ref Unsafe.Add(ref g, 24);
+                    var acc0_0 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        ref float xn = ref Unsafe.Add(ref x, n * 16 + i);
+                        var g0 = gn;
+                        float x0 = xn;
+                        acc0_0 += x0 * g0;
+                    }
+                    ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 24);
+                    dwj += acc0_0;
+                }
             }
-            { // columns [24, 25)
-                ref float gj = ref Unsafe.Add(ref g, 24);
-                ref float dbj = ref Unsafe.Add(ref db, 24);
-                var acc0 = 0f;
-                for (int n = 0; n < rows; n++)
+            // db += Σₙ g[n, :], by the range that ends at the last input.
+            if (inputEnd == 16)
+            {
+                // Columns [0, 24) in blocks of 8.
+                for (int j = 0; j < 24; j += 8)
                 {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 25);
-                    acc0 += gn;
+                    ref float gj = ref Unsafe.Add(ref g, j);
+                    ref float dbj = ref Unsafe.Add(ref db, j);
+                    var acc0 = Vector128<float>.Zero; var acc1 = Vector128<float>.Zero;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        acc0 += Vector128.LoadUnsafe(ref gn);
+                        acc1 += Vector128.LoadUnsafe(ref gn, 4);
+                    }
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj) + acc0, ref dbj);
+                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj, 4) + acc1, ref dbj, 4);
                 }
-                dbj += acc0;
+                { // columns [24, 25)
+                    ref float gj = ref Unsafe.Add(ref g, 24);
+                    ref float dbj = ref Unsafe.Add(ref db, 24);
+                    var acc0 = 0f;
+                    for (int n = 0; n < rows; n++)
+                    {
+                        ref float gn = ref Unsafe.Add(ref gj, n * 25);
+                        acc0 += gn;
+                    }
+                    dbj += acc0;
+                }
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -1933,7 +2121,7 @@ namespace HyperDsl.Generated
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 16);
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
-                for (int i = 0; i < 16; i++)
+                for (int i = inputStart; i < inputEnd; i++)
                 {
                     float xi = Unsafe.Add(ref xn, i);
                     ref float dwi = ref Unsafe.Add(ref dw, i * 25);
@@ -1942,37 +2130,40 @@ namespace HyperDsl.Generated
                         Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
                 }
-                for (int o = 0; o < 25; o++)
+                if (inputEnd == 16)
                 {
-                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                    for (int o = 0; o < 25; o++)
+                    {
+                        Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
+                    }
                 }
             }
         }
 
         /// <summary>Head (16 -> 25, Identity) input gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        private static void HeadInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadInputGradient512(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient512(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadInputGradient256(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient256(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadInputGradient128(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradient128(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
             else
             {
-                HeadInputGradientScalar(parameters, outputGradient, inputGradient, rows);
+                HeadInputGradientScalar(parameters, outputGradient, inputGradient, rows, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head input gradients, Vector512: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector512: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [16 × 25]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -1983,8 +2174,8 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2051,14 +2242,49 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 50) = Vector512.Sum(acc3_2) + Vector256.Sum(g3_t0 * w2_t0) + g3_t1 * w2_t1;
                     Unsafe.Add(ref dxi, 51) = Vector512.Sum(acc3_3) + Vector256.Sum(g3_t0 * w3_t0) + g3_t1 * w3_t1;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector512<float>.Zero;
+                    var acc1_0 = Vector512<float>.Zero;
+                    var acc2_0 = Vector512<float>.Zero;
+                    var acc3_0 = Vector512<float>.Zero;
+                    { // columns [0, 16)
+                        var g0 = Vector512.LoadUnsafe(ref gn);
+                        var g1 = Vector512.LoadUnsafe(ref gn, 25);
+                        var g2 = Vector512.LoadUnsafe(ref gn, 50);
+                        var g3 = Vector512.LoadUnsafe(ref gn, 75);
+                        var w0 = Vector512.LoadUnsafe(ref wi);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
+                        acc2_0 = Simd.MultiplyAdd(g2, w0, acc2_0);
+                        acc3_0 = Simd.MultiplyAdd(g3, w0, acc3_0);
+                    }
+                    var g0_t0 = Vector256.LoadUnsafe(ref gn, 16);
+                    var g1_t0 = Vector256.LoadUnsafe(ref gn, 41);
+                    var g2_t0 = Vector256.LoadUnsafe(ref gn, 66);
+                    var g3_t0 = Vector256.LoadUnsafe(ref gn, 91);
+                    var w0_t0 = Vector256.LoadUnsafe(ref wi, 16);
+                    var g0_t1 = Unsafe.Add(ref gn, 24);
+                    var g1_t1 = Unsafe.Add(ref gn, 49);
+                    var g2_t1 = Unsafe.Add(ref gn, 74);
+                    var g3_t1 = Unsafe.Add(ref gn, 99);
+                    var w0_t1 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector512.Sum(acc0_0) + Vector256.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1;
+                    Unsafe.Add(ref dxi, 16) = Vector512.Sum(acc1_0) + Vector256.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1;
+                    Unsafe.Add(ref dxi, 32) = Vector512.Sum(acc2_0) + Vector256.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1;
+                    Unsafe.Add(ref dxi, 48) = Vector512.Sum(acc3_0) + Vector256.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1;
+                }
             }
             // The remaining samples one at a time.
             for (; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2089,11 +2315,28 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 2) = Vector512.Sum(acc0_2) + Vector256.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1;
                     Unsafe.Add(ref dxi, 3) = Vector512.Sum(acc0_3) + Vector256.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector512<float>.Zero;
+                    { // columns [0, 16)
+                        var g0 = Vector512.LoadUnsafe(ref gn);
+                        var w0 = Vector512.LoadUnsafe(ref wi);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                    }
+                    var g0_t0 = Vector256.LoadUnsafe(ref gn, 16);
+                    var w0_t0 = Vector256.LoadUnsafe(ref wi, 16);
+                    var g0_t1 = Unsafe.Add(ref gn, 24);
+                    var w0_t1 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector512.Sum(acc0_0) + Vector256.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1;
+                }
             }
         }
 
-        /// <summary>Head input gradients, Vector256: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector256: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [16 × 25]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -2104,8 +2347,8 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2145,14 +2388,37 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 18) = Vector256.Sum(acc1_2) + g1_t0 * w2_t0;
                     Unsafe.Add(ref dxi, 19) = Vector256.Sum(acc1_3) + g1_t0 * w3_t0;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector256<float>.Zero;
+                    var acc1_0 = Vector256<float>.Zero;
+                    for (int j = 0; j < 24; j += 8)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector256.LoadUnsafe(ref gj);
+                        var g1 = Vector256.LoadUnsafe(ref gj, 25);
+                        var w0 = Vector256.LoadUnsafe(ref wj);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 24);
+                    var g1_t0 = Unsafe.Add(ref gn, 49);
+                    var w0_t0 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector256.Sum(acc0_0) + g0_t0 * w0_t0;
+                    Unsafe.Add(ref dxi, 16) = Vector256.Sum(acc1_0) + g1_t0 * w0_t0;
+                }
             }
             // The remaining samples one at a time.
             for (; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2181,11 +2447,29 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 2) = Vector256.Sum(acc0_2) + g0_t0 * w2_t0;
                     Unsafe.Add(ref dxi, 3) = Vector256.Sum(acc0_3) + g0_t0 * w3_t0;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector256<float>.Zero;
+                    for (int j = 0; j < 24; j += 8)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector256.LoadUnsafe(ref gj);
+                        var w0 = Vector256.LoadUnsafe(ref wj);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 24);
+                    var w0_t0 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector256.Sum(acc0_0) + g0_t0 * w0_t0;
+                }
             }
         }
 
-        /// <summary>Head input gradients, Vector128: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, Vector128: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [16 × 25]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -2196,8 +2480,8 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2237,14 +2521,37 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 18) = Vector128.Sum(acc1_2) + g1_t0 * w2_t0;
                     Unsafe.Add(ref dxi, 19) = Vector128.Sum(acc1_3) + g1_t0 * w3_t0;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector128<float>.Zero;
+                    var acc1_0 = Vector128<float>.Zero;
+                    for (int j = 0; j < 24; j += 4)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector128.LoadUnsafe(ref gj);
+                        var g1 = Vector128.LoadUnsafe(ref gj, 25);
+                        var w0 = Vector128.LoadUnsafe(ref wj);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 24);
+                    var g1_t0 = Unsafe.Add(ref gn, 49);
+                    var w0_t0 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0;
+                    Unsafe.Add(ref dxi, 16) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0;
+                }
             }
             // The remaining samples one at a time.
             for (; n < rows; n++)
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                // Inputs [0, 16), 4 at a time.
-                for (int i = 0; i < 16; i += 4)
+                int i = inputStart;
+                for (; i <= inputEnd - 4; i += 4)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     ref float dxi = ref Unsafe.Add(ref dxn, i);
@@ -2273,11 +2580,29 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0;
                     Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0;
                 }
+                // The remaining inputs one at a time.
+                for (; i < inputEnd; i++)
+                {
+                    ref float wi = ref Unsafe.Add(ref w, i * 25);
+                    ref float dxi = ref Unsafe.Add(ref dxn, i);
+                    var acc0_0 = Vector128<float>.Zero;
+                    for (int j = 0; j < 24; j += 4)
+                    {
+                        ref float gj = ref Unsafe.Add(ref gn, j);
+                        ref float wj = ref Unsafe.Add(ref wi, j);
+                        var g0 = Vector128.LoadUnsafe(ref gj);
+                        var w0 = Vector128.LoadUnsafe(ref wj);
+                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
+                    }
+                    var g0_t0 = Unsafe.Add(ref gn, 24);
+                    var w0_t0 = Unsafe.Add(ref wi, 24);
+                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0;
+                }
             }
         }
 
-        /// <summary>Head input gradients, scalar: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void HeadInputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Head input gradients, scalar: dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd) for <paramref name="rows"/> samples (overwrites dx).</summary>
+        private static void HeadInputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // [16 × 25]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -2286,7 +2611,7 @@ namespace HyperDsl.Generated
             {
                 ref float gn = ref Unsafe.Add(ref g, n * 25);
                 ref float dxn = ref Unsafe.Add(ref dx, n * 16);
-                for (int i = 0; i < 16; i++)
+                for (int i = inputStart; i < inputEnd; i++)
                 {
                     ref float wi = ref Unsafe.Add(ref w, i * 25);
                     float acc = 0f;

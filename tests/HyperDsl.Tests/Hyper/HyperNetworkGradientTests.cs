@@ -27,6 +27,25 @@ public sealed class HyperNetworkGradientTests
 
     [Theory]
     [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
+    public void Two_threads_match_finite_differences_too(string name)
+    {
+        (IHyperModel model, ReferenceHyperNetwork reference) = HyperCatalog.Create(name, maxTasks: 4, maxSamplesPerTask: 3);
+        var threaded = (HyperNetworkModel<Networks.TinyTarget>)model;
+        threaded.Threads = 2;
+        model.Initialize(seed: 13);
+        var data = new HyperBatchData(reference, tasks: 3, samples: 3, Loss.MeanSquaredError, seed: 8);
+        try
+        {
+            AssertGradientsMatch(model, reference, data, Loss.MeanSquaredError, $"{name}, two threads");
+        }
+        finally
+        {
+            threaded.Threads = 1;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
     public void One_task_with_one_sample_matches_too(string name)
     {
         (IHyperModel model, ReferenceHyperNetwork reference) = HyperCatalog.Create(name, maxTasks: 1, maxSamplesPerTask: 1);

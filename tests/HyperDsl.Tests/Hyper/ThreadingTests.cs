@@ -3,13 +3,14 @@ using System.Linq;
 using HyperDsl.Kernels;
 using HyperDsl.Tests.Networks;
 using HyperDsl.Tests.Numerics;
+using HyperDsl.Tests.Reference;
 using HyperDsl.Training;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace HyperDsl.Tests.Hyper;
 
-/// <summary>Steps on one thread are bit-identical run to run; on two, deterministic, and equal to one thread to rounding.</summary>
+/// <summary>Steps are bit-identical run to run, and on two threads bit-identical to one thread.</summary>
 [Collection(SequentialCollection.Name)]
 public sealed class ThreadingTests(ITestOutputHelper output)
 {
@@ -19,19 +20,34 @@ public sealed class ThreadingTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Two_threads_repeat_exactly_and_match_one_thread_to_rounding(bool chunked)
+    public void Two_threads_repeat_exactly_and_give_exactly_the_result_of_one(bool chunked)
     {
         float[] once = Gradients(chunked, threads: 1, out float lossOnce);
         float[] again = Gradients(chunked, threads: 1, out float lossAgain);
         float[] parallel = Gradients(chunked, threads: 2, out float lossParallel);
         float[] parallelAgain = Gradients(chunked, threads: 2, out float lossParallelAgain);
 
+        Assert.Contains(once, value => value != 0f);
         Assert.True(once.AsSpan().SequenceEqual(again), "one thread: not bit-identical from run to run");
         Assert.Equal(lossOnce, lossAgain);
         Assert.True(parallel.AsSpan().SequenceEqual(parallelAgain), "two threads: not bit-identical from run to run");
         Assert.Equal(lossParallel, lossParallelAgain);
-        Assert.Equal(lossOnce, lossParallel, 5);
-        Tolerance.AssertClose(parallel, once.Select(v => (double)v).ToArray(), 1e-5, "two threads against one");
+        Assert.Equal(lossOnce, lossParallel);
+        AssertSameBits(once, parallel, "two threads against one");
+    }
+
+    [Theory]
+    [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
+    public void Every_kind_of_hypernetwork_gives_the_same_bits_on_two_threads(string name)
+    {
+        // 1 task leaves the helper no task; 2 and 3 split the tasks evenly and unevenly.
+        foreach (int tasks in new[] { 1, 2, 3 })
+        {
+            float[] once = CatalogGradients(name, tasks, threads: 1, out float lossOnce);
+            float[] parallel = CatalogGradients(name, tasks, threads: 2, out float lossParallel);
+            Assert.Equal(lossOnce, lossParallel);
+            AssertSameBits(once, parallel, $"{name}, {tasks} tasks, two threads against one");
+        }
     }
 
     [Fact]
@@ -90,6 +106,29 @@ public sealed class ThreadingTests(ITestOutputHelper output)
         adam.Threads = 1;
         output.WriteLine($"500 two-thread steps (ComputeGradients over 25 tasks × 10 samples and an Adam step) allocated {allocated} bytes on the two threads involved.");
         Assert.Equal(0, allocated);
+    }
+
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+            {
+                Assert.Fail($"{what}: gradient {i} is {actual[i]:R}, not {expected[i]:R}.");
+            }
+        }
+    }
+
+    private static float[] CatalogGradients(string name, int tasks, int threads, out float loss)
+    {
+        (IHyperModel model, ReferenceHyperNetwork reference) = HyperCatalog.Create(name, maxTasks: 3, maxSamplesPerTask: 4);
+        ((HyperNetworkModel<TinyTarget>)model).Threads = threads;
+        model.Initialize(seed: 4);
+        var data = new HyperBatchData(reference, tasks, samples: 4, Loss.MeanSquaredError, seed: 6);
+        loss = model.ComputeGradients(data.Batch, Loss.MeanSquaredError);
+        ((HyperNetworkModel<TinyTarget>)model).Threads = 1;
+        return model.Gradients.ToArray();
     }
 
     private static float[] Gradients(bool chunked, int threads, out float loss)
