@@ -17,31 +17,58 @@ internal static class DenseForwardKernelEmitter
 
     public const string Arguments = "parameters, input, output, batch";
 
+    /// <summary>The parameters of the kernel of a hypernetwork's head, which sums over a range of inputs.</summary>
+    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
+
+    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
+
     public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: false);
+
+    /// <summary>
+    /// The kernel of a hypernetwork's head (no activation): y = Σᵢ x[:, i]·W[i, :] over the inputs i in
+    /// [inputStart, inputEnd), plus b when the range starts at input 0, so that two threads can each sum half of the
+    /// inputs over every row and read only their half of W.
+    /// </summary>
+    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
+        => Emit(writer, layer, tier, name, path, inputRange: true);
+
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
+        if (inputRange && layer.Activation != ActivationKind.Identity)
+        {
+            throw new System.InvalidOperationException("Only a linear layer's sum can be split over its inputs.");
+        }
+
         string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
-        writer.Line($"/// <summary>{layer.Name} forward, {path}: y = {fused} for each of <paramref name=\"batch\"/> samples.</summary>");
-        using (writer.Open($"private static void {name}({Parameters})"))
+        string what = inputRange ? "y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0," : $"y = {fused}";
+        writer.Line($"/// <summary>{layer.Name} forward, {path}: {what} for each of <paramref name=\"batch\"/> samples.</summary>");
+        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // weights [{inputs} × {units}], input-major");
             writer.Line($"ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.BiasOffset}); // bias [{units}]");
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [batch × {inputs}]");
             writer.Line($"ref float y = ref MemoryMarshal.GetReference(output); // [batch × {units}]");
+            if (inputRange)
+            {
+                writer.Line("bool withBias = inputStart == 0;");
+            }
+
             if (tier.Full.IsScalar)
             {
-                EmitScalar(writer, layer);
+                EmitScalar(writer, layer, inputRange);
                 return;
             }
 
             // Column blocks outermost: a block's columns of W stay in L1 while every sample of the batch passes.
             var plan = ColumnPlan.Create(units, tier);
-            TileLoops.Columns(writer, plan, (block, column) => EmitColumnBlock(writer, layer, tier, block, column));
+            TileLoops.Columns(writer, plan, (block, column) => EmitColumnBlock(writer, layer, tier, block, column, inputRange));
         }
     }
 
-    private static void EmitColumnBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column)
+    private static void EmitColumnBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column, bool inputRange)
     {
         string weights = KernelText.DeclareOffset(writer, "wj", "w", column);
         string bias = KernelText.DeclareOffset(writer, "bj", "b", column);
@@ -51,19 +78,19 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"// {tier.ForwardRows} samples at a time: each weight register is loaded once for all of them.");
             using (writer.Open($"for (; n <= batch - {tier.ForwardRows}; n += {tier.ForwardRows})"))
             {
-                EmitTile(writer, layer, block, tier.ForwardRows, column, weights, bias);
+                EmitTile(writer, layer, block, tier.ForwardRows, column, weights, bias, inputRange);
             }
         }
 
         writer.Line("// The remaining samples one at a time.");
         using (writer.Open("for (; n < batch; n++)"))
         {
-            EmitTile(writer, layer, block, 1, column, weights, bias);
+            EmitTile(writer, layer, block, 1, column, weights, bias, inputRange);
         }
     }
 
     /// <summary>The path without vectors: plain loops, one output at a time.</summary>
-    private static void EmitScalar(CodeWriter writer, LayerSlice layer)
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool inputRange)
     {
         using (writer.Open("for (int n = 0; n < batch; n++)"))
         {
@@ -71,8 +98,8 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
             using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
             {
-                writer.Line("float acc = Unsafe.Add(ref b, o);");
-                using (writer.Open($"for (int i = 0; i < {layer.Inputs}; i++)"))
+                writer.Line(inputRange ? "float acc = withBias ? Unsafe.Add(ref b, o) : 0f;" : "float acc = Unsafe.Add(ref b, o);");
+                using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
                 {
                     writer.Line($"acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)} + o);");
                 }
@@ -83,7 +110,7 @@ internal static class DenseForwardKernelEmitter
     }
 
     /// <summary>One micro-tile: <paramref name="rows"/> samples × the block's columns, accumulated over every input.</summary>
-    private static void EmitTile(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column, string weights, string bias)
+    private static void EmitTile(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column, string weights, string bias, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
@@ -93,7 +120,8 @@ internal static class DenseForwardKernelEmitter
         writer.Line($"ref float {outputs} = ref Unsafe.Add(ref y, {(column == "0" ? KernelText.Times("n", units) : $"{KernelText.Times("n", units)} + {column}")});");
         for (int s = 0; s < segments.Count; s++)
         {
-            writer.Line($"var acc0_{s} = {segments[s].Kind.Load(bias, segments[s].Offset)};");
+            string load = segments[s].Kind.Load(bias, segments[s].Offset);
+            writer.Line($"var acc0_{s} = {(inputRange ? $"withBias ? {load} : {segments[s].Kind.Zero}" : load)};");
         }
 
         for (int r = 1; r < rows; r++)
@@ -101,7 +129,7 @@ internal static class DenseForwardKernelEmitter
             writer.Line(string.Join(" ", Enumerable.Range(0, segments.Count).Select(s => $"var acc{r}_{s} = acc0_{s};")));
         }
 
-        if (inputs <= KernelText.UnrolledInputs)
+        if (inputs <= KernelText.UnrolledInputs && !inputRange)
         {
             for (int i = 0; i < inputs; i++)
             {
@@ -113,7 +141,7 @@ internal static class DenseForwardKernelEmitter
         }
         else
         {
-            using (writer.Open($"for (int i = 0; i < {inputs}; i++)"))
+            using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {inputs}; i++)"))
             {
                 writer.Line($"ref float wi = ref Unsafe.Add(ref {weights}, {KernelText.Times("i", units)});");
                 EmitInputStep(writer, segments, rows, inputs, weightRow: "wi", weightOffset: 0, input: "i");

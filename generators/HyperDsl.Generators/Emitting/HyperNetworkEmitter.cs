@@ -44,8 +44,8 @@ internal static class HyperNetworkEmitter
                 writer.Line("public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)");
                 writer.Line($"    => {kernels}.ForwardBody(parameters, inputs, rows, workspace);");
                 writer.Line();
-                writer.Line("public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)");
-                writer.Line($"    => {kernels}.ForwardHead(parameters, inputs, rows, workspace, first, count, outputs);");
+                writer.Line("public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)");
+                writer.Line($"    => {kernels}.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);");
                 writer.Line();
                 writer.Line("public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)");
                 writer.Line($"    => {kernels}.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);");

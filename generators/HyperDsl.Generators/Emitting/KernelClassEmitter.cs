@@ -47,7 +47,7 @@ internal static class KernelClassEmitter
         writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
         using (writer.Open($"file static class {className}"))
         {
-            PassEmitter.EmitForward(writer, network, layout);
+            PassEmitter.EmitForward(writer, network, layout, splitHead: callerScratch);
             writer.Line();
             PassEmitter.EmitBackward(writer, network, layout, callerScratch);
             if (callerScratch)
@@ -65,20 +65,22 @@ internal static class KernelClassEmitter
 
     /// <param name="writer">Where to write.</param>
     /// <param name="layer">The layer.</param>
-    /// <param name="inputRange">Whether the gradient kernels take a range of inputs (a hypernetwork's head, split over threads).</param>
+    /// <param name="inputRange">Whether the kernels take a range of inputs (a hypernetwork's head, split over threads).</param>
     private static void EmitLayerKernels(CodeWriter writer, LayerSlice layer, bool inputRange)
     {
         string description = $"{layer.Name} ({KernelText.Shape(layer)}, {layer.Activation})";
-        EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments, DenseForwardKernelEmitter.Emit);
-        writer.Line();
         if (inputRange)
         {
+            EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.RangeParameters, DenseForwardKernelEmitter.RangeArguments, DenseForwardKernelEmitter.EmitForInputRange);
+            writer.Line();
             EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.RangeParameters, DenseWeightGradientKernelEmitter.RangeArguments, DenseWeightGradientKernelEmitter.EmitForInputRange);
             writer.Line();
             EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.RangeParameters, DenseInputGradientKernelEmitter.RangeArguments, DenseInputGradientKernelEmitter.EmitForInputRange);
         }
         else
         {
+            EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments, DenseForwardKernelEmitter.Emit);
+            writer.Line();
             EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments, DenseWeightGradientKernelEmitter.Emit);
             writer.Line();
             EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments, DenseInputGradientKernelEmitter.Emit);

@@ -11,7 +11,8 @@ internal static class PassEmitter
     /// <param name="writer">Where to write.</param>
     /// <param name="network">The network's name as messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout)
+    /// <param name="splitHead">Whether the last layer is a hypernetwork's head, whose kernels take a range of inputs.</param>
+    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout, bool splitHead)
     {
         writer.Line("/// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>");
         using (writer.Open("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)"))
@@ -20,13 +21,13 @@ internal static class PassEmitter
             string previous = "inputs";
             foreach (LayerSlice layer in layout.Layers)
             {
-                previous = EmitForwardLayer(writer, layer, previous);
+                previous = EmitForwardLayer(writer, layer, previous, splitHead && layer.IsLast);
             }
         }
     }
 
     /// <summary>One layer of Forward: slices its workspace, calls its kernel and activation; returns the name of its output.</summary>
-    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous)
+    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous, bool inputRange = false)
     {
         writer.Line();
         writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
@@ -48,7 +49,7 @@ internal static class PassEmitter
         switch (layer.Activation)
         {
             case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
-                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch);");
+                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{(inputRange ? $", 0, {layer.Inputs}" : string.Empty)});");
                 break;
             case ActivationKind.Tanh or ActivationKind.Sigmoid:
                 writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
@@ -155,15 +156,17 @@ internal static class PassEmitter
         }
 
         writer.Line();
-        writer.Line("/// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>");
-        using (writer.Open("public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)"))
+        writer.Line("/// <summary>");
+        writer.Line("/// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range");
+        writer.Line("/// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.");
+        writer.Line("/// </summary>");
+        using (writer.Open("public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)"))
         {
             string method = $"\"{network}.ForwardHead\"";
             writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
-            writer.Line($"NetworkArguments.CheckRange({method}, \"rows\", first, first + count, batch);");
+            writer.Line($"NetworkArguments.CheckRange({method}, \"head inputs\", inputStart, inputEnd, {head.Inputs});");
             writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(outputs), outputs.Length, batch, {head.Units}, \"the head's units\");");
-            writer.Line($"ReadOnlySpan<float> headInputs = {headInputs};");
-            writer.Line($"{DenseForwardKernelEmitter.MethodName(head)}(parameters, headInputs.Slice({KernelText.Times("first", head.Inputs)}, {KernelText.Times("count", head.Inputs)}), outputs.Slice({KernelText.Times("first", head.Units)}, {KernelText.Times("count", head.Units)}), count);");
+            writer.Line($"{DenseForwardKernelEmitter.MethodName(head)}(parameters, {headInputs}, outputs, batch, inputStart, inputEnd);");
         }
 
         writer.Line();

@@ -104,8 +104,8 @@ public interface IGeneratorKernels
         Span<float> scratch);
 
     /// <summary>
-    /// The first part of <see cref="Forward"/>: the layers below the head on all <paramref name="rows"/> rows. With
-    /// <see cref="ForwardHead"/> on every row, the same as Forward; the two passes let two threads share the head.
+    /// The first part of <see cref="Forward"/>: the layers below the head on all <paramref name="rows"/> rows. Then
+    /// <see cref="ForwardHead"/> over ranges of the head's inputs; the two passes let two threads share the head.
     /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input.</param>
@@ -113,15 +113,19 @@ public interface IGeneratorKernels
     /// <param name="workspace">Workspace for the rows; keeps the head's inputs.</param>
     void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace);
 
-    /// <summary>The head's outputs of rows [<paramref name="first"/>, first + count), after <see cref="ForwardBody"/>.</summary>
+    /// <summary>
+    /// After <see cref="ForwardBody"/>, the head's sum over its inputs [<paramref name="inputStart"/>, inputEnd) for
+    /// all rows, plus its bias when the range starts at input 0. Two ranges that cover the inputs, their outputs
+    /// added, give the head's outputs (to rounding: the sum is split in two).
+    /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input, as given to ForwardBody.</param>
     /// <param name="rows">The number of rows ForwardBody ran on.</param>
     /// <param name="workspace">The workspace ForwardBody filled.</param>
-    /// <param name="first">The first row to compute.</param>
-    /// <param name="count">How many rows to compute.</param>
-    /// <param name="outputs">The head's outputs of all rows; those of the range are written.</param>
-    void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs);
+    /// <param name="inputStart">The first head input of the range.</param>
+    /// <param name="inputEnd">One past the last head input of the range.</param>
+    /// <param name="outputs">Receives the sums, per row.</param>
+    void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs);
 
     /// <summary>
     /// The head's part of <see cref="Backward"/> for its inputs [<paramref name="inputStart"/>, inputEnd), over all

@@ -159,8 +159,8 @@ namespace HyperDsl.Generated
         public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
             => ChunkedHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
 
-        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
-            => ChunkedHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, first, count, outputs);
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
+            => ChunkedHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);
 
         public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
             => ChunkedHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
@@ -179,7 +179,7 @@ namespace HyperDsl.Generated
             NetworkArguments.CheckForward("ChunkedHyper.Generator.Forward", parameters, 56, inputs, 7, outputs, 7, batch, workspace, 0);
 
             // Head (7 -> 7): y = x·W + b.
-            HeadForward(parameters, inputs, outputs, batch);
+            HeadForward(parameters, inputs, outputs, batch, 0, 7);
         }
 
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
@@ -214,14 +214,16 @@ namespace HyperDsl.Generated
             // No layer below the head: it reads the inputs.
         }
 
-        /// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>
-        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+        /// <summary>
+        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range
+        /// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.
+        /// </summary>
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
         {
             NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.ForwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
-            NetworkArguments.CheckRange("ChunkedHyper.Generator.ForwardHead", "rows", first, first + count, batch);
+            NetworkArguments.CheckRange("ChunkedHyper.Generator.ForwardHead", "head inputs", inputStart, inputEnd, 7);
             NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 7, "the head's units");
-            ReadOnlySpan<float> headInputs = inputs;
-            HeadForward(parameters, headInputs.Slice(first * 7, count * 7), outputs.Slice(first * 7, count * 7), count);
+            HeadForward(parameters, inputs, outputs, batch, inputStart, inputEnd);
         }
 
         /// <summary>
@@ -259,29 +261,30 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (7 -> 7, Identity) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadForward512(parameters, input, output, batch);
+                HeadForward512(parameters, input, output, batch, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
-                HeadForward256(parameters, input, output, batch);
+                HeadForward256(parameters, input, output, batch, inputStart, inputEnd);
             }
             else
             {
-                HeadForwardScalar(parameters, input, output, batch);
+                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head forward, Vector512: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
+            bool withBias = inputStart == 0;
             { // columns [0, 7)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -289,14 +292,14 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yn = ref Unsafe.Add(ref y, n * 7);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    var acc0_2 = Unsafe.Add(ref b, 5);
-                    var acc0_3 = Unsafe.Add(ref b, 6);
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref b) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref b, 4) : 0f;
+                    var acc0_2 = withBias ? Unsafe.Add(ref b, 5) : 0f;
+                    var acc0_3 = withBias ? Unsafe.Add(ref b, 6) : 0f;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2; var acc1_3 = acc0_3;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1; var acc2_2 = acc0_2; var acc2_3 = acc0_3;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1; var acc3_2 = acc0_2; var acc3_3 = acc0_3;
-                    for (int i = 0; i < 7; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 7);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -350,11 +353,11 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yn = ref Unsafe.Add(ref y, n * 7);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    var acc0_2 = Unsafe.Add(ref b, 5);
-                    var acc0_3 = Unsafe.Add(ref b, 6);
-                    for (int i = 0; i < 7; i++)
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref b) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref b, 4) : 0f;
+                    var acc0_2 = withBias ? Unsafe.Add(ref b, 5) : 0f;
+                    var acc0_3 = withBias ? Unsafe.Add(ref b, 6) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 7);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -376,13 +379,14 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector256 and Vector128 (the same code at this width): y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, Vector256 and Vector128 (the same code at this width): y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
+            bool withBias = inputStart == 0;
             { // columns [0, 5)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -390,12 +394,12 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yn = ref Unsafe.Add(ref y, n * 7);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref b) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref b, 4) : 0f;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 7; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 7);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -431,9 +435,9 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yn = ref Unsafe.Add(ref y, n * 7);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    for (int i = 0; i < 7; i++)
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref b) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref b, 4) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 7);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -456,12 +460,12 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yj = ref Unsafe.Add(ref y, n * 7 + 5);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
+                    var acc0_0 = withBias ? bj : 0f;
+                    var acc0_1 = withBias ? Unsafe.Add(ref bj, 1) : 0f;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 7; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 7);
                         var w0 = wi;
@@ -493,9 +497,9 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 7);
                     ref float yj = ref Unsafe.Add(ref y, n * 7 + 5);
-                    var acc0_0 = bj;
-                    var acc0_1 = Unsafe.Add(ref bj, 1);
-                    for (int i = 0; i < 7; i++)
+                    var acc0_0 = withBias ? bj : 0f;
+                    var acc0_1 = withBias ? Unsafe.Add(ref bj, 1) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 7);
                         var w0 = wi;
@@ -510,21 +514,22 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, scalar: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
+            bool withBias = inputStart == 0;
             for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 7);
                 ref float yn = ref Unsafe.Add(ref y, n * 7);
                 for (int o = 0; o < 7; o++)
                 {
-                    float acc = Unsafe.Add(ref b, o);
-                    for (int i = 0; i < 7; i++)
+                    float acc = withBias ? Unsafe.Add(ref b, o) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 7 + o);
                     }

@@ -171,8 +171,8 @@ namespace HyperDsl.Generated
         public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
             => SmallHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
 
-        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
-            => SmallHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, first, count, outputs);
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
+            => SmallHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);
 
         public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
             => SmallHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
@@ -195,7 +195,7 @@ namespace HyperDsl.Generated
             Dense0Forward(parameters, inputs, dense0Activations, batch);
 
             // Head (16 -> 25): y = x·W + b.
-            HeadForward(parameters, dense0Activations, outputs, batch);
+            HeadForward(parameters, dense0Activations, outputs, batch, 0, 16);
         }
 
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
@@ -239,14 +239,16 @@ namespace HyperDsl.Generated
             Dense0Forward(parameters, inputs, dense0Activations, batch);
         }
 
-        /// <summary>The head's outputs of rows [first, first + count), after ForwardBody on all rows.</summary>
-        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int first, int count, Span<float> outputs)
+        /// <summary>
+        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range
+        /// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.
+        /// </summary>
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
         {
             NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.ForwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
-            NetworkArguments.CheckRange("SmallHyper.Generator.ForwardHead", "rows", first, first + count, batch);
+            NetworkArguments.CheckRange("SmallHyper.Generator.ForwardHead", "head inputs", inputStart, inputEnd, 16);
             NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 25, "the head's units");
-            ReadOnlySpan<float> headInputs = workspace.Slice(0, batch * 16);
-            HeadForward(parameters, headInputs.Slice(first * 16, count * 16), outputs.Slice(first * 25, count * 25), count);
+            HeadForward(parameters, workspace.Slice(0, batch * 16), outputs, batch, inputStart, inputEnd);
         }
 
         /// <summary>
@@ -1276,33 +1278,34 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (16 -> 25, Identity) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadForward512(parameters, input, output, batch);
+                HeadForward512(parameters, input, output, batch, inputStart, inputEnd);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadForward256(parameters, input, output, batch);
+                HeadForward256(parameters, input, output, batch, inputStart, inputEnd);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadForward128(parameters, input, output, batch);
+                HeadForward128(parameters, input, output, batch, inputStart, inputEnd);
             }
             else
             {
-                HeadForwardScalar(parameters, input, output, batch);
+                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd);
             }
         }
 
-        /// <summary>Head forward, Vector512: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
+            bool withBias = inputStart == 0;
             { // columns [0, 25)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -1310,13 +1313,13 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yn = ref Unsafe.Add(ref y, n * 25);
-                    var acc0_0 = Vector512.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 16);
-                    var acc0_2 = Unsafe.Add(ref b, 24);
+                    var acc0_0 = withBias ? Vector512.LoadUnsafe(ref b) : Vector512<float>.Zero;
+                    var acc0_1 = withBias ? Vector256.LoadUnsafe(ref b, 16) : Vector256<float>.Zero;
+                    var acc0_2 = withBias ? Unsafe.Add(ref b, 24) : 0f;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1; var acc2_2 = acc0_2;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1; var acc3_2 = acc0_2;
-                    for (int i = 0; i < 16; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 25);
                         var w0 = Vector512.LoadUnsafe(ref wi);
@@ -1365,10 +1368,10 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yn = ref Unsafe.Add(ref y, n * 25);
-                    var acc0_0 = Vector512.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 16);
-                    var acc0_2 = Unsafe.Add(ref b, 24);
-                    for (int i = 0; i < 16; i++)
+                    var acc0_0 = withBias ? Vector512.LoadUnsafe(ref b) : Vector512<float>.Zero;
+                    var acc0_1 = withBias ? Vector256.LoadUnsafe(ref b, 16) : Vector256<float>.Zero;
+                    var acc0_2 = withBias ? Unsafe.Add(ref b, 24) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 25);
                         var w0 = Vector512.LoadUnsafe(ref wi);
@@ -1388,13 +1391,14 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector256: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, Vector256: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
+            bool withBias = inputStart == 0;
             { // columns [0, 16)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -1402,12 +1406,12 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yn = ref Unsafe.Add(ref y, n * 25);
-                    var acc0_0 = Vector256.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
+                    var acc0_0 = withBias ? Vector256.LoadUnsafe(ref b) : Vector256<float>.Zero;
+                    var acc0_1 = withBias ? Vector256.LoadUnsafe(ref b, 8) : Vector256<float>.Zero;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 16; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 25);
                         var w0 = Vector256.LoadUnsafe(ref wi);
@@ -1443,9 +1447,9 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yn = ref Unsafe.Add(ref y, n * 25);
-                    var acc0_0 = Vector256.LoadUnsafe(ref b);
-                    var acc0_1 = Vector256.LoadUnsafe(ref b, 8);
-                    for (int i = 0; i < 16; i++)
+                    var acc0_0 = withBias ? Vector256.LoadUnsafe(ref b) : Vector256<float>.Zero;
+                    var acc0_1 = withBias ? Vector256.LoadUnsafe(ref b, 8) : Vector256<float>.Zero;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref w, i * 25);
                         var w0 = Vector256.LoadUnsafe(ref wi);
@@ -1468,12 +1472,12 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + 16);
-                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
-                    var acc0_1 = Unsafe.Add(ref bj, 8);
+                    var acc0_0 = withBias ? Vector256.LoadUnsafe(ref bj) : Vector256<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref bj, 8) : 0f;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 16; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = Vector256.LoadUnsafe(ref wi);
@@ -1509,9 +1513,9 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + 16);
-                    var acc0_0 = Vector256.LoadUnsafe(ref bj);
-                    var acc0_1 = Unsafe.Add(ref bj, 8);
-                    for (int i = 0; i < 16; i++)
+                    var acc0_0 = withBias ? Vector256.LoadUnsafe(ref bj) : Vector256<float>.Zero;
+                    var acc0_1 = withBias ? Unsafe.Add(ref bj, 8) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = Vector256.LoadUnsafe(ref wi);
@@ -1527,13 +1531,14 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector128: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, Vector128: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
+            bool withBias = inputStart == 0;
             // Columns [0, 24) in blocks of 8.
             for (int j = 0; j < 24; j += 8)
             {
@@ -1545,12 +1550,12 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + j);
-                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref bj) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Vector128.LoadUnsafe(ref bj, 4) : Vector128<float>.Zero;
                     var acc1_0 = acc0_0; var acc1_1 = acc0_1;
                     var acc2_0 = acc0_0; var acc2_1 = acc0_1;
                     var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 16; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -1586,9 +1591,9 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + j);
-                    var acc0_0 = Vector128.LoadUnsafe(ref bj);
-                    var acc0_1 = Vector128.LoadUnsafe(ref bj, 4);
-                    for (int i = 0; i < 16; i++)
+                    var acc0_0 = withBias ? Vector128.LoadUnsafe(ref bj) : Vector128<float>.Zero;
+                    var acc0_1 = withBias ? Vector128.LoadUnsafe(ref bj, 4) : Vector128<float>.Zero;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = Vector128.LoadUnsafe(ref wi);
@@ -1611,11 +1616,11 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + 24);
-                    var acc0_0 = bj;
+                    var acc0_0 = withBias ? bj : 0f;
                     var acc1_0 = acc0_0;
                     var acc2_0 = acc0_0;
                     var acc3_0 = acc0_0;
-                    for (int i = 0; i < 16; i++)
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = wi;
@@ -1638,8 +1643,8 @@ namespace HyperDsl.Generated
                 {
                     ref float xn = ref Unsafe.Add(ref x, n * 16);
                     ref float yj = ref Unsafe.Add(ref y, n * 25 + 24);
-                    var acc0_0 = bj;
-                    for (int i = 0; i < 16; i++)
+                    var acc0_0 = withBias ? bj : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         ref float wi = ref Unsafe.Add(ref wj, i * 25);
                         var w0 = wi;
@@ -1651,21 +1656,22 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, scalar: y = x·W + b for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
+            bool withBias = inputStart == 0;
             for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 16);
                 ref float yn = ref Unsafe.Add(ref y, n * 25);
                 for (int o = 0; o < 25; o++)
                 {
-                    float acc = Unsafe.Add(ref b, o);
-                    for (int i = 0; i < 16; i++)
+                    float acc = withBias ? Unsafe.Add(ref b, o) : 0f;
+                    for (int i = inputStart; i < inputEnd; i++)
                     {
                         acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 25 + o);
                     }

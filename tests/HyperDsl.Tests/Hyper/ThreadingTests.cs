@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 
 namespace HyperDsl.Tests.Hyper;
 
-/// <summary>Steps are bit-identical run to run, and on two threads bit-identical to one thread.</summary>
+/// <summary>Steps on one thread are bit-identical run to run; on two, deterministic, and equal to one thread to rounding.</summary>
 [Collection(SequentialCollection.Name)]
 public sealed class ThreadingTests(ITestOutputHelper output)
 {
@@ -20,7 +20,7 @@ public sealed class ThreadingTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Two_threads_repeat_exactly_and_give_exactly_the_result_of_one(bool chunked)
+    public void Two_threads_repeat_exactly_and_match_one_thread_to_rounding(bool chunked)
     {
         float[] once = Gradients(chunked, threads: 1, out float lossOnce);
         float[] again = Gradients(chunked, threads: 1, out float lossAgain);
@@ -32,21 +32,24 @@ public sealed class ThreadingTests(ITestOutputHelper output)
         Assert.Equal(lossOnce, lossAgain);
         Assert.True(parallel.AsSpan().SequenceEqual(parallelAgain), "two threads: not bit-identical from run to run");
         Assert.Equal(lossParallel, lossParallelAgain);
-        Assert.Equal(lossOnce, lossParallel);
-        AssertSameBits(once, parallel, "two threads against one");
+        Assert.Equal(lossOnce, lossParallel, 5);
+        Tolerance.AssertClose(parallel, once.Select(v => (double)v).ToArray(), 1e-5, "two threads against one");
     }
 
     [Theory]
     [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
-    public void Every_kind_of_hypernetwork_gives_the_same_bits_on_two_threads(string name)
+    public void Every_kind_of_hypernetwork_repeats_exactly_on_two_threads_and_matches_one(string name)
     {
         // 1 task leaves the helper no task; 2 and 3 split the tasks evenly and unevenly.
         foreach (int tasks in new[] { 1, 2, 3 })
         {
             float[] once = CatalogGradients(name, tasks, threads: 1, out float lossOnce);
             float[] parallel = CatalogGradients(name, tasks, threads: 2, out float lossParallel);
-            Assert.Equal(lossOnce, lossParallel);
-            AssertSameBits(once, parallel, $"{name}, {tasks} tasks, two threads against one");
+            float[] parallelAgain = CatalogGradients(name, tasks, threads: 2, out float lossParallelAgain);
+            Assert.True(parallel.AsSpan().SequenceEqual(parallelAgain), $"{name}, {tasks} tasks: two threads not bit-identical from run to run");
+            Assert.Equal(lossParallel, lossParallelAgain);
+            Assert.Equal(lossOnce, lossParallel, 5);
+            Tolerance.AssertClose(parallel, once.Select(v => (double)v).ToArray(), 1e-5, $"{name}, {tasks} tasks, two threads against one");
         }
     }
 
@@ -106,18 +109,6 @@ public sealed class ThreadingTests(ITestOutputHelper output)
         adam.Threads = 1;
         output.WriteLine($"500 two-thread steps (ComputeGradients over 25 tasks × 10 samples and an Adam step) allocated {allocated} bytes on the two threads involved.");
         Assert.Equal(0, allocated);
-    }
-
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-            {
-                Assert.Fail($"{what}: gradient {i} is {actual[i]:R}, not {expected[i]:R}.");
-            }
-        }
     }
 
     private static float[] CatalogGradients(string name, int tasks, int threads, out float loss)
