@@ -230,6 +230,14 @@ public class InferenceBenchmarks
     [Benchmark]
     public void GenerateOnnx() => onnxGenerator.Run();
 
+    /// <summary>
+    /// The floor under generating W: one vectorised read of the head's weights and bias (the 450 KB that every
+    /// Generate must read once), summed so that the read cannot be skipped.
+    /// </summary>
+    [Benchmark]
+    public float ReadHeadWeights()
+        => System.Numerics.Tensors.TensorPrimitives.Sum(model.Parameters.Slice(SineHyper.Layout.HeadWeights, SineHyper.Layout.HeadWeightsLength + SineHyper.Layout.HeadBiasLength));
+
     [Benchmark]
     public void Forward1HyperDsl() => SineNet.Forward(weights, one, outputOne, 1, workspace);
 

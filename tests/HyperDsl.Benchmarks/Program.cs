@@ -96,6 +96,10 @@ internal static class Report
             text.AppendLine(invariant, $"| {label} | {Time(ours)} | {bytes} B | {Time(scalar)} | {Time(onnx)} | {onnxBytes} B | {scalar / ours:F1}× | {onnx / ours:F1}× |");
         }
 
+        text.AppendLine();
+        (double read, _) = results["ReadHeadWeights"];
+        (double generate, _) = results["GenerateHyperDsl"];
+        text.AppendLine(invariant, $"Reading the head's weights once (the floor under Generate): {Time(read)}; Generate takes {generate / read:F2}× that.");
         return text.ToString();
     }
 
