@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using HyperDsl.Kernels;
 using HyperDsl.Tests.Networks;
 using Xunit;
 
@@ -71,6 +72,34 @@ public sealed class HyperArgumentTests
         var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new SineHyper(maxTasks: 0, maxSamplesPerTask: 10));
         Assert.Equal("maxTasks", exception.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SineHyper(maxTasks: 1, maxSamplesPerTask: -1));
+    }
+
+    [Fact]
+    public void The_generated_split_passes_check_their_ranges_and_lengths()
+    {
+        // The passes a two-thread step is made of, as the runtime reaches them. FullConditionHyper's g: 3 inputs,
+        // two hidden layers, a head of 3 inputs.
+        var generator = (IGeneratorKernels)typeof(HyperNetworkModel<TinyTarget>)
+            .GetField("generator", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(conditioned)!;
+        float[] g = new float[FullConditionHyper.ParameterCount];
+        float[] inputs = new float[2 * 3];
+        float[] workspace = new float[64];
+        float[] outputs = new float[2 * TinyTarget.ParameterCount];
+        float[] headInputGradients = new float[2 * 3];
+
+        var beyond = Assert.Throws<ArgumentOutOfRangeException>(() => generator.ForwardHead(g, inputs, 2, workspace, 1, 4, outputs));
+        Assert.Contains("FullConditionHyper.Generator.ForwardHead: the head inputs [1, 4) do not lie within [0, 3)", beyond.Message);
+        var backwards = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            generator.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], headInputGradients, 2, 1));
+        Assert.Contains("FullConditionHyper.Generator.BackwardHead: the head inputs [2, 1)", backwards.Message);
+        var shortGradients = Assert.ThrowsAny<ArgumentException>(() =>
+            generator.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], new float[5], 0, 3));
+        Assert.Contains("headInputGradients", shortGradients.Message);
+        var noRows = Assert.Throws<ArgumentOutOfRangeException>(() => generator.ForwardBody(g, inputs, 0, workspace));
+        Assert.Contains("FullConditionHyper.Generator.ForwardBody", noRows.Message);
+        var shortInputs = Assert.ThrowsAny<ArgumentException>(() => generator.BackwardBody(g, new float[5], 2, workspace, headInputGradients, new float[g.Length], Span<float>.Empty, new float[64]));
+        Assert.Contains("inputs", shortInputs.Message);
     }
 
     private static void AssertRejected(IHyperModel model, string message, Action call)
