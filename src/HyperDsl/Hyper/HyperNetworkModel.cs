@@ -732,6 +732,10 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
         private int tasks;
         private Phase phase;
 
+        // The first head input of part 1: about where a two-thread optimizer step splits θ, so that each thread's rows
+        // of the head's weights stay in its core's cache from one step to the next.
+        private readonly int headSplit = HeadSplit(model.description);
+
         private enum Phase
         {
             HeadForward,
@@ -789,10 +793,6 @@ public abstract class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyp
             int headUnits = description.HeadUnits;
             ReadOnlySpan<float> generatorInputs = model.generatorInputs.AsSpan(0, rows * description.GeneratorInputSize);
             ReadOnlySpan<float> workspace = model.primary.GeneratorWorkspace.AsSpan(0, rows * description.GeneratorWorkspacePerRow);
-
-            // The head's inputs split about where a two-thread optimizer step splits θ, so that each thread's rows of
-            // the head's weights stay in its core's cache from one step to the next; at least a tile of 4 apart.
-            int headSplit = HeadSplit(description);
             int inputStart = part == 0 ? 0 : headSplit;
             int inputEnd = part == 0 ? headSplit : headInputs;
             switch (phase)
