@@ -34,7 +34,7 @@ var adaptation = new FewShotOptions { Steps = 100, LearningRate = 0.05f, StartCa
 Console.WriteLine($"SineHyper: θ of {SineHyper.ParameterCount} floats generates SineNet's {SineHyper.TargetParameterCount} weights from an embedding of {SineHyper.EmbeddingSize}.");
 Console.WriteLine($"Meta-training on {SineHyper.Tasks} sine curves, 25 tasks × 10 points per step, {options.Steps} steps:");
 
-var trainer = new Trainer(model, new Adam(SineHyper.ParameterCount), family, new TrainerOptions
+var trainer = new Trainer(model, new Adam(model), family, new TrainerOptions
 {
     Steps = options.Steps,
     TasksPerStep = 25,

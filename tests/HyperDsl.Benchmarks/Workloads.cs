@@ -7,25 +7,20 @@ namespace HyperDsl.Benchmarks;
 /// <summary>The two training configurations of the comparison, with their data and FLOP counts.</summary>
 public sealed class TrainingWorkload : IDisposable
 {
-    private TrainingWorkload(string name, int tasks, int samples, int inputSize, int outputSize, IHyperModel model, HyperNetworkModel<SineNet>? small, HyperNetworkModel<LargeNet>? large, double flops)
+    private TrainingWorkload(string name, int tasks, int samples, int inputSize, int outputSize, IHyperModel model, double flops)
     {
         Name = name;
         Tasks = tasks;
         Samples = samples;
         Model = model;
-        this.small = small;
-        this.large = large;
         Flops = flops;
         var random = new Random(3);
         TaskIds = Enumerable.Range(0, tasks).Select(_ => random.Next(1000)).ToArray();
         Inputs = Enumerable.Range(0, tasks * samples * inputSize).Select(_ => (random.NextSingle() * 2f) - 1f).ToArray();
         Targets = Enumerable.Range(0, tasks * samples * outputSize).Select(_ => (random.NextSingle() * 2f) - 1f).ToArray();
-        Optimizer = new Adam(model.ParameterCount);
+        Optimizer = new Adam(model);
         model.Initialize(1);
     }
-
-    private readonly HyperNetworkModel<SineNet>? small;
-    private readonly HyperNetworkModel<LargeNet>? large;
 
     public string Name { get; }
 
@@ -46,22 +41,10 @@ public sealed class TrainingWorkload : IDisposable
     /// <summary>Floating-point operations of the dense products of one step (forward, weight and input gradients).</summary>
     public double Flops { get; }
 
+    /// <summary>The model's threads, which the optimizer created for it follows.</summary>
     public int Threads
     {
-        set
-        {
-            if (small is not null)
-            {
-                small.Threads = value;
-            }
-
-            if (large is not null)
-            {
-                large.Threads = value;
-            }
-
-            Optimizer.Threads = value;
-        }
+        set => Model.Threads = value;
     }
 
     /// <summary>The small configuration: SineHyper, 25 tasks × 10 samples.</summary>
@@ -69,7 +52,7 @@ public sealed class TrainingWorkload : IDisposable
     {
         var model = new SineHyper(25, 10);
         double flops = 3.0 * 2 * 25 * ((8 * 64) + (64 * 1761) + (10 * ((1 * 40) + (40 * 40) + (40 * 1))));
-        return new TrainingWorkload("small", 25, 10, 1, 1, model, model, null, flops);
+        return new TrainingWorkload("small", 25, 10, 1, 1, model, flops);
     }
 
     /// <summary>The large configuration: LargeHyper, 16 tasks × 64 samples.</summary>
@@ -77,7 +60,7 @@ public sealed class TrainingWorkload : IDisposable
     {
         var model = new LargeHyper(16, 64);
         double flops = 3.0 * 2 * 16 * ((32 * 256) + (256 * 85002) + (64 * ((64 * 256) + (256 * 256) + (256 * 10))));
-        return new TrainingWorkload("large", 16, 64, 64, 10, model, null, model, flops);
+        return new TrainingWorkload("large", 16, 64, 64, 10, model, flops);
     }
 
     /// <summary>ComputeGradients and an Adam step: a training step as torch.optim users count it.</summary>

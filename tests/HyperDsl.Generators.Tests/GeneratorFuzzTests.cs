@@ -42,7 +42,10 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         "\"Ünïcode\"", "\"1abc\"", "\"@x\"", "3", "\"Forward\"", "\"Layout\"",
     };
 
-    private static readonly string[] ClassNames = { "Net", "Hyper", "A", "B", "@class", "Net", "Layout", "Forward", "Generate" };
+    private static readonly string[] ClassNames = { "Net", "Hyper", "A", "B", "@class", "Net" };
+
+    /// <summary>Names the generated code gives members, which a network class cannot have (HD0023).</summary>
+    private static readonly string[] MemberNames = Generators.Model.GeneratedMembers.OfTargetNetwork.Concat(Generators.Model.GeneratedMembers.OfHyperNetwork).Distinct().ToArray();
 
     private static readonly string[] Declarations =
     {
@@ -70,7 +73,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         (name, value) => $", {name} = {value}");
 
     private static readonly Gen<string> Hyper = Gen.Select(
-        Gen.OneOf(ClassNames.Append("string").Append("Missing").Append("int[]").ToArray()),
+        Gen.OneOf(ClassNames.Concat(MemberNames).Append("string").Append("Missing").Append("int[]").ToArray()),
         HyperSetting.Array[0, 4],
         (target, settings) => $"[HyperNetwork(typeof({target}){string.Concat(settings)})]");
 
@@ -79,7 +82,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     private static readonly Gen<string> Declaration = Gen.Select(
         Attribute.Array[0, 6],
         Gen.OneOf(Declarations),
-        Gen.OneOf(ClassNames),
+        Gen.Frequency((6, Gen.OneOf(ClassNames)), (1, Gen.OneOf(MemberNames))),
         Gen.Frequency((16, Gen.Const(string.Empty)), (2, Gen.Const("<T>")), (1, Gen.Const(" : System.Attribute")), (1, Gen.Const(" : System.Object"))),
         Gen.Frequency((6, Gen.Const("{0}")), (2, Gen.Const("public partial class Outer {{ {0} }}")), (1, Gen.Const("public class Plain {{ {0} }}")), (1, Gen.Const("public partial class Box<T> {{ {0} }}"))),
         (attributes, declaration, name, typeParameters, container) =>

@@ -1,13 +1,10 @@
-using System.Linq;
-using HyperDsl.Testing;
-using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace HyperDsl.Generators.Tests;
 
 /// <summary>
-/// The generated code of representative declarations, compared with committed snapshots; each output must also compile
-/// with every warning wave on, nullable enabled and no warning at all.
+/// The generated code of representative target networks, compared with committed snapshots; each output must also
+/// compile with every warning wave on, nullable enabled and no warning at all.
 /// </summary>
 public sealed class TargetNetworkSnapshotTests
 {
@@ -129,46 +126,5 @@ public sealed class TargetNetworkSnapshotTests
             }
             """);
 
-    [Fact]
-    public void Hypernetwork_with_task_embeddings()
-        => Verify(nameof(Hypernetwork_with_task_embeddings), """
-            using HyperDsl;
-
-            namespace Demo;
-
-            [TargetNetwork(inputs: 1)]
-            [Dense(8, Activation.Relu)]
-            [Dense(1)]
-            public partial class SmallNet;
-
-            [HyperNetwork(typeof(SmallNet), Tasks = 100, EmbeddingSize = 4)]
-            [Dense(16, Activation.Relu)]
-            public partial class SmallHyper;
-            """, files: 2);
-
-    [Fact]
-    public void Chunked_hypernetwork_with_both_conditionings()
-        => Verify(nameof(Chunked_hypernetwork_with_both_conditionings), """
-            using HyperDsl;
-
-            namespace Demo;
-
-            [TargetNetwork(inputs: 2)]
-            [Dense(6, Activation.Tanh)]
-            [Dense(2)]
-            public partial class SmallNet;
-
-            [HyperNetwork(typeof(SmallNet), Tasks = 10, EmbeddingSize = 3, ConditionSize = 2, ChunkSize = 7, ChunkEmbeddingSize = 2)]
-            public partial class ChunkedHyper;
-            """, files: 2);
-
-    private static void Verify(string caseName, string source, int files = 1)
-    {
-        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("Snapshot", source));
-        // Warnings (a Relu output) go to the snapshot of diagnostics; errors would mean no code.
-        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Equal(files, result.GeneratedTrees.Length);
-        Assert.DoesNotContain(GeneratorHarness.Problems(output), problem => !problem.Contains(": warning HD"));
-        SnapshotAssert.Matches(result, caseName);
-    }
+    private static void Verify(string caseName, string source, int files = 1) => SnapshotCase.Verify(caseName, source, files);
 }

@@ -13,49 +13,39 @@ internal static class DenseForwardKernelEmitter
 {
     public static string MethodName(LayerSlice layer) => layer.Name + "Forward";
 
-    public const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch";
+    private const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch";
 
-    public const string Arguments = "parameters, input, output, batch";
-
-    /// <summary>The parameters of the kernel of a hypernetwork's head, which sums over a range of inputs.</summary>
-    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
-
-    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
-
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: false);
+    private const string Arguments = "parameters, input, output, batch";
 
     /// <summary>
-    /// The kernel of a hypernetwork's head (no activation): y = Σᵢ x[:, i]·W[i, :] over the inputs i in
-    /// [inputStart, inputEnd), plus b when the range starts at input 0, so that two threads can each sum half of the
-    /// inputs over every row and read only their half of W.
+    /// The forward kernel of <paramref name="layer"/>. Over a <see cref="InputCoverage.Range"/> of inputs (a decoder's
+    /// head, no activation) it computes y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), plus b when
+    /// <c>withBias</c>, so that two threads can each sum their part of the inputs over every row and read only their
+    /// rows of W, and exactly one of them adds the bias wherever the split falls.
     /// </summary>
-    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: true);
-
-    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
+    public static LayerKernel Kernel(LayerSlice layer, InputCoverage coverage)
     {
-        int inputs = layer.Inputs;
-        int units = layer.Units;
-        if (inputRange && layer.Activation != ActivationKind.Identity)
+        if (coverage == InputCoverage.Range && layer.Activation != ActivationKind.Identity)
         {
             throw new System.InvalidOperationException("Only a linear layer's sum can be split over its inputs.");
         }
 
+        return LayerKernel.Dense(layer, "forward", MethodName(layer), Parameters, Arguments, coverage, withBias: true, Emit);
+    }
+
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange)
+    {
+        int inputs = layer.Inputs;
+        int units = layer.Units;
         string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
-        string what = inputRange ? "y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0," : $"y = {fused}";
+        string what = inputRange ? "y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias," : $"y = {fused}";
         writer.Line($"/// <summary>{layer.Name} forward, {path}: {what} for each of <paramref name=\"batch\"/> samples.</summary>");
-        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
+        using (writer.Open($"private static void {name}({parameters})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // weights [{inputs} × {units}], input-major");
             writer.Line($"ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.BiasOffset}); // bias [{units}]");
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [batch × {inputs}]");
             writer.Line($"ref float y = ref MemoryMarshal.GetReference(output); // [batch × {units}]");
-            if (inputRange)
-            {
-                writer.Line("bool withBias = inputStart == 0;");
-            }
-
             if (tier.Full.IsScalar)
             {
                 EmitScalar(writer, layer, inputRange);

@@ -13,29 +13,26 @@ internal static class DenseInputGradientKernelEmitter
 {
     public static string MethodName(LayerSlice layer) => layer.Name + "InputGradient";
 
-    public const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows";
+    private const string Parameters = "ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows";
 
-    public const string Arguments = "parameters, outputGradient, inputGradient, rows";
+    private const string Arguments = "parameters, outputGradient, inputGradient, rows";
 
-    /// <summary>The parameters of the kernel of a hypernetwork's head, which computes the columns of dx of a range of inputs.</summary>
-    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
+    /// <summary>
+    /// The input-gradient kernel of <paramref name="layer"/>. Over a <see cref="InputCoverage.Range"/> of inputs (a
+    /// decoder's head) it writes only the columns of dx of the inputs [inputStart, inputEnd), for two threads to share.
+    /// </summary>
+    public static LayerKernel Kernel(LayerSlice layer, InputCoverage coverage)
+    {
+        return LayerKernel.Dense(layer, "input gradients", MethodName(layer), Parameters, Arguments, coverage, withBias: false, Emit);
+    }
 
-    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
-
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: false);
-
-    /// <summary>The kernel of a hypernetwork's head: only the columns of dx of inputs [inputStart, inputEnd), for two threads to share.</summary>
-    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: true);
-
-    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         string what = inputRange ? "dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd)" : "dx = g·Wᵀ";
         writer.Line($"/// <summary>{layer.Name} input gradients, {path}: {what} for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
-        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
+        using (writer.Open($"private static void {name}({parameters})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // [{inputs} × {units}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");

@@ -14,36 +14,31 @@ internal static class DenseWeightGradientKernelEmitter
 {
     public static string MethodName(LayerSlice layer) => layer.Name + "WeightGradient";
 
-    public const string Parameters = "ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows";
+    private const string Parameters = "ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows";
 
-    public const string Arguments = "input, outputGradient, parameterGradients, rows";
-
-    /// <summary>The parameters of the kernel of a hypernetwork's head, which computes the rows of dW of a range of inputs.</summary>
-    public const string RangeParameters = Parameters + ", int inputStart, int inputEnd";
-
-    public const string RangeArguments = Arguments + ", inputStart, inputEnd";
-
-    public static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: false);
+    private const string Arguments = "input, outputGradient, parameterGradients, rows";
 
     /// <summary>
-    /// The kernel of a hypernetwork's head: only the rows of dW of inputs [inputStart, inputEnd), and db with the range
-    /// that ends at the last input, so that two threads can share the product without sharing a gradient.
+    /// The parameter-gradient kernel of <paramref name="layer"/>. Over a <see cref="InputCoverage.Range"/> of inputs (a
+    /// decoder's head) it adds only the rows of dW of the inputs [inputStart, inputEnd), and db when <c>withBias</c>, so
+    /// that two threads share the product without sharing a gradient, whichever of them owns the bias.
     /// </summary>
-    public static void EmitForInputRange(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
-        => Emit(writer, layer, tier, name, path, inputRange: true);
+    public static LayerKernel Kernel(LayerSlice layer, InputCoverage coverage)
+    {
+        return LayerKernel.Dense(layer, "parameter gradients", MethodName(layer), Parameters, Arguments, coverage, withBias: true, Emit);
+    }
 
-    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, bool inputRange)
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         int perTile = tier.InputsPerTile;
         var plan = ColumnPlan.Create(units, tier);
         string summary = inputRange
-            ? $"dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input {inputs},"
+            ? "dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias,"
             : "dW += xᵀ·g and db += Σ g";
         writer.Line($"/// <summary>{layer.Name} parameter gradients, {path}: {summary} over <paramref name=\"rows\"/> samples.</summary>");
-        using (writer.Open($"private static void {name}({(inputRange ? RangeParameters : Parameters)})"))
+        using (writer.Open($"private static void {name}({parameters})"))
         {
             writer.Line($"ref float x = ref MemoryMarshal.GetReference(input); // [rows × {inputs}]");
             writer.Line($"ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × {units}]");
@@ -61,8 +56,8 @@ internal static class DenseWeightGradientKernelEmitter
             if (inputRange)
             {
                 TileLoops.InputRange(writer, perTile, "Rows", emitRows);
-                writer.Line($"// db += Σₙ g[n, :], by the range that ends at the last input.");
-                using (writer.Open($"if (inputEnd == {inputs})"))
+                writer.Line("// db += Σₙ g[n, :], by the part that owns the bias.");
+                using (writer.Open("if (withBias)"))
                 {
                     TileLoops.Columns(writer, plan, (block, column) => EmitBiasBlock(writer, units, block, column));
                 }
@@ -95,7 +90,7 @@ internal static class DenseWeightGradientKernelEmitter
 
             if (inputRange)
             {
-                using (writer.Open($"if (inputEnd == {layer.Inputs})"))
+                using (writer.Open("if (withBias)"))
                 {
                     EmitScalarBias(writer, layer);
                 }

@@ -6,7 +6,7 @@ namespace HyperDsl.Generators.Emitting;
 /// <summary>
 /// Emits the source file of one hypernetwork: the layout of θ as a comment; on the user's class, the base class
 /// <c>HyperNetworkModel&lt;Target&gt;</c>, constants, <c>Layout</c>, the constructor and the <c>Generate</c> overloads
-/// that fit the conditioning; and the generator network g's kernels, compiled like a target network's.
+/// that fit the conditioning; and the kernels of the decoder g, compiled like a target network's.
 /// </summary>
 internal static class HyperNetworkEmitter
 {
@@ -26,14 +26,14 @@ internal static class HyperNetworkEmitter
         }
 
         writer.Line();
-        string kernels = declaration.PlainName + "GeneratorKernels";
+        string kernels = declaration.PlainName + "DecoderKernels";
         using (writer.Open("namespace HyperDsl.Generated"))
         {
             KernelClassEmitter.EmitUsings(writer, arrayPool: false);
             writer.Line();
-            writer.Line($"/// <summary>The generator network of <c>{declaration.FullName}</c>, as the runtime calls it.</summary>");
+            writer.Line($"/// <summary>The decoder g of <c>{declaration.FullName}</c>, as the runtime calls it.</summary>");
             writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
-            using (writer.Open($"file sealed class {AdapterName(declaration)} : IGeneratorKernels"))
+            using (writer.Open($"file sealed class {AdapterName(declaration)} : IDecoderKernels"))
             {
                 writer.Line("public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, Span<float> workspace)");
                 writer.Line($"    => {kernels}.Forward(parameters, inputs, outputs, rows, workspace);");
@@ -44,30 +44,29 @@ internal static class HyperNetworkEmitter
                 writer.Line("public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)");
                 writer.Line($"    => {kernels}.ForwardBody(parameters, inputs, rows, workspace);");
                 writer.Line();
-                writer.Line("public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)");
-                writer.Line($"    => {kernels}.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);");
+                writer.Line("public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)");
+                writer.Line($"    => {kernels}.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, withBias, outputs);");
                 writer.Line();
-                writer.Line("public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)");
-                writer.Line($"    => {kernels}.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);");
+                writer.Line("public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)");
+                writer.Line($"    => {kernels}.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd, withBias);");
                 writer.Line();
                 writer.Line("public void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)");
                 writer.Line($"    => {kernels}.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);");
             }
 
             writer.Line();
-            KernelClassEmitter.Emit(
+            KernelClassEmitter.EmitDecoder(
                 writer,
                 kernels,
-                $"The kernels of the generator network of <c>{declaration.FullName}</c>: one row per task{(layout.IsChunked ? " and chunk" : string.Empty)}; offsets are relative to g's slice of θ.",
-                declaration.PlainName + ".Generator",
-                layout.Generator,
-                callerScratch: true);
+                $"The kernels of the decoder g of <c>{declaration.FullName}</c>: one row per task{(layout.IsChunked ? " and chunk" : string.Empty)}; offsets are relative to g's slice of θ.",
+                declaration.PlainName + ".Decoder",
+                layout.Decoder);
         }
 
         return writer.ToString();
     }
 
-    private static string AdapterName(TypeDeclarationSpec declaration) => declaration.PlainName + "Generator";
+    private static string AdapterName(TypeDeclarationSpec declaration) => declaration.PlainName + "Decoder";
 
     private static void EmitHeader(CodeWriter writer, HyperNetworkSpec spec, HyperLayout layout)
     {
@@ -93,15 +92,15 @@ internal static class HyperNetworkEmitter
             rows.Add(new[] { "task embeddings", $"[{spec.Tasks} × {spec.EmbeddingSize}]", "-", LayoutTableEmitter.Range(0, layout.EmbeddingsLength), "-" });
         }
 
-        foreach (LayerSlice layer in layout.Generator.Layers)
+        foreach (LayerSlice layer in layout.Decoder.Layers)
         {
             rows.Add(new[]
             {
                 layer.Name,
                 KernelText.Shape(layer),
                 layer.Activation.ToString(),
-                LayoutTableEmitter.Range(layout.GeneratorOffset + layer.WeightsOffset, layer.WeightsLength),
-                LayoutTableEmitter.Range(layout.GeneratorOffset + layer.BiasOffset, layer.BiasLength),
+                LayoutTableEmitter.Range(layout.DecoderOffset + layer.WeightsOffset, layer.WeightsLength),
+                LayoutTableEmitter.Range(layout.DecoderOffset + layer.BiasOffset, layer.BiasLength),
             });
         }
 
@@ -112,9 +111,9 @@ internal static class HyperNetworkEmitter
 
         LayoutTableEmitter.WriteTable(writer, rows);
         writer.Line("//");
-        writer.Line($"// g runs on rows [z{(layout.IsChunked ? " ; chunk embedding" : string.Empty)}] of {layout.GeneratorInputSize} floats, all tasks of a meta-batch at once, so that each layer —");
-        writer.Line("// the head included — is one matrix product over the batch. Its workspace per row:");
-        LayoutTableEmitter.EmitWorkspace(writer, layout.Generator);
+        writer.Line($"// The decoder g runs on rows [z{(layout.IsChunked ? " ; chunk embedding" : string.Empty)}] of {layout.DecoderInputSize} floats, all tasks of a meta-batch at once, so that");
+        writer.Line("// each of its layers — the head included — is one matrix product over the batch. Its workspace per row:");
+        LayoutTableEmitter.EmitWorkspace(writer, layout.Decoder);
     }
 
     private static void EmitClass(CodeWriter writer, HyperNetworkSpec spec, HyperLayout layout)
@@ -124,16 +123,16 @@ internal static class HyperNetworkEmitter
         string attribute = TargetNetworkEmitter.GeneratedCodeAttribute;
         using (writer.Open($"partial {declaration.Keyword} {declaration.Name} : global::HyperDsl.HyperNetworkModel<{target}>"))
         {
-            Constant(writer, "ParameterCount", layout.ParameterCount, "Floats in θ: the embedding table, the generator network and the chunk embeddings.");
-            Constant(writer, "TargetParameterCount", layout.Target.ParameterCount, "Floats in the target network's parameter vector W, which Generate fills.");
-            Constant(writer, "Tasks", spec.Tasks, "Rows of the learned task-embedding table (0: none).");
-            Constant(writer, "EmbeddingSize", spec.EmbeddingSize, "Width of a learned task embedding (0: none).");
-            Constant(writer, "ConditionSize", spec.ConditionSize, "Width of the condition vector given per task (0: none).");
-            Constant(writer, "ChunkSize", spec.ChunkSize, "Target parameters per head call (0: not chunked).");
-            Constant(writer, "ChunkCount", layout.ChunkCount, "Head calls per task.");
+            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, "Floats in θ: the embedding table, the decoder g and the chunk embeddings.");
+            Constant(writer, GeneratedMembers.TargetParameterCount, layout.Target.ParameterCount, "Floats in the target network's parameter vector W, which Generate fills.");
+            Constant(writer, GeneratedMembers.Tasks, spec.Tasks, "Rows of the learned task-embedding table (0: none).");
+            Constant(writer, GeneratedMembers.EmbeddingSize, spec.EmbeddingSize, "Width of a learned task embedding (0: none).");
+            Constant(writer, GeneratedMembers.ConditionSize, spec.ConditionSize, "Width of the condition vector given per task (0: none).");
+            Constant(writer, GeneratedMembers.ChunkSize, spec.ChunkSize, "Target parameters per head call (0: not chunked).");
+            Constant(writer, GeneratedMembers.ChunkCount, layout.ChunkCount, "Head calls per task.");
             writer.Line("/// <summary>Offsets and lengths of each part of θ.</summary>");
             writer.Line(attribute);
-            using (writer.Open("public static class Layout"))
+            using (writer.Open($"public static class {GeneratedMembers.Layout}"))
             {
                 writer.Line("/// <summary>Offset of the task-embedding table, <c>[Tasks × EmbeddingSize]</c> row-major.</summary>");
                 writer.Line("public const int TaskEmbeddings = 0;");
@@ -141,7 +140,7 @@ internal static class HyperNetworkEmitter
                 writer.Line("/// <summary>Length of the task-embedding table.</summary>");
                 writer.Line($"public const int TaskEmbeddingsLength = {layout.EmbeddingsLength};");
                 writer.Line();
-                TargetNetworkEmitter.EmitLayerConstants(writer, layout.Generator, layout.GeneratorOffset);
+                TargetNetworkEmitter.EmitLayerConstants(writer, layout.Decoder, layout.DecoderOffset);
                 writer.Line();
                 writer.Line("/// <summary>Offset of the chunk embeddings, <c>[ChunkCount × ChunkEmbeddingSize]</c> row-major.</summary>");
                 writer.Line($"public const int ChunkEmbeddings = {layout.ChunkEmbeddingsOffset};");
@@ -161,7 +160,7 @@ internal static class HyperNetworkEmitter
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A capacity is below 1, or the buffers would not fit in arrays.</exception>");
             writer.Line(attribute);
             writer.Line($"public {declaration.PlainName}(int maxTasks, int maxSamplesPerTask)");
-            writer.Line($"    : base(GeneratedDescription, new global::HyperDsl.Generated.{AdapterName(declaration)}(), maxTasks, maxSamplesPerTask)");
+            writer.Line($"    : base({GeneratedMembers.GeneratedDescription}, new global::HyperDsl.Generated.{AdapterName(declaration)}(), maxTasks, maxSamplesPerTask)");
             writer.Line("{");
             writer.Line("}");
             EmitGenerateOverloads(writer, spec);
@@ -178,42 +177,28 @@ internal static class HyperNetworkEmitter
 
     private static void EmitDescription(CodeWriter writer, HyperNetworkSpec spec, HyperLayout layout)
     {
-        writer.Line("/// <summary>The layout above, for the runtime.</summary>");
-        writer.Line("private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new()");
-        writer.Line("{");
+        writer.Line("/// <summary>The declaration and the decoder's layers, for the runtime, which derives θ's offsets from them as Layout does.</summary>");
+        writer.Line($"private static readonly global::HyperDsl.Kernels.HyperNetworkDescription {GeneratedMembers.GeneratedDescription} = new(");
         using (new Indent(writer))
         {
-            writer.Line($"Name = \"{spec.Declaration.PlainName}\",");
-            writer.Line("Tasks = Tasks,");
-            writer.Line("EmbeddingSize = EmbeddingSize,");
-            writer.Line("ConditionSize = ConditionSize,");
-            writer.Line("ChunkSize = ChunkSize,");
-            writer.Line($"ChunkEmbeddingSize = {spec.ChunkEmbeddingSize},");
-            writer.Line("ChunkCount = ChunkCount,");
-            writer.Line("ParameterCount = ParameterCount,");
-            writer.Line($"GeneratorOffset = {layout.GeneratorOffset},");
-            writer.Line($"GeneratorParameterCount = {layout.Generator.ParameterCount},");
-            writer.Line("ChunkEmbeddingsOffset = Layout.ChunkEmbeddings,");
-            writer.Line($"GeneratorInputSize = {layout.GeneratorInputSize},");
-            writer.Line($"GeneratorWorkspacePerRow = {layout.Generator.WorkspacePerSample},");
-            writer.Line($"GeneratorScratchPerRow = {2 * layout.Generator.MaxUnits},");
-            EmitLayerDescriptions(writer, "GeneratorLayers", layout.Generator);
-            writer.Line($"TargetLayers = {spec.Target.Declaration.Name}.Layers,");
+            writer.Line($"name: \"{spec.Declaration.PlainName}\",");
+            writer.Line($"tasks: {GeneratedMembers.Tasks},");
+            writer.Line($"embeddingSize: {GeneratedMembers.EmbeddingSize},");
+            writer.Line($"conditionSize: {GeneratedMembers.ConditionSize},");
+            writer.Line($"chunkSize: {GeneratedMembers.ChunkSize},");
+            writer.Line($"chunkEmbeddingSize: {spec.ChunkEmbeddingSize},");
+            writer.Line("decoderLayers: new global::HyperDsl.LayerDescription[]");
+            writer.Line("{");
+            using (new Indent(writer))
+            {
+                LayerDescriptionText.EmitItems(writer, layout.Decoder);
+            }
+
+            writer.Line("},");
+            writer.Line($"decoderWorkspacePerRow: {layout.Decoder.WorkspacePerSample},");
+            writer.Line($"decoderScratchPerRow: {layout.Decoder.ScratchPerRow},");
+            writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers});");
         }
-
-        writer.Line("};");
-    }
-
-    private static void EmitLayerDescriptions(CodeWriter writer, string property, TargetLayout layout)
-    {
-        writer.Line($"{property} = new global::HyperDsl.LayerDescription[]");
-        writer.Line("{");
-        using (new Indent(writer))
-        {
-            LayerDescriptionText.EmitItems(writer, layout);
-        }
-
-        writer.Line("},");
     }
 
     private static void EmitGenerateOverloads(CodeWriter writer, HyperNetworkSpec spec)
@@ -249,7 +234,7 @@ internal static class HyperNetworkEmitter
 
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length or a condition is not finite.</exception>");
         writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
-        writer.Line($"public void Generate({string.Join(", ", parameters)}) => GenerateCore({task}, {condition}, targetParameters);");
+        writer.Line($"public void {GeneratedMembers.Generate}({string.Join(", ", parameters)}) => GenerateCore({task}, {condition}, targetParameters);");
     }
 
     /// <summary>Indents the lines written while it is alive, inside braces written by hand (an initializer).</summary>

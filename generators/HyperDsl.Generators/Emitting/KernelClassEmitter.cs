@@ -11,8 +11,6 @@ namespace HyperDsl.Generators.Emitting;
 /// </summary>
 internal static class KernelClassEmitter
 {
-    private delegate void KernelBody(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path);
-
     /// <summary>The <c>using</c> directives every kernel namespace block starts with.</summary>
     public static void EmitUsings(CodeWriter writer, bool arrayPool)
     {
@@ -28,62 +26,67 @@ internal static class KernelClassEmitter
         writer.Line("using HyperDsl.Kernels;");
     }
 
-    /// <summary>Whether the kernel class of <paramref name="layout"/> rents its backward scratch.</summary>
-    public static bool RentsScratch(TargetLayout layout, bool callerScratch)
-        => !callerScratch && layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
+    /// <summary>Whether a target network's kernel class rents its backward scratch (a decoder's comes from the caller).</summary>
+    public static bool RentsScratch(TargetLayout layout)
+        => layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
 
+    /// <summary>The kernel class of a target network: Forward, Backward (scratch on the stack or rented), and each layer's kernels.</summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="className">The file-local class's name.</param>
     /// <param name="summary">Its XML summary.</param>
     /// <param name="network">The network's name as argument messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    /// <param name="callerScratch">
-    /// Whether this is a hypernetwork's generator: Backward takes its scratch from the caller (see
-    /// <see cref="PassEmitter.EmitBackward"/>), and the passes split for two threads are emitted too.
-    /// </param>
-    public static void Emit(CodeWriter writer, string className, string summary, string network, TargetLayout layout, bool callerScratch)
+    public static void EmitTarget(CodeWriter writer, string className, string summary, string network, TargetLayout layout)
     {
-        writer.Line($"/// <summary>{summary}</summary>");
-        writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
-        using (writer.Open($"file static class {className}"))
+        using (OpenClass(writer, className, summary))
         {
-            PassEmitter.EmitForward(writer, network, layout, splitHead: callerScratch);
+            PassEmitter.EmitForward(writer, network, layout, InputCoverage.All);
             writer.Line();
-            PassEmitter.EmitBackward(writer, network, layout, callerScratch);
-            if (callerScratch)
-            {
-                PassEmitter.EmitSplitPasses(writer, network, layout);
-            }
-
-            foreach (LayerSlice layer in layout.Layers)
-            {
-                writer.Line();
-                EmitLayerKernels(writer, layer, inputRange: callerScratch && layer.IsLast);
-            }
+            PassEmitter.EmitTargetBackward(writer, network, layout);
+            EmitLayerKernels(writer, layout, InputCoverage.All);
         }
     }
 
+    /// <summary>
+    /// The kernel class of a hypernetwork's decoder g: Forward and Backward over all rows at once (the caller passes the
+    /// scratch), the passes that two threads share (see <see cref="PassEmitter.EmitSplitPasses"/>), and each layer's
+    /// kernels, the head's over a range of its inputs.
+    /// </summary>
     /// <param name="writer">Where to write.</param>
-    /// <param name="layer">The layer.</param>
-    /// <param name="inputRange">Whether the kernels take a range of inputs (a hypernetwork's head, split over threads).</param>
-    private static void EmitLayerKernels(CodeWriter writer, LayerSlice layer, bool inputRange)
+    /// <param name="className">The file-local class's name.</param>
+    /// <param name="summary">Its XML summary.</param>
+    /// <param name="network">The decoder's name as argument messages show it.</param>
+    /// <param name="layout">The decoder's layout; its last layer is the head.</param>
+    public static void EmitDecoder(CodeWriter writer, string className, string summary, string network, TargetLayout layout)
     {
-        string description = $"{layer.Name} ({KernelText.Shape(layer)}, {layer.Activation})";
-        if (inputRange)
+        using (OpenClass(writer, className, summary))
         {
-            EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.RangeParameters, DenseForwardKernelEmitter.RangeArguments, DenseForwardKernelEmitter.EmitForInputRange);
+            PassEmitter.EmitForward(writer, network, layout, InputCoverage.Range);
             writer.Line();
-            EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.RangeParameters, DenseWeightGradientKernelEmitter.RangeArguments, DenseWeightGradientKernelEmitter.EmitForInputRange);
-            writer.Line();
-            EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.RangeParameters, DenseInputGradientKernelEmitter.RangeArguments, DenseInputGradientKernelEmitter.EmitForInputRange);
+            PassEmitter.EmitDecoderBackward(writer, network, layout);
+            PassEmitter.EmitSplitPasses(writer, network, layout);
+            EmitLayerKernels(writer, layout, InputCoverage.Range);
         }
-        else
+    }
+
+    private static CodeWriter.Block OpenClass(CodeWriter writer, string className, string summary)
+    {
+        writer.Line($"/// <summary>{summary}</summary>");
+        writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
+        return writer.Open($"file static class {className}");
+    }
+
+    /// <summary>Each layer's kernels; the last layer's cover <paramref name="headCoverage"/> of its inputs.</summary>
+    private static void EmitLayerKernels(CodeWriter writer, TargetLayout layout, InputCoverage headCoverage)
+    {
+        foreach (LayerSlice layer in layout.Layers)
         {
-            EmitKernel(writer, layer, $"{description} forward", DenseForwardKernelEmitter.MethodName(layer), DenseForwardKernelEmitter.Parameters, DenseForwardKernelEmitter.Arguments, DenseForwardKernelEmitter.Emit);
-            writer.Line();
-            EmitKernel(writer, layer, $"{description} parameter gradients", DenseWeightGradientKernelEmitter.MethodName(layer), DenseWeightGradientKernelEmitter.Parameters, DenseWeightGradientKernelEmitter.Arguments, DenseWeightGradientKernelEmitter.Emit);
-            writer.Line();
-            EmitKernel(writer, layer, $"{description} input gradients", DenseInputGradientKernelEmitter.MethodName(layer), DenseInputGradientKernelEmitter.Parameters, DenseInputGradientKernelEmitter.Arguments, DenseInputGradientKernelEmitter.Emit);
+            LayerKernel[] kernels = LayerKernel.OfDenseLayer(layer, layer.IsLast ? headCoverage : InputCoverage.All);
+            foreach (LayerKernel kernel in kernels)
+            {
+                writer.Line();
+                EmitKernel(writer, layer, kernel);
+            }
         }
     }
 
@@ -91,15 +94,16 @@ internal static class KernelClassEmitter
     /// Emits a kernel for every path and a dispatcher that calls the widest accelerated one. Neighbouring paths whose
     /// code comes out the same (a layer narrower than the wider register never uses it) share one method.
     /// </summary>
-    private static void EmitKernel(CodeWriter writer, LayerSlice layer, string description, string method, string parameters, string arguments, KernelBody emit)
+    private static void EmitKernel(CodeWriter writer, LayerSlice layer, LayerKernel kernel)
     {
+        string method = kernel.MethodName;
         const string NamePlaceholder = "\u0001name\u0001";
         const string PathPlaceholder = "\u0001path\u0001";
         var groups = new List<(List<VectorTier> Tiers, string Text)>();
         foreach (VectorTier tier in VectorTier.All)
         {
             var body = new CodeWriter(writer.Depth);
-            emit(body, layer, tier, NamePlaceholder, PathPlaceholder);
+            kernel.EmitPath(body, layer, tier, NamePlaceholder, PathPlaceholder);
             string text = body.ToString();
             if (groups.Count > 0 && groups[groups.Count - 1].Text == text)
             {
@@ -111,9 +115,9 @@ internal static class KernelClassEmitter
             }
         }
 
-        writer.Line($"/// <summary>{description}, on the widest accelerated path.</summary>");
+        writer.Line($"/// <summary>{kernel.Description}, on the widest accelerated path.</summary>");
         writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (writer.Open($"private static void {method}({parameters})"))
+        using (writer.Open($"private static void {method}({kernel.Parameters})"))
         {
             for (int g = 0; g < groups.Count; g++)
             {
@@ -129,7 +133,7 @@ internal static class KernelClassEmitter
 
                 using (writer.OpenScope())
                 {
-                    writer.Line($"{method}{tiers[0].Name}({arguments});");
+                    writer.Line($"{method}{tiers[0].Name}({kernel.Arguments});");
                 }
             }
         }

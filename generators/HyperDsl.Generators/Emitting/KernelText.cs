@@ -62,7 +62,7 @@ internal static class KernelText
     public static string FusedActivation(ActivationKind activation, VectorKind kind, string accumulator) => activation switch
     {
         ActivationKind.Relu => kind.Max(accumulator, kind.Zero),
-        ActivationKind.LeakyRelu => kind.Max(accumulator, $"{accumulator} * 0.01f"),
+        ActivationKind.LeakyRelu => kind.Max(accumulator, $"{accumulator} * ActivationKernels.LeakyReluSlope"),
         _ => accumulator,
     };
 }

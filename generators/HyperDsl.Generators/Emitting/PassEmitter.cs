@@ -11,8 +11,8 @@ internal static class PassEmitter
     /// <param name="writer">Where to write.</param>
     /// <param name="network">The network's name as messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    /// <param name="splitHead">Whether the last layer is a hypernetwork's head, whose kernels take a range of inputs.</param>
-    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout, bool splitHead)
+    /// <param name="headCoverage">What the last layer's kernels cover: all inputs, or a range (a decoder's head).</param>
+    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout, InputCoverage headCoverage)
     {
         writer.Line("/// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>");
         using (writer.Open("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)"))
@@ -21,13 +21,13 @@ internal static class PassEmitter
             string previous = "inputs";
             foreach (LayerSlice layer in layout.Layers)
             {
-                previous = EmitForwardLayer(writer, layer, previous, splitHead && layer.IsLast);
+                previous = EmitForwardLayer(writer, layer, previous, layer.IsLast ? headCoverage : InputCoverage.All);
             }
         }
     }
 
     /// <summary>One layer of Forward: slices its workspace, calls its kernel and activation; returns the name of its output.</summary>
-    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous, bool inputRange = false)
+    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous, InputCoverage coverage)
     {
         writer.Line();
         writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
@@ -49,7 +49,7 @@ internal static class PassEmitter
         switch (layer.Activation)
         {
             case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
-                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{(inputRange ? $", 0, {layer.Inputs}" : string.Empty)});");
+                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{EveryInput(layer, coverage, withBias: true)});");
                 break;
             case ActivationKind.Tanh or ActivationKind.Sigmoid:
                 writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
@@ -69,44 +69,29 @@ internal static class PassEmitter
         return activations;
     }
 
+    /// <summary>
+    /// A target network's Backward: the gradients of a tile of samples at a time flow down the layers, in scratch on the
+    /// stack, or rented from the array pool when a tile of the widest layer would not fit there.
+    /// </summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="network">The network's name as messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    /// <param name="callerScratch">
-    /// Whether the caller passes the scratch (a hypernetwork's generator, whose buffers are allocated once): then one
-    /// tile holds the whole batch, and the head's weight gradient is accumulated over every row in one pass.
-    /// </param>
-    public static void EmitBackward(CodeWriter writer, string network, TargetLayout layout, bool callerScratch)
+    public static void EmitTargetBackward(CodeWriter writer, string network, TargetLayout layout)
     {
         int tile = layout.BackwardTileRows;
         int width = layout.MaxUnits;
-        bool rent = !callerScratch && layout.BackwardScratchFloatsPerTile > TargetLayout.MaxStackScratchFloats;
-        string scratchParameter = callerScratch ? ", Span<float> scratch" : string.Empty;
-        writer.Line("/// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>");
-        using (writer.Open($"public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients{scratchParameter})"))
+        using (OpenBackward(writer, network, layout, scratchParameter: string.Empty))
         {
-            writer.Line($"NetworkArguments.CheckBackward(\"{network}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
-            writer.Line();
-            if (callerScratch)
-            {
-                writer.Line($"NetworkArguments.CheckPerSampleLength(\"{network}.Backward\", nameof(scratch), scratch.Length, batch, {2 * width}, \"2 × the widest layer\");");
-                writer.Line($"// The gradients of all rows flow back together, in two buffers of batch × {width} floats that take turns");
-                writer.Line("// holding a layer's output gradients while the layer below receives its own.");
-                writer.Line("int tile = batch;");
-                EmitTileLoop(writer, layout, splitHead: true);
-                return;
-            }
-
             writer.Line($"// The gradients of up to {tile} samples flow back together, in two buffers of tile × {width} floats that take turns");
             writer.Line("// holding a layer's output gradients while the layer below receives its own.");
             writer.Line($"int tile = Math.Min(batch, {tile});");
-            if (rent)
+            if (KernelClassEmitter.RentsScratch(layout))
             {
                 writer.Line($"float[] rented = ArrayPool<float>.Shared.Rent(2 * tile * {width});");
                 using (writer.Open("try"))
                 {
                     writer.Line($"Span<float> scratch = rented.AsSpan(0, 2 * tile * {width});");
-                    EmitTileLoop(writer, layout, splitHead: false);
+                    EmitTileLoop(writer, layout, InputCoverage.All);
                 }
 
                 using (writer.Open("finally"))
@@ -117,19 +102,50 @@ internal static class PassEmitter
             else
             {
                 writer.Line($"Span<float> scratch = stackalloc float[2 * tile * {width}];");
-                EmitTileLoop(writer, layout, splitHead: false);
+                EmitTileLoop(writer, layout, InputCoverage.All);
             }
         }
     }
 
     /// <summary>
-    /// The passes a hypernetwork's generator is split into for two threads (<c>IGeneratorKernels</c>): the body's
-    /// forward on all rows, the head's forward on a range of rows, the head's backward on a range of its inputs, and
-    /// the body's backward. Each computes exactly what Forward or Backward computes for its part, in the same order.
+    /// A decoder's Backward: the caller passes the scratch (its buffers are allocated once), so one tile holds every
+    /// row, and the head's weight gradient is accumulated over all rows in one pass.
     /// </summary>
     /// <param name="writer">Where to write.</param>
-    /// <param name="network">The generator's name as messages show it.</param>
-    /// <param name="layout">The generator's layout; its last layer is the head.</param>
+    /// <param name="network">The decoder's name as messages show it.</param>
+    /// <param name="layout">The decoder's layout; its last layer is the head.</param>
+    public static void EmitDecoderBackward(CodeWriter writer, string network, TargetLayout layout)
+    {
+        using (OpenBackward(writer, network, layout, scratchParameter: ", Span<float> scratch"))
+        {
+            writer.Line($"NetworkArguments.CheckPerSampleLength(\"{network}.Backward\", nameof(scratch), scratch.Length, batch, {layout.ScratchPerRow}, \"2 × the widest layer\");");
+            writer.Line($"// The gradients of all rows flow back together, in two buffers of batch × {layout.MaxUnits} floats that take turns");
+            writer.Line("// holding a layer's output gradients while the layer below receives its own.");
+            writer.Line("int tile = batch;");
+            EmitTileLoop(writer, layout, InputCoverage.Range);
+        }
+    }
+
+    /// <summary>The signature of Backward, its summary and its argument checks; the caller writes the rest of the body.</summary>
+    private static CodeWriter.Block OpenBackward(CodeWriter writer, string network, TargetLayout layout, string scratchParameter)
+    {
+        writer.Line("/// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>");
+        CodeWriter.Block body = writer.Open($"public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients{scratchParameter})");
+        writer.Line($"NetworkArguments.CheckBackward(\"{network}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
+        writer.Line();
+        return body;
+    }
+
+    /// <summary>
+    /// The passes a hypernetwork's decoder is split into for two threads (<c>IDecoderKernels</c>): the body's forward on
+    /// all rows, the head's forward over a range of its inputs, the head's backward over a range of its inputs, and the
+    /// body's backward. Each computes exactly what Forward or Backward computes for its part, in the same order; the
+    /// caller says which part adds the head's bias and which its gradient, so that exactly one does wherever the
+    /// ranges meet.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="network">The decoder's name as messages show it.</param>
+    /// <param name="layout">The decoder's layout; its last layer is the head.</param>
     public static void EmitSplitPasses(CodeWriter writer, string network, TargetLayout layout)
     {
         var layers = layout.Layers;
@@ -142,7 +158,7 @@ internal static class PassEmitter
         writer.Line("/// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>");
         using (writer.Open("public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)"))
         {
-            writer.Line($"NetworkArguments.CheckGeneratorPass(\"{network}.ForwardBody\", {check});");
+            writer.Line($"NetworkArguments.CheckDecoderPass(\"{network}.ForwardBody\", {check});");
             if (body is null)
             {
                 writer.Line("// No layer below the head: it reads the inputs.");
@@ -151,39 +167,39 @@ internal static class PassEmitter
             string previous = "inputs";
             for (int l = 0; l < layers.Count - 1; l++)
             {
-                previous = EmitForwardLayer(writer, layers[l], previous);
+                previous = EmitForwardLayer(writer, layers[l], previous, InputCoverage.All);
             }
         }
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range");
-        writer.Line("/// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.");
+        writer.Line("/// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when withBias:");
+        writer.Line("/// the sums of two ranges that cover the inputs, one of them with the bias, added, are the head's outputs.");
         writer.Line("/// </summary>");
-        using (writer.Open("public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)"))
+        using (writer.Open("public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)"))
         {
             string method = $"\"{network}.ForwardHead\"";
-            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckDecoderPass({method}, {check});");
             writer.Line($"NetworkArguments.CheckRange({method}, \"head inputs\", inputStart, inputEnd, {head.Inputs});");
             writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(outputs), outputs.Length, batch, {head.Units}, \"the head's units\");");
-            writer.Line($"{DenseForwardKernelEmitter.MethodName(head)}(parameters, {headInputs}, outputs, batch, inputStart, inputEnd);");
+            writer.Line($"{DenseForwardKernelEmitter.MethodName(head)}(parameters, {headInputs}, outputs, batch, inputStart, inputEnd, withBias);");
         }
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;");
-        writer.Line($"/// the bias gradient goes with the range that ends at input {head.Inputs}) and those columns of the head's input gradients.");
+        writer.Line("/// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when");
+        writer.Line("/// withBias, its bias gradient (added), and those columns of the head's input gradients.");
         writer.Line("/// </summary>");
-        using (writer.Open("public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)"))
+        using (writer.Open("public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)"))
         {
             string method = $"\"{network}.BackwardHead\"";
-            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckDecoderPass({method}, {check});");
             writer.Line($"NetworkArguments.CheckRange({method}, \"head inputs\", inputStart, inputEnd, {head.Inputs});");
             writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(outputGradients), outputGradients.Length, batch, {head.Units}, \"the head's units\");");
             writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(headInputGradients), headInputGradients.Length, batch, {head.Inputs}, \"the head's inputs\");");
             writer.Line($"NetworkArguments.CheckExactLength({method}, nameof(parameterGradients), parameterGradients.Length, {layout.ParameterCount}, \"ParameterCount\");");
             writer.Line($"ReadOnlySpan<float> headInputs = {headInputs};");
-            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(head)}(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);");
+            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(head)}(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd, withBias);");
             writer.Line($"{DenseInputGradientKernelEmitter.MethodName(head)}(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);");
         }
 
@@ -195,7 +211,7 @@ internal static class PassEmitter
         using (writer.Open("public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)"))
         {
             string method = $"\"{network}.BackwardBody\"";
-            writer.Line($"NetworkArguments.CheckGeneratorPass({method}, {check});");
+            writer.Line($"NetworkArguments.CheckDecoderPass({method}, {check});");
             writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(headInputGradients), headInputGradients.Length, batch, {head.Inputs}, \"the head's inputs\");");
             writer.Line($"NetworkArguments.CheckExactLength({method}, nameof(parameterGradients), parameterGradients.Length, {layout.ParameterCount}, \"ParameterCount\");");
             writer.Line($"NetworkArguments.CheckEmptyOrPerSampleLength({method}, nameof(inputGradients), inputGradients.Length, batch, {layout.InputSize}, \"InputSize\");");
@@ -210,7 +226,7 @@ internal static class PassEmitter
                 return;
             }
 
-            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(scratch), scratch.Length, batch, {2 * layout.MaxUnits}, \"2 × the widest layer\");");
+            writer.Line($"NetworkArguments.CheckPerSampleLength({method}, nameof(scratch), scratch.Length, batch, {layout.ScratchPerRow}, \"2 × the widest layer\");");
             writer.Line("int tile = batch;");
             string[] buffers = EmitBuffers(writer, layout);
             using (writer.Open("for (int start = 0; start < batch; start += tile)"))
@@ -218,12 +234,12 @@ internal static class PassEmitter
                 writer.Line("int rows = Math.Min(tile, batch - start);");
                 string gradients = KernelText.Local(body) + "Gradients";
                 writer.Line($"Span<float> {gradients} = headInputGradients.Slice({KernelText.Times("start", body.Units)}, {KernelText.Times("rows", body.Units)});");
-                EmitLayersDown(writer, layout, layers.Count - 2, gradients, buffers, 0, splitHead: true);
+                EmitLayersDown(writer, layout, layers.Count - 2, gradients, buffers, 0, InputCoverage.Range);
             }
         }
     }
 
-    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout, bool splitHead)
+    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout, InputCoverage headCoverage)
     {
         string[] buffers = EmitBuffers(writer, layout);
         using (writer.Open("for (int start = 0; start < batch; start += tile)"))
@@ -249,7 +265,7 @@ internal static class PassEmitter
                 writer.Line($"ActivationKernels.{last.Activation}Backward({DerivativeSource(last)}, {outputSlice}, {gradients});");
             }
 
-            EmitLayersDown(writer, layout, layers.Count - 1, gradients, buffers, nextBuffer, splitHead);
+            EmitLayersDown(writer, layout, layers.Count - 1, gradients, buffers, nextBuffer, headCoverage);
         }
     }
 
@@ -267,7 +283,7 @@ internal static class PassEmitter
     /// of the layer below (or of the inputs). <paramref name="gradients"/> holds the gradients of z of the top layer, or
     /// of its outputs when it is not the last layer (its activation's derivative is applied here).
     /// </summary>
-    private static void EmitLayersDown(CodeWriter writer, TargetLayout layout, int top, string gradients, string[] buffers, int nextBuffer, bool splitHead)
+    private static void EmitLayersDown(CodeWriter writer, TargetLayout layout, int top, string gradients, string[] buffers, int nextBuffer, InputCoverage headCoverage)
     {
         var layers = layout.Layers;
         for (int l = top; l >= 0; l--)
@@ -283,29 +299,35 @@ internal static class PassEmitter
                 }
             }
 
-            // A split head's kernels take the range of inputs to compute; here it is all of them.
-            string range = splitHead && layer.IsLast ? $", 0, {layer.Inputs}" : string.Empty;
+            InputCoverage coverage = layer.IsLast ? headCoverage : InputCoverage.All;
             string input = l == 0
                 ? $"inputs.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)})"
                 : TileSlice(layers[l - 1].ActivationSlot, layers[l - 1].Units);
-            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows{range});");
+            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows{EveryInput(layer, coverage, withBias: true)});");
             if (l > 0)
             {
                 string below = KernelText.Local(layers[l - 1]) + "Gradients";
                 writer.Line($"Span<float> {below} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", layer.Inputs)});");
                 nextBuffer = 1 - nextBuffer;
-                writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows{range});");
+                writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows{EveryInput(layer, coverage, withBias: false)});");
                 gradients = below;
             }
             else
             {
                 using (writer.Open("if (!inputGradients.IsEmpty)"))
                 {
-                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows{range});");
+                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows{EveryInput(layer, coverage, withBias: false)});");
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The extra arguments that run a kernel over every input of <paramref name="layer"/>: none for kernels with constant
+    /// bounds; for a range kernel (a decoder's head, run whole) the full range and, where it takes one, the bias flag.
+    /// </summary>
+    private static string EveryInput(LayerSlice layer, InputCoverage coverage, bool withBias)
+        => coverage == InputCoverage.All ? string.Empty : $", 0, {layer.Inputs}{(withBias ? ", withBias: true" : string.Empty)}";
 
     /// <summary>The workspace slice of the current tile that the layer's activation derivative reads: z or f(z).</summary>
     private static string DerivativeSource(LayerSlice layer)

@@ -44,7 +44,7 @@ internal static class SummaryEmitter
             rows.Add(new[] { "task embeddings", $"[{spec.Tasks} × {spec.EmbeddingSize}]", "-", Count(layout.EmbeddingsLength), LayoutTableEmitter.Range(0, layout.EmbeddingsLength) });
         }
 
-        AddLayers(rows, layout.Generator, layout.GeneratorOffset);
+        AddLayers(rows, layout.Decoder, layout.DecoderOffset);
         if (layout.IsChunked)
         {
             rows.Add(new[] { "chunk embeddings", $"[{layout.ChunkCount} × {spec.ChunkEmbeddingSize}]", "-", Count(layout.ChunkEmbeddingsLength), LayoutTableEmitter.Range(layout.ChunkEmbeddingsOffset, layout.ChunkEmbeddingsLength) });
@@ -64,7 +64,7 @@ internal static class SummaryEmitter
         writer.Line("/// each layer's shape, activation, parameter count and offsets, and the totals; lines end with '\\n'.");
         writer.Line("/// </summary>");
         writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
-        writer.Line("public static string Summary =>");
+        writer.Line($"public static string {GeneratedMembers.Summary} =>");
         writer.Push();
         for (int i = 0; i < lines.Count; i++)
         {

@@ -42,15 +42,14 @@ internal static class TargetNetworkEmitter
         writer.Line();
         using (writer.Open("namespace HyperDsl.Generated"))
         {
-            KernelClassEmitter.EmitUsings(writer, KernelClassEmitter.RentsScratch(layout, callerScratch: false));
+            KernelClassEmitter.EmitUsings(writer, KernelClassEmitter.RentsScratch(layout));
             writer.Line();
-            KernelClassEmitter.Emit(
+            KernelClassEmitter.EmitTarget(
                 writer,
                 KernelClassName(declaration),
                 $"The kernels of <c>{declaration.FullName}</c>. Arguments are checked once in Forward and Backward; the kernels index without bounds checks.",
                 declaration.PlainName,
-                layout,
-                callerScratch: false);
+                layout);
         }
 
         return writer.ToString();
@@ -71,25 +70,25 @@ internal static class TargetNetworkEmitter
         {
             writer.Line($"/// <summary>Inputs per sample: {layout.InputSize}.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public const int InputSize = {layout.InputSize};");
+            writer.Line($"public const int {GeneratedMembers.InputSize} = {layout.InputSize};");
             writer.Line();
             writer.Line($"/// <summary>Outputs per sample: {layout.OutputSize}, the size of the last layer.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public const int OutputSize = {layout.OutputSize};");
+            writer.Line($"public const int {GeneratedMembers.OutputSize} = {layout.OutputSize};");
             writer.Line();
             writer.Line($"/// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = {layout.ParameterCount}.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public const int ParameterCount = {layout.ParameterCount};");
+            writer.Line($"public const int {GeneratedMembers.ParameterCount} = {layout.ParameterCount};");
             writer.Line();
-            writer.Line("static int global::HyperDsl.ITargetNetwork.InputSize => InputSize;");
-            writer.Line();
-            writer.Line("static int global::HyperDsl.ITargetNetwork.OutputSize => OutputSize;");
-            writer.Line();
-            writer.Line("static int global::HyperDsl.ITargetNetwork.ParameterCount => ParameterCount;");
-            writer.Line();
+            foreach (string size in new[] { GeneratedMembers.InputSize, GeneratedMembers.OutputSize, GeneratedMembers.ParameterCount })
+            {
+                writer.Line($"static int global::HyperDsl.ITargetNetwork.{size} => {size};");
+                writer.Line();
+            }
+
             writer.Line("/// <summary>Offsets and lengths of each layer's slices of the flat parameter vector.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            using (writer.Open("public static class Layout"))
+            using (writer.Open($"public static class {GeneratedMembers.Layout}"))
             {
                 EmitLayerConstants(writer, layout, offset: 0);
             }
@@ -97,7 +96,7 @@ internal static class TargetNetworkEmitter
             writer.Line();
             writer.Line("/// <summary>The layers in order, with their offsets in W and what the forward pass keeps of them.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line("public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]");
+            writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> {GeneratedMembers.Layers} {{ get; }} = new global::HyperDsl.LayerDescription[]");
             writer.Line("{");
             writer.Push();
             LayerDescriptionText.EmitItems(writer, layout);
@@ -114,7 +113,7 @@ internal static class TargetNetworkEmitter
             writer.Line("/// <returns>The number of floats.</returns>");
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The batch is less than 1, or so large that the size does not fit in an array.</exception>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public static int WorkspaceSize(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize(\"{declaration.PlainName}.WorkspaceSize\", batch, {layout.WorkspacePerSample});");
+            writer.Line($"public static int {GeneratedMembers.WorkspaceSize}(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize(\"{declaration.PlainName}.{GeneratedMembers.WorkspaceSize}\", batch, {layout.WorkspacePerSample});");
             writer.Line();
             writer.Line("/// <summary>Runs the network on a batch of samples with the parameters W: outputs = h(inputs; W).</summary>");
             writer.Line("/// <param name=\"parameters\">W, exactly <see cref=\"ParameterCount\"/> floats laid out as <see cref=\"Layout\"/> says.</param>");
@@ -125,7 +124,7 @@ internal static class TargetNetworkEmitter
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span is shorter than the batch needs, <paramref name=\"parameters\"/> has the wrong length, or two buffers overlap; nothing has been written.</exception>");
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batch\"/> is less than 1.</exception>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public static void Forward({readOnlySpan} parameters, {readOnlySpan} inputs, {span} outputs, int batch, {span} workspace)");
+            writer.Line($"public static void {GeneratedMembers.Forward}({readOnlySpan} parameters, {readOnlySpan} inputs, {span} outputs, int batch, {span} workspace)");
             writer.Line($"    => {kernels}.Forward(parameters, inputs, outputs, batch, workspace);");
             writer.Line();
             writer.Line("/// <summary>");
@@ -143,7 +142,7 @@ internal static class TargetNetworkEmitter
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span is shorter than the batch needs, a parameter span has the wrong length, or an output buffer overlaps another; nothing has been written.</exception>");
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batch\"/> is less than 1.</exception>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Line($"public static void Backward({readOnlySpan} parameters, {readOnlySpan} inputs, {readOnlySpan} outputGradients, int batch, {readOnlySpan} workspace, {span} parameterGradients, {span} inputGradients)");
+            writer.Line($"public static void {GeneratedMembers.Backward}({readOnlySpan} parameters, {readOnlySpan} inputs, {readOnlySpan} outputGradients, int batch, {readOnlySpan} workspace, {span} parameterGradients, {span} inputGradients)");
             writer.Line($"    => {kernels}.Backward(parameters, inputs, outputGradients, batch, workspace, parameterGradients, inputGradients);");
         }
     }

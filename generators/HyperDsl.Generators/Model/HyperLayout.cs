@@ -1,32 +1,28 @@
 using System.Collections.Generic;
 using System.Linq;
+using HyperDsl.Kernels;
 
 namespace HyperDsl.Generators.Model;
 
 /// <summary>
-/// The arithmetic of a hypernetwork: the generator network g (body, then a head to the target's parameters or to
-/// one chunk of them), and where each part of θ lives.
+/// The arithmetic of a hypernetwork: the decoder g (body, then a head to the target's parameters or to one chunk of
+/// them), and where each part of θ lives — the latter from <see cref="ThetaLayout"/>, which the runtime compiles too.
 /// </summary>
-/// <remarks>
-/// θ = [task-embedding table (Tasks × EmbeddingSize), row-major] [g: each body layer, then the head, as a target
-/// network lays out its layers] [chunk embeddings (ChunkCount × ChunkEmbeddingSize), when chunked]. g's input for a
-/// task (and chunk k) is [embedding ; condition ; chunk embedding k].
-/// </remarks>
 internal sealed class HyperLayout
 {
     public const string HeadName = "Head";
 
-    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout generator, int chunkCount)
+    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout decoder, int chunkCount, ThetaLayout theta)
     {
         Spec = spec;
         Target = target;
-        Generator = generator;
+        Decoder = decoder;
         ChunkCount = chunkCount;
-        EmbeddingsLength = spec.Tasks * spec.EmbeddingSize;
-        GeneratorOffset = EmbeddingsLength;
-        ChunkEmbeddingsOffset = GeneratorOffset + generator.ParameterCount;
-        ChunkEmbeddingsLength = chunkCount * spec.ChunkEmbeddingSize;
-        ParameterCount = ChunkEmbeddingsOffset + ChunkEmbeddingsLength;
+        EmbeddingsLength = (int)theta.EmbeddingsLength;
+        DecoderOffset = (int)theta.DecoderOffset;
+        ChunkEmbeddingsOffset = (int)theta.ChunkEmbeddingsOffset;
+        ChunkEmbeddingsLength = (int)theta.ChunkEmbeddingsLength;
+        ParameterCount = (int)theta.ParameterCount;
     }
 
     public HyperNetworkSpec Spec { get; }
@@ -34,29 +30,23 @@ internal sealed class HyperLayout
     /// <summary>The target network's layout: P = Target.ParameterCount parameters to generate.</summary>
     public TargetLayout Target { get; }
 
-    /// <summary>The generator network g as a target-style network over its own slice of θ.</summary>
-    public TargetLayout Generator { get; }
+    /// <summary>The decoder g as a target-style network over its own slice of θ.</summary>
+    public TargetLayout Decoder { get; }
 
     public bool IsChunked => Spec.ChunkSize > 0;
 
     /// <summary>Head calls per task: ⌈P / ChunkSize⌉ when chunked, else 1.</summary>
     public int ChunkCount { get; }
 
-    /// <summary>Width of z = [embedding ; condition].</summary>
-    public int TaskInputSize => Spec.EmbeddingSize + Spec.ConditionSize;
-
     /// <summary>Width of g's input: z and, when chunked, the chunk embedding.</summary>
-    public int GeneratorInputSize => TaskInputSize + Spec.ChunkEmbeddingSize;
-
-    /// <summary>Outputs of one head call: ChunkSize when chunked, else P.</summary>
-    public int HeadUnits => IsChunked ? Spec.ChunkSize : Target.ParameterCount;
+    public int DecoderInputSize => Decoder.InputSize;
 
     /// <summary>Outputs of the last chunk past the end of W, which are dropped (0 when not chunked).</summary>
     public int DroppedOutputs => IsChunked ? (ChunkCount * Spec.ChunkSize) - Target.ParameterCount : 0;
 
     public int EmbeddingsLength { get; }
 
-    public int GeneratorOffset { get; }
+    public int DecoderOffset { get; }
 
     public int ChunkEmbeddingsOffset { get; }
 
@@ -65,7 +55,7 @@ internal sealed class HyperLayout
     public int ParameterCount { get; }
 
     /// <summary>g's layers: the body, then the head (identity activation).</summary>
-    public static IReadOnlyList<LayerSpec> GeneratorLayers(HyperNetworkSpec spec, int inputs, int headUnits)
+    public static IReadOnlyList<LayerSpec> DecoderLayers(HyperNetworkSpec spec, int inputs, int headUnits)
     {
         var layers = spec.Body.ToList();
         int width = layers.Count == 0 ? inputs : layers[layers.Count - 1].Units;
@@ -78,28 +68,28 @@ internal sealed class HyperLayout
     {
         TargetLayout target = TargetLayout.TryCreate(spec.Target.InputSize, spec.Target.Layers.AsImmutableArray(), out overflowingQuantity)!;
         int parameters = target.ParameterCount;
-        int chunkCount = spec.ChunkSize > 0 ? (int)(((long)parameters + spec.ChunkSize - 1) / spec.ChunkSize) : 1;
-        long inputWidth = (long)spec.EmbeddingSize + spec.ConditionSize + spec.ChunkEmbeddingSize;
+        int chunkCount = ThetaLayout.ChunkCountOf(parameters, spec.ChunkSize);
+        long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.ChunkEmbeddingSize);
         if (inputWidth > int.MaxValue)
         {
-            overflowingQuantity = "generator input size";
+            overflowingQuantity = "decoder input size";
             return null;
         }
 
         int inputs = (int)inputWidth;
-        TargetLayout? generator = TargetLayout.TryCreate(inputs, GeneratorLayers(spec, inputs, spec.ChunkSize > 0 ? spec.ChunkSize : parameters), out overflowingQuantity);
-        if (generator is null)
+        TargetLayout? decoder = TargetLayout.TryCreate(inputs, DecoderLayers(spec, inputs, ThetaLayout.HeadUnitsOf(parameters, spec.ChunkSize)), out overflowingQuantity);
+        if (decoder is null)
         {
             return null;
         }
 
-        long total = ((long)spec.Tasks * spec.EmbeddingSize) + generator.ParameterCount + ((long)chunkCount * spec.ChunkEmbeddingSize);
-        if (total > int.MaxValue)
+        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount);
+        if (theta.ParameterCount > int.MaxValue)
         {
             overflowingQuantity = "ParameterCount";
             return null;
         }
 
-        return new HyperLayout(spec, target, generator, chunkCount);
+        return new HyperLayout(spec, target, decoder, chunkCount, theta);
     }
 }

@@ -57,6 +57,12 @@ internal sealed class TargetLayout
     public long BackwardScratchFloatsPerTile => 2L * BackwardTileRows * MaxUnits;
 
     /// <summary>
+    /// Floats of backward scratch per row when every row's gradients flow back at once, as in a decoder's Backward: two
+    /// buffers as wide as the widest layer, which take turns.
+    /// </summary>
+    public int ScratchPerRow => 2 * MaxUnits;
+
+    /// <summary>
     /// Computes the layout, or returns null with the name of the quantity that does not fit in an <see cref="int"/>.
     /// </summary>
     public static TargetLayout? TryCreate(int inputSize, IReadOnlyList<LayerSpec> layers, out string? overflowingQuantity)

@@ -19,17 +19,6 @@ internal static class DeclarationParser
     public static int CountAttributes(INamedTypeSymbol symbol, string metadataName)
         => symbol.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == metadataName);
 
-    /// <summary>Members a target network's generated part declares.</summary>
-    public static readonly string[] TargetMembers = { "InputSize", "OutputSize", "ParameterCount", "Layout", "Layers", "WorkspaceSize", "Forward", "Backward" };
-
-    /// <summary>Members a hypernetwork's generated part and its base class declare.</summary>
-    public static readonly string[] HyperMembers =
-    {
-        "ParameterCount", "TargetParameterCount", "Tasks", "EmbeddingSize", "ConditionSize", "ChunkSize", "ChunkCount", "Layout",
-        "Generate", "GeneratedDescription", "Parameters", "Gradients", "TaskEmbeddings", "MaxTasks", "MaxSamplesPerTask",
-        "Initialize", "ComputeGradients", "GenerateFromEmbedding", "ComputeEmbeddingGradient", "Predict", "GenerateCore",
-    };
-
     public static TypeDeclarationSpec Read(ParseContext context, string[] generatedMembers)
     {
         INamedTypeSymbol symbol = context.Symbol;

@@ -29,7 +29,7 @@ internal static class HyperNetworkParser
         }
 
         var parse = new ParseContext(symbol, declaration, cancellationToken);
-        TypeDeclarationSpec type = DeclarationParser.Read(parse, DeclarationParser.HyperMembers);
+        TypeDeclarationSpec type = DeclarationParser.Read(parse, GeneratedMembers.OfHyperNetwork);
         AttributeData attribute = context.Attributes[0];
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 
@@ -84,7 +84,7 @@ internal static class HyperNetworkParser
     private static void WarnAboutSizes(ParseContext parse, AttributeSyntax? syntax, HyperLayout layout)
     {
         int targetParameters = layout.Target.ParameterCount;
-        LayerSlice head = layout.Generator.Layers[layout.Generator.Layers.Count - 1];
+        LayerSlice head = layout.Decoder.Layers[layout.Decoder.Layers.Count - 1];
         long headParameters = (long)head.WeightsLength + head.BiasLength;
         if (!layout.IsChunked && headParameters > (long)DiagnosticDescriptors.HeadToTargetWarningFactor * targetParameters)
         {

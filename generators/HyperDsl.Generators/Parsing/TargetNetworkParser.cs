@@ -35,7 +35,7 @@ internal static class TargetNetworkParser
             return new ParseResult<NetworkSpec>(null, parse.Diagnostics);
         }
 
-        TypeDeclarationSpec type = DeclarationParser.Read(parse, DeclarationParser.TargetMembers);
+        TypeDeclarationSpec type = DeclarationParser.Read(parse, GeneratedMembers.OfTargetNetwork);
         (int inputs, List<LayerSpec>? layers, List<AttributeSyntax?> syntaxes) = ReadArchitecture(parse, context.Attributes[0]);
         if (parse.Valid && layers is not null && TargetLayout.TryCreate(inputs, layers, out string? overflowing) is null)
         {

@@ -13,7 +13,7 @@ namespace HyperDsl.Checkpoints;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A hypernetwork's checkpoint holds θ (<c>embedding.weight</c>, each generator layer including <c>Head</c>,
+/// A hypernetwork's checkpoint holds θ (<c>embedding.weight</c>, each layer of the decoder g including <c>Head</c>,
 /// <c>chunk_embedding.weight</c> <c>[chunks, dim]</c> when chunked), the fixed <c>output_scale</c> <c>[P]</c> of a
 /// chunked head (W = output_scale ⊙ head output), and optionally the optimizer's state, one tensor per state buffer
 /// and parameter tensor: <c>optimizer.&lt;tensor&gt;.exp_avg</c>, <c>.exp_avg_sq</c> (Adam, AdamW) or
@@ -40,7 +40,11 @@ public static class Checkpoint
     private const string OptimizerPrefix = "optimizer.";
 
     // Metadata that must match for a checkpoint to load into a model.
-    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "generator", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size"];
+    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "decoder", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size"];
+
+    // Metadata keys renamed since files were first written, new name -> old name: a file that has only the old key
+    // is read through it, so that every checkpoint written before still loads.
+    private static readonly Dictionary<string, string> FormerKeys = new(StringComparer.Ordinal) { ["decoder"] = "generator" };
     private static readonly string[] TargetArchitectureKeys = ["kind", "architecture"];
 
     /// <summary>Saves a hypernetwork's θ (and a chunked head's output scale), and optionally its optimizer's state and the training step.</summary>
@@ -170,7 +174,7 @@ public static class Checkpoint
             tensors.Add(TensorBinding.Matrix("embedding.weight", parameters, 0, description.Tasks, description.EmbeddingSize));
         }
 
-        AddLayers(tensors, description.GeneratorLayers, parameters, description.GeneratorOffset);
+        AddLayers(tensors, description.DecoderLayers, parameters, description.DecoderOffset);
         if (description.ChunkSize > 0)
         {
             tensors.Add(TensorBinding.Matrix("chunk_embedding.weight", parameters, description.ChunkEmbeddingsOffset, description.ChunkCount, description.ChunkEmbeddingSize));
@@ -300,7 +304,9 @@ public static class Checkpoint
         var expected = new Dictionary<string, string>(model, StringComparer.Ordinal);
         foreach (string key in keys)
         {
-            string recorded = content.Metadata.GetValueOrDefault(key, "(none)");
+            string recorded = content.Metadata.GetValueOrDefault(key)
+                ?? (FormerKeys.TryGetValue(key, out string? former) ? content.Metadata.GetValueOrDefault(former) : null)
+                ?? "(none)";
             if (recorded != expected[key])
             {
                 throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"its {key} is '{recorded}', but the model's is '{expected[key]}'.");
@@ -337,7 +343,7 @@ public static class Checkpoint
         new("kind", "hypernetwork"),
         new("network", description.Name),
         new("target", Architecture(description.TargetLayers)),
-        new("generator", Architecture(description.GeneratorLayers)),
+        new("decoder", Architecture(description.DecoderLayers)),
         new("tasks", Text(description.Tasks)),
         new("embedding_size", Text(description.EmbeddingSize)),
         new("condition_size", Text(description.ConditionSize)),

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using HyperDsl.Kernels;
 
 namespace HyperDsl.Export;
 
@@ -67,7 +68,7 @@ public static class OnnxExport
             case Activation.Relu:
                 return graph.AddNode("Relu", output, input);
             case Activation.LeakyRelu:
-                return graph.AddNode("LeakyRelu", output, new[] { input }, ("alpha", 0.01f));
+                return graph.AddNode("LeakyRelu", output, new[] { input }, ("alpha", ActivationKernels.LeakyReluSlope));
             case Activation.Tanh:
                 return graph.AddNode("Tanh", output, input);
             case Activation.Sigmoid:

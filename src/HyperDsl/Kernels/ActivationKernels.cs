@@ -20,6 +20,12 @@ namespace HyperDsl.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
+    /// <summary>
+    /// The negative slope of LeakyRelu, PyTorch's default: the one definition, which generated kernels, these functions
+    /// and the ONNX export read.
+    /// </summary>
+    public const float LeakyReluSlope = 0.01f;
+
     /// <summary>Writes max(z, 0).</summary>
     /// <param name="preActivations">The pre-activations z.</param>
     /// <param name="output">Receives f(z); may be <paramref name="preActivations"/>.</param>
@@ -171,7 +177,7 @@ public static class ActivationKernels
 
     private readonly struct LeakyReluOperator : IUnaryOperator
     {
-        public static Vector<float> Invoke(Vector<float> x) => Vector.Max(x, x * VectorMath.LeakyReluSlope);
+        public static Vector<float> Invoke(Vector<float> x) => Vector.Max(x, x * LeakyReluSlope);
     }
 
     private readonly struct TanhOperator : IUnaryOperator
@@ -209,7 +215,7 @@ public static class ActivationKernels
     private readonly struct LeakyReluDerivativeOperator : IBinaryOperator
     {
         public static Vector<float> Invoke(Vector<float> a, Vector<float> g)
-            => Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), g, g * VectorMath.LeakyReluSlope);
+            => Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), g, g * LeakyReluSlope);
     }
 
     private readonly struct TanhDerivativeOperator : IBinaryOperator

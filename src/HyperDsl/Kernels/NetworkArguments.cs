@@ -114,20 +114,20 @@ public static class NetworkArguments
     }
 
     /// <summary>
-    /// Checks the arguments every split pass of a hypernetwork's generator takes (see <see cref="IGeneratorKernels"/>):
+    /// Checks the arguments every split pass of a hypernetwork's decoder takes (see <see cref="IDecoderKernels"/>):
     /// the number of rows and the lengths of the parameters, the inputs and the workspace.
     /// </summary>
-    /// <param name="method">The checked method, as <c>Network.Generator.Pass</c>.</param>
+    /// <param name="method">The checked method, as <c>Network.Decoder.Pass</c>.</param>
     /// <param name="parameters">The parameters passed.</param>
-    /// <param name="parameterCount">The generator's parameter count.</param>
+    /// <param name="parameterCount">The decoder's parameter count.</param>
     /// <param name="inputs">The inputs passed.</param>
-    /// <param name="inputSize">The generator's input width.</param>
+    /// <param name="inputSize">The decoder's input width.</param>
     /// <param name="batch">The number of rows.</param>
     /// <param name="workspace">The workspace passed.</param>
     /// <param name="workspacePerSample">Floats of workspace per row.</param>
     /// <exception cref="ArgumentOutOfRangeException">The number of rows is less than 1.</exception>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
-    public static void CheckGeneratorPass(
+    public static void CheckDecoderPass(
         string method,
         ReadOnlySpan<float> parameters,
         int parameterCount,

@@ -6,9 +6,6 @@ namespace HyperDsl.Kernels;
 /// <summary>Transcendental functions on <see cref="Vector{T}"/> of float, accurate to a few units in the last place.</summary>
 internal static class VectorMath
 {
-    /// <summary>The negative slope of LeakyRelu, PyTorch's default.</summary>
-    public const float LeakyReluSlope = 0.01f;
-
     // √(2/π) and the cubic coefficient of the tanh approximation of GELU.
     private const float GeluScale = 0.7978845608028654f;
     private const float GeluCubic = 0.044715f;

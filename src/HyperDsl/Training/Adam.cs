@@ -17,7 +17,7 @@ namespace HyperDsl.Training;
 /// g ← ∇ + λ·p; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; p ← p − η·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).
 /// One fused pass over memory per step.
 /// </remarks>
-public sealed class Adam : IOptimizer, IOptimizerCheckpoint
+public sealed class Adam : IOptimizer, IOptimizerCheckpoint, IModelOptimizer
 {
     private readonly AdamState state;
 
@@ -30,7 +30,23 @@ public sealed class Adam : IOptimizer, IOptimizerCheckpoint
     /// <param name="weightDecay">λ, an L2 penalty added to the gradient, at least 0.</param>
     public Adam(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
     {
-        state = new AdamState(parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+        state = new AdamState(null, parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /// <summary>
+    /// Creates the optimizer for a model's θ. Its steps follow the model's <see cref="IHyperModel.Threads"/>: with 2,
+    /// θ is updated on two threads, split where the model's step splits it.
+    /// </summary>
+    /// <param name="model">The model whose θ it updates.</param>
+    /// <param name="learningRate">η, at least 0.</param>
+    /// <param name="beta1">β₁, in [0, 1).</param>
+    /// <param name="beta2">β₂, in [0, 1).</param>
+    /// <param name="epsilon">ε, greater than 0.</param>
+    /// <param name="weightDecay">λ, an L2 penalty added to the gradient, at least 0.</param>
+    public Adam(IHyperModel model, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        state = new AdamState(model, model.ParameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
     }
 
     /// <inheritdoc/>
@@ -57,11 +73,8 @@ public sealed class Adam : IOptimizer, IOptimizerCheckpoint
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
-    /// <summary>
-    /// Threads a step uses: 1 (the default) or 2, each updating half of the parameters with the process's shared helper
-    /// thread (the result is the same).
-    /// </summary>
-    public int Threads { get => state.Threads; set => state.Threads = value; }
+    /// <summary>The model this optimizer was created for, whose Threads its steps follow; null when created for a count.</summary>
+    public IHyperModel? Model => state.Model;
 
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: 0f);
@@ -111,7 +124,7 @@ public sealed class Adam : IOptimizer, IOptimizerCheckpoint
 /// AdamW (Loshchilov and Hutter, 2019) with the update rule and defaults of <c>torch.optim.AdamW</c>: Adam, with the
 /// weight decay applied to the parameters directly (p ← p·(1 − η·λ)) instead of to the gradient.
 /// </summary>
-public sealed class AdamW : IOptimizer, IOptimizerCheckpoint
+public sealed class AdamW : IOptimizer, IOptimizerCheckpoint, IModelOptimizer
 {
     private readonly AdamState state;
 
@@ -124,7 +137,23 @@ public sealed class AdamW : IOptimizer, IOptimizerCheckpoint
     /// <param name="weightDecay">λ, the decoupled decay, at least 0 (PyTorch's default 0.01).</param>
     public AdamW(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 1e-2f)
     {
-        state = new AdamState(parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+        state = new AdamState(null, parameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /// <summary>
+    /// Creates the optimizer for a model's θ. Its steps follow the model's <see cref="IHyperModel.Threads"/>: with 2,
+    /// θ is updated on two threads, split where the model's step splits it.
+    /// </summary>
+    /// <param name="model">The model whose θ it updates.</param>
+    /// <param name="learningRate">η, at least 0.</param>
+    /// <param name="beta1">β₁, in [0, 1).</param>
+    /// <param name="beta2">β₂, in [0, 1).</param>
+    /// <param name="epsilon">ε, greater than 0.</param>
+    /// <param name="weightDecay">λ, the decoupled decay, at least 0 (PyTorch's default 0.01).</param>
+    public AdamW(IHyperModel model, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 1e-2f)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        state = new AdamState(model, model.ParameterCount, learningRate, beta1, beta2, epsilon, weightDecay);
     }
 
     /// <inheritdoc/>
@@ -142,11 +171,8 @@ public sealed class AdamW : IOptimizer, IOptimizerCheckpoint
     /// <summary>The second moments v, for checkpoints.</summary>
     public Span<float> SecondMoment => state.SecondMoment;
 
-    /// <summary>
-    /// Threads a step uses: 1 (the default) or 2, each updating half of the parameters with the process's shared helper
-    /// thread (the result is the same).
-    /// </summary>
-    public int Threads { get => state.Threads; set => state.Threads = value; }
+    /// <summary>The model this optimizer was created for, whose Threads its steps follow; null when created for a count.</summary>
+    public IHyperModel? Model => state.Model;
 
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => state.Step(parameters, gradients, decoupledDecay: state.WeightDecay);
@@ -164,18 +190,14 @@ public sealed class AdamW : IOptimizer, IOptimizerCheckpoint
 }
 
 /// <summary>The moments and settings Adam and AdamW share, and their fused update.</summary>
-internal sealed unsafe class AdamState : IPartitionedWork
+internal sealed class AdamState : PartitionedUpdate
 {
-    private ParallelWorker? worker;
-    private float* pendingParameters;
-    private float* pendingGradients;
-    private int pendingSplit;
-    private float pendingDecoupledDecay;
-
     private readonly float[] firstMoment;
     private readonly float[] secondMoment;
+    private float stepDecoupledDecay;
 
-    public AdamState(int parameterCount, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+    public AdamState(IHyperModel? model, int parameterCount, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
+        : base(model)
     {
         OptimizerArguments.Count(parameterCount);
         OptimizerArguments.NonNegative(nameof(learningRate), learningRate);
@@ -217,61 +239,17 @@ internal sealed unsafe class AdamState : IPartitionedWork
     public Span<float> SecondMoment => secondMoment;
 
     /// <summary>An Adam step; the weight decay goes into the gradient (Adam) or, when decoupled, onto the parameters (AdamW).</summary>
-    public int Threads
-    {
-        get => worker is null ? 1 : 2;
-        set
-        {
-            if (value is not (1 or 2))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be 1 or 2.");
-            }
-
-            worker = value == 2 ? ParallelWorker.Shared : null;
-        }
-    }
-
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients, float decoupledDecay)
     {
         OptimizerArguments.Lengths(firstMoment.Length, parameters, gradients);
         StepCount++;
-        if (worker is null || parameters.Length < 4096)
-        {
-            Update(parameters, gradients, 0, parameters.Length, decoupledDecay);
-            return;
-        }
-
-        // Each element's update is independent: two halves (split at a multiple of 64) give the same result as one pass.
-        fixed (float* p = parameters)
-        fixed (float* g = gradients)
-        {
-            pendingParameters = p;
-            pendingGradients = g;
-            pendingSplit = (parameters.Length / 2) & ~63;
-            pendingDecoupledDecay = decoupledDecay;
-            try
-            {
-                worker.Run(this);
-            }
-            finally
-            {
-                pendingParameters = null;
-                pendingGradients = null;
-            }
-        }
+        stepDecoupledDecay = decoupledDecay;
+        UpdateAll(parameters, gradients);
     }
 
-    void IPartitionedWork.Run(int part)
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start, int end)
     {
-        int length = firstMoment.Length;
-        int start = part == 0 ? 0 : pendingSplit;
-        int end = part == 0 ? pendingSplit : length;
-        Update(new Span<float>(pendingParameters, length), new ReadOnlySpan<float>(pendingGradients, length), start, end, pendingDecoupledDecay);
-    }
-
-    private void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int start, int end, float decoupledDecay)
-    {
-        float coupledDecay = decoupledDecay > 0f ? 0f : WeightDecay;
+        float coupledDecay = stepDecoupledDecay > 0f ? 0f : WeightDecay;
         Apply(
             parameters[start..end],
             gradients[start..end],
@@ -283,7 +261,7 @@ internal sealed unsafe class AdamState : IPartitionedWork
             Beta2,
             Epsilon,
             coupledDecay,
-            decoupledDecay);
+            stepDecoupledDecay);
     }
 
     public void Reset()

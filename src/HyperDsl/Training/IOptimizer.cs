@@ -19,3 +19,10 @@ public interface IOptimizer
     /// <summary>Forgets the state (moments, step count), as a new optimizer would have it.</summary>
     void Reset();
 }
+
+/// <summary>An optimizer of the library's, created for a parameter count or for a model whose threads it follows.</summary>
+internal interface IModelOptimizer
+{
+    /// <summary>The model the optimizer was created for, or null.</summary>
+    IHyperModel? Model { get; }
+}

@@ -89,16 +89,17 @@ public sealed class Trainer
 
     /// <summary>Prepares a run; every buffer of a step is allocated here.</summary>
     /// <param name="model">The hypernetwork to train.</param>
-    /// <param name="optimizer">The optimizer, built for the model's ParameterCount.</param>
+    /// <param name="optimizer">The optimizer, created for the model (<c>new Adam(model)</c>), so that it follows the model's Threads.</param>
     /// <param name="sampler">Draws the meta-batches.</param>
     /// <param name="options">The settings.</param>
-    /// <exception cref="ArgumentException">A setting does not fit the model.</exception>
+    /// <exception cref="ArgumentException">A setting does not fit the model, or the optimizer was created for another model or, with two threads, for a parameter count.</exception>
     public Trainer(IHyperModel model, IOptimizer optimizer, ITaskSampler sampler, TrainerOptions options)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         this.sampler = sampler ?? throw new ArgumentNullException(nameof(sampler));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
+        CheckOptimizer(nameof(optimizer));
         if (options.Steps < 0)
         {
             throw new ArgumentException($"Steps is {options.Steps}; it must be at least 0.", nameof(options));
@@ -135,8 +136,10 @@ public sealed class Trainer
     /// <param name="cancellationToken">Stops the run between steps.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite: training diverged.</exception>
+    /// <exception cref="ArgumentException">The model's Threads was set to 2 after the trainer was made, and the optimizer was created for a parameter count.</exception>
     public TrainingSummary Run(CancellationToken cancellationToken = default)
     {
+        CheckOptimizer("optimizer");
         var random = new Random(options.Seed);
         var clock = Stopwatch.StartNew();
         using TextWriter? log = OpenLog(options.MetricsPath, out bool jsonLines);
@@ -206,6 +209,28 @@ public sealed class Trainer
         int kept = Math.Min(step, recent.Length);
         float recentLoss = kept == 0 ? float.NaN : System.Numerics.Tensors.TensorPrimitives.Sum<float>(recent[..kept]) / kept;
         return new TrainingSummary(step, clock.Elapsed, loss, recentLoss, firstLoss, evaluation);
+    }
+
+    /// <summary>
+    /// The model's Threads is the one setting for a step: an optimizer of the library's must have been created for this
+    /// model, or — on one thread, where nothing is split — for its parameter count.
+    /// </summary>
+    private void CheckOptimizer(string argument)
+    {
+        if (optimizer is not IModelOptimizer library)
+        {
+            return;
+        }
+
+        if (library.Model is { } other && !ReferenceEquals(other, model))
+        {
+            throw new ArgumentException("The optimizer was created for another model; create it for the one being trained, e.g. new Adam(model).", argument);
+        }
+
+        if (library.Model is null && model.Threads != 1)
+        {
+            throw new ArgumentException($"The model uses {model.Threads} threads, but the optimizer was created for a parameter count and would update θ on one; create it for the model (new Adam(model)) so that it follows the model's Threads.", argument);
+        }
     }
 
     private static TextWriter? OpenLog(string? path, out bool jsonLines)

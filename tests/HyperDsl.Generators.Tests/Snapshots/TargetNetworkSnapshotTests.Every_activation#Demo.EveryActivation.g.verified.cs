@@ -1811,22 +1811,22 @@ namespace HyperDsl.Generated
                         acc3_2 += x3 * w2;
                         acc3_3 += x3 * w3;
                     }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
-                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, acc0_2 * 0.01f);
-                    Unsafe.Add(ref yn, 6) = MathF.Max(acc0_3, acc0_3 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, acc1_0 * 0.01f), ref yn, 7);
-                    Unsafe.Add(ref yn, 11) = MathF.Max(acc1_1, acc1_1 * 0.01f);
-                    Unsafe.Add(ref yn, 12) = MathF.Max(acc1_2, acc1_2 * 0.01f);
-                    Unsafe.Add(ref yn, 13) = MathF.Max(acc1_3, acc1_3 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, acc2_0 * 0.01f), ref yn, 14);
-                    Unsafe.Add(ref yn, 18) = MathF.Max(acc2_1, acc2_1 * 0.01f);
-                    Unsafe.Add(ref yn, 19) = MathF.Max(acc2_2, acc2_2 * 0.01f);
-                    Unsafe.Add(ref yn, 20) = MathF.Max(acc2_3, acc2_3 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, acc3_0 * 0.01f), ref yn, 21);
-                    Unsafe.Add(ref yn, 25) = MathF.Max(acc3_1, acc3_1 * 0.01f);
-                    Unsafe.Add(ref yn, 26) = MathF.Max(acc3_2, acc3_2 * 0.01f);
-                    Unsafe.Add(ref yn, 27) = MathF.Max(acc3_3, acc3_3 * 0.01f);
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, acc0_2 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 6) = MathF.Max(acc0_3, acc0_3 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, acc1_0 * ActivationKernels.LeakyReluSlope), ref yn, 7);
+                    Unsafe.Add(ref yn, 11) = MathF.Max(acc1_1, acc1_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 12) = MathF.Max(acc1_2, acc1_2 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 13) = MathF.Max(acc1_3, acc1_3 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, acc2_0 * ActivationKernels.LeakyReluSlope), ref yn, 14);
+                    Unsafe.Add(ref yn, 18) = MathF.Max(acc2_1, acc2_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 19) = MathF.Max(acc2_2, acc2_2 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 20) = MathF.Max(acc2_3, acc2_3 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, acc3_0 * ActivationKernels.LeakyReluSlope), ref yn, 21);
+                    Unsafe.Add(ref yn, 25) = MathF.Max(acc3_1, acc3_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 26) = MathF.Max(acc3_2, acc3_2 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 27) = MathF.Max(acc3_3, acc3_3 * ActivationKernels.LeakyReluSlope);
                 }
                 // The remaining samples one at a time.
                 for (; n < batch; n++)
@@ -1851,10 +1851,10 @@ namespace HyperDsl.Generated
                         acc0_2 += x0 * w2;
                         acc0_3 += x0 * w3;
                     }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
-                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, acc0_2 * 0.01f);
-                    Unsafe.Add(ref yn, 6) = MathF.Max(acc0_3, acc0_3 * 0.01f);
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, acc0_2 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yn, 6) = MathF.Max(acc0_3, acc0_3 * ActivationKernels.LeakyReluSlope);
                 }
             }
         }
@@ -1900,14 +1900,14 @@ namespace HyperDsl.Generated
                         acc3_0 = Simd.MultiplyAdd(x3_128, w0, acc3_0);
                         acc3_1 += x3 * w1;
                     }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, acc1_0 * 0.01f), ref yn, 7);
-                    Unsafe.Add(ref yn, 11) = MathF.Max(acc1_1, acc1_1 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, acc2_0 * 0.01f), ref yn, 14);
-                    Unsafe.Add(ref yn, 18) = MathF.Max(acc2_1, acc2_1 * 0.01f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, acc3_0 * 0.01f), ref yn, 21);
-                    Unsafe.Add(ref yn, 25) = MathF.Max(acc3_1, acc3_1 * 0.01f);
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, acc1_0 * ActivationKernels.LeakyReluSlope), ref yn, 7);
+                    Unsafe.Add(ref yn, 11) = MathF.Max(acc1_1, acc1_1 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, acc2_0 * ActivationKernels.LeakyReluSlope), ref yn, 14);
+                    Unsafe.Add(ref yn, 18) = MathF.Max(acc2_1, acc2_1 * ActivationKernels.LeakyReluSlope);
+                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, acc3_0 * ActivationKernels.LeakyReluSlope), ref yn, 21);
+                    Unsafe.Add(ref yn, 25) = MathF.Max(acc3_1, acc3_1 * ActivationKernels.LeakyReluSlope);
                 }
                 // The remaining samples one at a time.
                 for (; n < batch; n++)
@@ -1926,8 +1926,8 @@ namespace HyperDsl.Generated
                         acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
                         acc0_1 += x0 * w1;
                     }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * 0.01f), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * 0.01f);
+                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope), ref yn);
+                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
                 }
             }
             { // columns [5, 7)
@@ -1962,14 +1962,14 @@ namespace HyperDsl.Generated
                         acc3_0 += x3 * w0;
                         acc3_1 += x3 * w1;
                     }
-                    yj = MathF.Max(acc0_0, acc0_0 * 0.01f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, acc0_1 * 0.01f);
-                    Unsafe.Add(ref yj, 7) = MathF.Max(acc1_0, acc1_0 * 0.01f);
-                    Unsafe.Add(ref yj, 8) = MathF.Max(acc1_1, acc1_1 * 0.01f);
-                    Unsafe.Add(ref yj, 14) = MathF.Max(acc2_0, acc2_0 * 0.01f);
-                    Unsafe.Add(ref yj, 15) = MathF.Max(acc2_1, acc2_1 * 0.01f);
-                    Unsafe.Add(ref yj, 21) = MathF.Max(acc3_0, acc3_0 * 0.01f);
-                    Unsafe.Add(ref yj, 22) = MathF.Max(acc3_1, acc3_1 * 0.01f);
+                    yj = MathF.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 7) = MathF.Max(acc1_0, acc1_0 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 8) = MathF.Max(acc1_1, acc1_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 14) = MathF.Max(acc2_0, acc2_0 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 15) = MathF.Max(acc2_1, acc2_1 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 21) = MathF.Max(acc3_0, acc3_0 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 22) = MathF.Max(acc3_1, acc3_1 * ActivationKernels.LeakyReluSlope);
                 }
                 // The remaining samples one at a time.
                 for (; n < batch; n++)
@@ -1987,8 +1987,8 @@ namespace HyperDsl.Generated
                         acc0_0 += x0 * w0;
                         acc0_1 += x0 * w1;
                     }
-                    yj = MathF.Max(acc0_0, acc0_0 * 0.01f);
-                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, acc0_1 * 0.01f);
+                    yj = MathF.Max(acc0_0, acc0_0 * ActivationKernels.LeakyReluSlope);
+                    Unsafe.Add(ref yj, 1) = MathF.Max(acc0_1, acc0_1 * ActivationKernels.LeakyReluSlope);
                 }
             }
         }
@@ -2011,7 +2011,7 @@ namespace HyperDsl.Generated
                     {
                         acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 7 + o);
                     }
-                    Unsafe.Add(ref yn, o) = MathF.Max(acc, acc * 0.01f);
+                    Unsafe.Add(ref yn, o) = MathF.Max(acc, acc * ActivationKernels.LeakyReluSlope);
                 }
             }
         }

@@ -26,7 +26,7 @@ for (int t = 0; t < Tasks; t++)
 
 var model = new LineHyper(Tasks, Samples);
 model.Initialize(seed: 7);
-var adam = new Adam(LineHyper.ParameterCount, learningRate: 0.01f);
+var adam = new Adam(model, learningRate: 0.01f);
 float first = 0f;
 float last = 0f;
 for (int step = 0; step < 500; step++)
@@ -41,7 +41,7 @@ Console.WriteLine($"loss {first:F4} -> {last:F4}");
 string path = Path.Combine(AppContext.BaseDirectory, "line.safetensors");
 Checkpoint.Save(path, model, adam, step: 500);
 var restored = new LineHyper(Tasks, Samples);
-CheckpointInfo info = Checkpoint.Load(path, restored, new Adam(LineHyper.ParameterCount, learningRate: 0.01f));
+CheckpointInfo info = Checkpoint.Load(path, restored, new Adam(restored, learningRate: 0.01f));
 float[] generated = new float[LineNet.ParameterCount];
 float[] reloaded = new float[LineNet.ParameterCount];
 model.Generate(3, generated);

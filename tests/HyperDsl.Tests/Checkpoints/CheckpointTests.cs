@@ -106,7 +106,35 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal("12", metadata["step"]);
         Assert.Equal("SGD", metadata["optimizer"]);
         Assert.Equal("Dense0: 1 -> 40, Relu; Dense1: 40 -> 40, Relu; Dense2: 40 -> 1, Identity", metadata["target"]);
-        Assert.Equal("Dense0: 8 -> 64, Relu; Head: 64 -> 1761, Identity", metadata["generator"]);
+        Assert.Equal("Dense0: 8 -> 64, Relu; Head: 64 -> 1761, Identity", metadata["decoder"]);
+    }
+
+    [Fact]
+    public void A_checkpoint_written_with_the_former_metadata_key_generator_still_loads_and_is_still_checked()
+    {
+        var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        model.Initialize(3);
+        string path = Path.Combine(folder, "current.safetensors");
+        Checkpoint.Save(path, model, step: 7);
+        var tensors = SafetensorsBytes.Parse(File.ReadAllBytes(path), out var metadata);
+        var files = tensors.Select(pair => SafetensorsBytes.Tensor.F32(pair.Key, pair.Value.Shape, pair.Value.Values)).ToList();
+
+        // As the first release wrote it: the decoder's layers under "generator".
+        var former = metadata.Where(pair => pair.Key != "decoder").ToDictionary(pair => pair.Key, pair => pair.Value);
+        former["generator"] = metadata["decoder"];
+        string formerPath = Path.Combine(folder, "former.safetensors");
+        File.WriteAllBytes(formerPath, SafetensorsBytes.Build(files, former));
+        var restored = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        CheckpointInfo info = Checkpoint.Load(formerPath, restored);
+        Assert.Equal(7, info.Step);
+        Assert.Equal(model.Parameters.ToArray(), restored.Parameters.ToArray());
+
+        // The former key is compared as the new one is.
+        former["generator"] = "Dense0: 8 -> 32, Relu; Head: 32 -> 1761, Identity";
+        File.WriteAllBytes(formerPath, SafetensorsBytes.Build(files, former));
+        var refused = Assert.Throws<CheckpointException>(() => Checkpoint.Load(formerPath, new SineHyper(maxTasks: 1, maxSamplesPerTask: 1)));
+        Assert.Equal(CheckpointError.ArchitectureMismatch, refused.Error);
+        Assert.Contains("its decoder is 'Dense0: 8 -> 32", refused.Message);
     }
 
     [Fact]
@@ -304,7 +332,7 @@ public sealed class CheckpointTests : IDisposable
         float[] chunkedBefore = chunked.Parameters.ToArray();
         var other = Assert.Throws<CheckpointException>(() => Checkpoint.Load(withAdam, chunked));
         Assert.Equal(CheckpointError.ArchitectureMismatch, other.Error);
-        Assert.Contains("its generator is 'Dense0: 8 -> 64, Relu; Head: 64 -> 1761, Identity'", other.Message);
+        Assert.Contains("its decoder is 'Dense0: 8 -> 64, Relu; Head: 64 -> 1761, Identity'", other.Message);
         Assert.Equal(chunkedBefore, chunked.Parameters.ToArray());
 
         var target = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);

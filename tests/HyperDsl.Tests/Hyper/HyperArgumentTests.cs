@@ -79,8 +79,8 @@ public sealed class HyperArgumentTests
     {
         // The passes a two-thread step is made of, as the runtime reaches them. FullConditionHyper's g: 3 inputs,
         // two hidden layers, a head of 3 inputs.
-        var generator = (IGeneratorKernels)typeof(HyperNetworkModel<TinyTarget>)
-            .GetField("generator", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+        var decoder = (IDecoderKernels)typeof(HyperNetworkModel<TinyTarget>)
+            .GetField("decoder", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .GetValue(conditioned)!;
         float[] g = new float[FullConditionHyper.ParameterCount];
         float[] inputs = new float[2 * 3];
@@ -88,17 +88,17 @@ public sealed class HyperArgumentTests
         float[] outputs = new float[2 * TinyTarget.ParameterCount];
         float[] headInputGradients = new float[2 * 3];
 
-        var beyond = Assert.Throws<ArgumentOutOfRangeException>(() => generator.ForwardHead(g, inputs, 2, workspace, 1, 4, outputs));
-        Assert.Contains("FullConditionHyper.Generator.ForwardHead: the head inputs [1, 4) do not lie within [0, 3)", beyond.Message);
+        var beyond = Assert.Throws<ArgumentOutOfRangeException>(() => decoder.ForwardHead(g, inputs, 2, workspace, 1, 4, withBias: true, outputs));
+        Assert.Contains("FullConditionHyper.Decoder.ForwardHead: the head inputs [1, 4) do not lie within [0, 3)", beyond.Message);
         var backwards = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            generator.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], headInputGradients, 2, 1));
-        Assert.Contains("FullConditionHyper.Generator.BackwardHead: the head inputs [2, 1)", backwards.Message);
+            decoder.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], headInputGradients, 2, 1, withBias: false));
+        Assert.Contains("FullConditionHyper.Decoder.BackwardHead: the head inputs [2, 1)", backwards.Message);
         var shortGradients = Assert.ThrowsAny<ArgumentException>(() =>
-            generator.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], new float[5], 0, 3));
+            decoder.BackwardHead(g, inputs, outputs, 2, workspace, new float[g.Length], new float[5], 0, 3, withBias: true));
         Assert.Contains("headInputGradients", shortGradients.Message);
-        var noRows = Assert.Throws<ArgumentOutOfRangeException>(() => generator.ForwardBody(g, inputs, 0, workspace));
-        Assert.Contains("FullConditionHyper.Generator.ForwardBody", noRows.Message);
-        var shortInputs = Assert.ThrowsAny<ArgumentException>(() => generator.BackwardBody(g, new float[5], 2, workspace, headInputGradients, new float[g.Length], Span<float>.Empty, new float[64]));
+        var noRows = Assert.Throws<ArgumentOutOfRangeException>(() => decoder.ForwardBody(g, inputs, 0, workspace));
+        Assert.Contains("FullConditionHyper.Decoder.ForwardBody", noRows.Message);
+        var shortInputs = Assert.ThrowsAny<ArgumentException>(() => decoder.BackwardBody(g, new float[5], 2, workspace, headInputGradients, new float[g.Length], Span<float>.Empty, new float[64]));
         Assert.Contains("inputs", shortInputs.Message);
     }
 

@@ -47,3 +47,24 @@ public partial class SineHyper;
 [HyperNetwork(typeof(SineNet), Tasks = 100, EmbeddingSize = 8, ChunkSize = 60, ChunkEmbeddingSize = 8)]
 [Dense(32, Activation.Relu)]
 public partial class ChunkedSineHyper;
+
+/// <summary>The target of the two-thread split tests: 2 → 8 (tanh) → 1.</summary>
+[TargetNetwork(inputs: 2)]
+[Dense(8, Activation.Tanh)]
+[Dense(1)]
+public partial class SplitTarget;
+
+/// <summary>
+/// A task table (80,000 floats) far larger than the rest of θ: θ's middle lies inside the table, before the head,
+/// whose 5 inputs a split near θ's middle would give all to one thread.
+/// </summary>
+[HyperNetwork(typeof(SplitTarget), Tasks = 20000, EmbeddingSize = 4)]
+[Dense(5, Activation.Tanh)]
+public partial class LargeTableHyper;
+
+/// <summary>
+/// Chunk embeddings (33 chunks × 400 floats) far larger than the rest of θ: θ's middle lies after the head.
+/// </summary>
+[HyperNetwork(typeof(SplitTarget), ConditionSize = 3, ChunkSize = 1, ChunkEmbeddingSize = 400)]
+[Dense(6, Activation.Tanh)]
+public partial class ManyChunksHyper;

@@ -12,8 +12,8 @@
 //   Head              7 -> 7    Identity    [30, 79)  [79, 86)
 //   chunk embeddings  [5 × 2]   -           [86, 96)  -
 //
-// g runs on rows [z ; chunk embedding] of 7 floats, all tasks of a meta-batch at once, so that each layer —
-// the head included — is one matrix product over the batch. Its workspace per row:
+// The decoder g runs on rows [z ; chunk embedding] of 7 floats, all tasks of a meta-batch at once, so that
+// each of its layers — the head included — is one matrix product over the batch. Its workspace per row:
 //   layer  keeps                        offset
 //   Head   nothing: writes the outputs  -
 #nullable enable
@@ -22,7 +22,7 @@ namespace Demo
 {
     partial class ChunkedHyper : global::HyperDsl.HyperNetworkModel<global::Demo.SmallNet>
     {
-        /// <summary>Floats in θ: the embedding table, the generator network and the chunk embeddings.</summary>
+        /// <summary>Floats in θ: the embedding table, the decoder g and the chunk embeddings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 96;
 
@@ -94,29 +94,21 @@ namespace Demo
             "chunk embeddings  [5 × 2]   -           10          [86, 96)\n" +
             "Total parameters: 96, 3 × the target's 32\n";
 
-        /// <summary>The layout above, for the runtime.</summary>
-        private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new()
-        {
-            Name = "ChunkedHyper",
-            Tasks = Tasks,
-            EmbeddingSize = EmbeddingSize,
-            ConditionSize = ConditionSize,
-            ChunkSize = ChunkSize,
-            ChunkEmbeddingSize = 2,
-            ChunkCount = ChunkCount,
-            ParameterCount = ParameterCount,
-            GeneratorOffset = 30,
-            GeneratorParameterCount = 56,
-            ChunkEmbeddingsOffset = Layout.ChunkEmbeddings,
-            GeneratorInputSize = 7,
-            GeneratorWorkspacePerRow = 0,
-            GeneratorScratchPerRow = 14,
-            GeneratorLayers = new global::HyperDsl.LayerDescription[]
+        /// <summary>The declaration and the decoder's layers, for the runtime, which derives θ's offsets from them as Layout does.</summary>
+        private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new(
+            name: "ChunkedHyper",
+            tasks: Tasks,
+            embeddingSize: EmbeddingSize,
+            conditionSize: ConditionSize,
+            chunkSize: ChunkSize,
+            chunkEmbeddingSize: 2,
+            decoderLayers: new global::HyperDsl.LayerDescription[]
             {
                 new(Name: "Head", Inputs: 7, Units: 7, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 0, BiasOffset: 49, ActivationSlot: -1),
             },
-            TargetLayers = global::Demo.SmallNet.Layers,
-        };
+            decoderWorkspacePerRow: 0,
+            decoderScratchPerRow: 14,
+            targetLayers: global::Demo.SmallNet.Layers);
 
         /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>
         /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
@@ -124,7 +116,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public ChunkedHyper(int maxTasks, int maxSamplesPerTask)
-            : base(GeneratedDescription, new global::HyperDsl.Generated.ChunkedHyperGenerator(), maxTasks, maxSamplesPerTask)
+            : base(GeneratedDescription, new global::HyperDsl.Generated.ChunkedHyperDecoder(), maxTasks, maxSamplesPerTask)
         {
         }
 
@@ -146,48 +138,48 @@ namespace HyperDsl.Generated
     using System.Runtime.Intrinsics;
     using HyperDsl.Kernels;
 
-    /// <summary>The generator network of <c>Demo.ChunkedHyper</c>, as the runtime calls it.</summary>
+    /// <summary>The decoder g of <c>Demo.ChunkedHyper</c>, as the runtime calls it.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-    file sealed class ChunkedHyperGenerator : IGeneratorKernels
+    file sealed class ChunkedHyperDecoder : IDecoderKernels
     {
         public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, Span<float> workspace)
-            => ChunkedHyperGeneratorKernels.Forward(parameters, inputs, outputs, rows, workspace);
+            => ChunkedHyperDecoderKernels.Forward(parameters, inputs, outputs, rows, workspace);
 
         public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
-            => ChunkedHyperGeneratorKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
+            => ChunkedHyperDecoderKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
 
         public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
-            => ChunkedHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
+            => ChunkedHyperDecoderKernels.ForwardBody(parameters, inputs, rows, workspace);
 
-        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
-            => ChunkedHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)
+            => ChunkedHyperDecoderKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, withBias, outputs);
 
-        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
-            => ChunkedHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
+        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
+            => ChunkedHyperDecoderKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd, withBias);
 
         public void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
-            => ChunkedHyperGeneratorKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
+            => ChunkedHyperDecoderKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
     }
 
-    /// <summary>The kernels of the generator network of <c>Demo.ChunkedHyper</c>: one row per task and chunk; offsets are relative to g's slice of θ.</summary>
+    /// <summary>The kernels of the decoder g of <c>Demo.ChunkedHyper</c>: one row per task and chunk; offsets are relative to g's slice of θ.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-    file static class ChunkedHyperGeneratorKernels
+    file static class ChunkedHyperDecoderKernels
     {
         /// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckForward("ChunkedHyper.Generator.Forward", parameters, 56, inputs, 7, outputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckForward("ChunkedHyper.Decoder.Forward", parameters, 56, inputs, 7, outputs, 7, batch, workspace, 0);
 
             // Head (7 -> 7): y = x·W + b.
-            HeadForward(parameters, inputs, outputs, batch, 0, 7);
+            HeadForward(parameters, inputs, outputs, batch, 0, 7, withBias: true);
         }
 
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
-            NetworkArguments.CheckBackward("ChunkedHyper.Generator.Backward", parameters, 56, inputs, 7, outputGradients, 7, batch, workspace, 0, parameterGradients, inputGradients);
+            NetworkArguments.CheckBackward("ChunkedHyper.Decoder.Backward", parameters, 56, inputs, 7, outputGradients, 7, batch, workspace, 0, parameterGradients, inputGradients);
 
-            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.Backward", nameof(scratch), scratch.Length, batch, 14, "2 × the widest layer");
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Decoder.Backward", nameof(scratch), scratch.Length, batch, 14, "2 × the widest layer");
             // The gradients of all rows flow back together, in two buffers of batch × 7 floats that take turns
             // holding a layer's output gradients while the layer below receives its own.
             int tile = batch;
@@ -199,7 +191,7 @@ namespace HyperDsl.Generated
 
                 // Head (7 -> 7, Identity): the output gradients are the gradients of z.
                 ReadOnlySpan<float> headGradients = outputGradients.Slice(start * 7, rows * 7);
-                HeadWeightGradient(inputs.Slice(start * 7, rows * 7), headGradients, parameterGradients, rows, 0, 7);
+                HeadWeightGradient(inputs.Slice(start * 7, rows * 7), headGradients, parameterGradients, rows, 0, 7, withBias: true);
                 if (!inputGradients.IsEmpty)
                 {
                     HeadInputGradient(parameters, headGradients, inputGradients.Slice(start * 7, rows * 7), rows, 0, 7);
@@ -210,35 +202,35 @@ namespace HyperDsl.Generated
         /// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>
         public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.ForwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckDecoderPass("ChunkedHyper.Decoder.ForwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
             // No layer below the head: it reads the inputs.
         }
 
         /// <summary>
-        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range
-        /// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.
+        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when withBias:
+        /// the sums of two ranges that cover the inputs, one of them with the bias, added, are the head's outputs.
         /// </summary>
-        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)
         {
-            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.ForwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
-            NetworkArguments.CheckRange("ChunkedHyper.Generator.ForwardHead", "head inputs", inputStart, inputEnd, 7);
-            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 7, "the head's units");
-            HeadForward(parameters, inputs, outputs, batch, inputStart, inputEnd);
+            NetworkArguments.CheckDecoderPass("ChunkedHyper.Decoder.ForwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckRange("ChunkedHyper.Decoder.ForwardHead", "head inputs", inputStart, inputEnd, 7);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Decoder.ForwardHead", nameof(outputs), outputs.Length, batch, 7, "the head's units");
+            HeadForward(parameters, inputs, outputs, batch, inputStart, inputEnd, withBias);
         }
 
         /// <summary>
-        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;
-        /// the bias gradient goes with the range that ends at input 7) and those columns of the head's input gradients.
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when
+        /// withBias, its bias gradient (added), and those columns of the head's input gradients.
         /// </summary>
-        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
         {
-            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.BackwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
-            NetworkArguments.CheckRange("ChunkedHyper.Generator.BackwardHead", "head inputs", inputStart, inputEnd, 7);
-            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 7, "the head's units");
-            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
-            NetworkArguments.CheckExactLength("ChunkedHyper.Generator.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
+            NetworkArguments.CheckDecoderPass("ChunkedHyper.Decoder.BackwardHead", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckRange("ChunkedHyper.Decoder.BackwardHead", "head inputs", inputStart, inputEnd, 7);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Decoder.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 7, "the head's units");
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Decoder.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
+            NetworkArguments.CheckExactLength("ChunkedHyper.Decoder.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
             ReadOnlySpan<float> headInputs = inputs;
-            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);
+            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd, withBias);
             HeadInputGradient(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);
         }
 
@@ -248,10 +240,10 @@ namespace HyperDsl.Generated
         /// </summary>
         public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
-            NetworkArguments.CheckGeneratorPass("ChunkedHyper.Generator.BackwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
-            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Generator.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
-            NetworkArguments.CheckExactLength("ChunkedHyper.Generator.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
-            NetworkArguments.CheckEmptyOrPerSampleLength("ChunkedHyper.Generator.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 7, "InputSize");
+            NetworkArguments.CheckDecoderPass("ChunkedHyper.Decoder.BackwardBody", parameters, 56, inputs, 7, batch, workspace, 0);
+            NetworkArguments.CheckPerSampleLength("ChunkedHyper.Decoder.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 7, "the head's inputs");
+            NetworkArguments.CheckExactLength("ChunkedHyper.Decoder.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 56, "ParameterCount");
+            NetworkArguments.CheckEmptyOrPerSampleLength("ChunkedHyper.Decoder.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 7, "InputSize");
             // No layer below the head: its input gradients are the inputs' gradients.
             if (!inputGradients.IsEmpty)
             {
@@ -261,30 +253,29 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (7 -> 7, Identity) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadForward512(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForward512(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
             else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
-                HeadForward256(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForward256(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
             else
             {
-                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
         }
 
-        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
-            bool withBias = inputStart == 0;
             { // columns [0, 7)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -379,14 +370,13 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector256 and Vector128 (the same code at this width): y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, Vector256 and Vector128 (the same code at this width): y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
-            bool withBias = inputStart == 0;
             { // columns [0, 5)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -514,14 +504,13 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [7 × 7], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 49); // bias [7]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 7]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 7]
-            bool withBias = inputStart == 0;
             for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 7);
@@ -540,24 +529,24 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (7 -> 7, Identity) parameter gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
             else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
             {
-                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
             else
             {
-                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -651,8 +640,8 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 6) += acc0_3;
                 }
             }
-            // db += Σₙ g[n, :], by the range that ends at the last input.
-            if (inputEnd == 7)
+            // db += Σₙ g[n, :], by the part that owns the bias.
+            if (withBias)
             {
                 { // columns [0, 7)
                     var acc0 = Vector128<float>.Zero; var acc1 = 0f; var acc2 = 0f; var acc3 = 0f;
@@ -672,8 +661,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -795,8 +784,8 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 1) += acc0_1;
                 }
             }
-            // db += Σₙ g[n, :], by the range that ends at the last input.
-            if (inputEnd == 7)
+            // db += Σₙ g[n, :], by the part that owns the bias.
+            if (withBias)
             {
                 { // columns [0, 5)
                     var acc0 = Vector128<float>.Zero; var acc1 = 0f;
@@ -825,8 +814,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 7, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
@@ -845,7 +834,7 @@ namespace HyperDsl.Generated
                         Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
                 }
-                if (inputEnd == 7)
+                if (withBias)
                 {
                     for (int o = 0; o < 7; o++)
                     {

@@ -1,80 +1,15 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
 
 namespace HyperDsl.Kernels;
 
 /// <summary>
-/// The compile-time layout of a generated hypernetwork, handed by the generated class to
-/// <see cref="HyperNetworkModel{TTarget}"/>. Support for generated code.
+/// The decoder g of a hypernetwork — z (and a chunk embedding) in, the head's outputs out — as the generated code
+/// compiles it: batched forward and backward over rows of g's input, whole or split into the passes that two threads
+/// share. Support for generated code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class HyperNetworkDescription
-{
-    /// <summary>The hypernetwork class's name, for messages.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>Rows of the task-embedding table.</summary>
-    public required int Tasks { get; init; }
-
-    /// <summary>Width of a task embedding.</summary>
-    public required int EmbeddingSize { get; init; }
-
-    /// <summary>Width of a condition vector.</summary>
-    public required int ConditionSize { get; init; }
-
-    /// <summary>Target parameters per head call, or 0 when not chunked.</summary>
-    public required int ChunkSize { get; init; }
-
-    /// <summary>Width of a chunk embedding, or 0.</summary>
-    public required int ChunkEmbeddingSize { get; init; }
-
-    /// <summary>Head calls per task (1 when not chunked).</summary>
-    public required int ChunkCount { get; init; }
-
-    /// <summary>Floats in θ.</summary>
-    public required int ParameterCount { get; init; }
-
-    /// <summary>Offset of the generator network g's parameters in θ (after the embedding table).</summary>
-    public required int GeneratorOffset { get; init; }
-
-    /// <summary>Floats of g's parameters.</summary>
-    public required int GeneratorParameterCount { get; init; }
-
-    /// <summary>Offset of the chunk embeddings in θ.</summary>
-    public required int ChunkEmbeddingsOffset { get; init; }
-
-    /// <summary>Width of g's input: [embedding ; condition ; chunk embedding].</summary>
-    public required int GeneratorInputSize { get; init; }
-
-    /// <summary>Floats of g's workspace per row.</summary>
-    public required int GeneratorWorkspacePerRow { get; init; }
-
-    /// <summary>Floats of g's backward scratch per row.</summary>
-    public required int GeneratorScratchPerRow { get; init; }
-
-    /// <summary>g's layers: the body, then the head; offsets relative to g's parameters.</summary>
-    public required IReadOnlyList<LayerDescription> GeneratorLayers { get; init; }
-
-    /// <summary>The target network's layers; offsets in its parameter vector W.</summary>
-    public required IReadOnlyList<LayerDescription> TargetLayers { get; init; }
-
-    /// <summary>Outputs of one head call: ChunkSize when chunked, else the target's parameter count.</summary>
-    public int HeadUnits => GeneratorLayers[GeneratorLayers.Count - 1].Units;
-
-    /// <summary>Inputs of the head: the width of g's last hidden layer, or of g's input when it has none.</summary>
-    public int HeadInputs => GeneratorLayers[GeneratorLayers.Count - 1].Inputs;
-
-    /// <summary>Width of z = [embedding ; condition].</summary>
-    public int TaskInputSize => EmbeddingSize + ConditionSize;
-}
-
-/// <summary>
-/// The generator network g of a hypernetwork, as the generated code compiles it: batched forward and backward over
-/// rows of g's input. Support for generated code.
-/// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public interface IGeneratorKernels
+public interface IDecoderKernels
 {
     /// <summary>outputs = g(inputs) for <paramref name="rows"/> rows; the workspace keeps what Backward needs.</summary>
     /// <param name="parameters">g's parameters.</param>
@@ -115,23 +50,24 @@ public interface IGeneratorKernels
 
     /// <summary>
     /// After <see cref="ForwardBody"/>, the head's sum over its inputs [<paramref name="inputStart"/>, inputEnd) for
-    /// all rows, plus its bias when the range starts at input 0. Two ranges that cover the inputs, their outputs
-    /// added, give the head's outputs (to rounding: the sum is split in two).
+    /// all rows, plus its bias when <paramref name="withBias"/>. Two ranges that cover the inputs, exactly one of them
+    /// with the bias, their outputs added, give the head's outputs (to rounding: the sum is split in two).
     /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input, as given to ForwardBody.</param>
     /// <param name="rows">The number of rows ForwardBody ran on.</param>
     /// <param name="workspace">The workspace ForwardBody filled.</param>
     /// <param name="inputStart">The first head input of the range.</param>
-    /// <param name="inputEnd">One past the last head input of the range.</param>
+    /// <param name="inputEnd">One past the last head input of the range; may equal the start (an empty range).</param>
+    /// <param name="withBias">Whether this range adds the head's bias.</param>
     /// <param name="outputs">Receives the sums, per row.</param>
-    void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs);
+    void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs);
 
     /// <summary>
     /// The head's part of <see cref="Backward"/> for its inputs [<paramref name="inputStart"/>, inputEnd), over all
-    /// rows: adds those rows of the head's weight gradient (and its bias gradient, with the range that ends at the
-    /// last input) and writes those columns of the head's input gradients. Ranges that cover the inputs once give
-    /// exactly what Backward gives, whichever thread computes which.
+    /// rows: adds those rows of the head's weight gradient (and its bias gradient when <paramref name="withBias"/>)
+    /// and writes those columns of the head's input gradients. Ranges that cover the inputs once, exactly one of them
+    /// with the bias, give exactly what Backward gives, whichever thread computes which.
     /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input.</param>
@@ -141,7 +77,8 @@ public interface IGeneratorKernels
     /// <param name="parameterGradients">g's parameter gradients; added to.</param>
     /// <param name="headInputGradients">∂L/∂(the head's inputs) per row; the columns of the range are written.</param>
     /// <param name="inputStart">The first head input of the range.</param>
-    /// <param name="inputEnd">One past the last head input of the range.</param>
+    /// <param name="inputEnd">One past the last head input of the range; may equal the start (an empty range).</param>
+    /// <param name="withBias">Whether this range adds the head's bias gradient.</param>
     void BackwardHead(
         ReadOnlySpan<float> parameters,
         ReadOnlySpan<float> inputs,
@@ -151,7 +88,8 @@ public interface IGeneratorKernels
         Span<float> parameterGradients,
         Span<float> headInputGradients,
         int inputStart,
-        int inputEnd);
+        int inputEnd,
+        bool withBias);
 
     /// <summary>The rest of <see cref="Backward"/>: the layers below the head, from the head's input gradients.</summary>
     /// <param name="parameters">g's parameters.</param>

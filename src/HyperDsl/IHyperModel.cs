@@ -35,6 +35,12 @@ public interface IHyperModel
     /// <summary>The most samples per task a meta-batch may hold, fixed at construction.</summary>
     int MaxSamplesPerTask { get; }
 
+    /// <summary>
+    /// Threads a training step uses, 1 or 2: the one setting for the step and for an optimizer created for the model
+    /// (<c>new Adam(model)</c>), which follows it.
+    /// </summary>
+    int Threads { get; set; }
+
     /// <summary>θ, flat.</summary>
     Span<float> Parameters { get; }
 
@@ -65,7 +71,7 @@ public interface IHyperModel
 
     /// <summary>
     /// The loss of one task's samples under W = g(embedding) and its gradient with respect to the embedding, with θ
-    /// held fixed: the same backward pass as training, stopped at the generator's input. Leaves θ and
+    /// held fixed: the same backward pass as training, stopped at the decoder's input. Leaves θ and
     /// <see cref="Gradients"/> unchanged.
     /// </summary>
     /// <param name="embedding">The embedding, EmbeddingSize floats.</param>

@@ -11,8 +11,8 @@
 //   Dense0           4 -> 16    Relu        [400, 464)  [464, 480)
 //   Head             16 -> 25   Identity    [480, 880)  [880, 905)
 //
-// g runs on rows [z] of 4 floats, all tasks of a meta-batch at once, so that each layer —
-// the head included — is one matrix product over the batch. Its workspace per row:
+// The decoder g runs on rows [z] of 4 floats, all tasks of a meta-batch at once, so that
+// each of its layers — the head included — is one matrix product over the batch. Its workspace per row:
 //   layer   keeps                        offset
 //   Dense0  f(z)                         [0, 16)
 //   Head    nothing: writes the outputs  -
@@ -22,7 +22,7 @@ namespace Demo
 {
     partial class SmallHyper : global::HyperDsl.HyperNetworkModel<global::Demo.SmallNet>
     {
-        /// <summary>Floats in θ: the embedding table, the generator network and the chunk embeddings.</summary>
+        /// <summary>Floats in θ: the embedding table, the decoder g and the chunk embeddings.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public const int ParameterCount = 905;
 
@@ -106,30 +106,22 @@ namespace Demo
             "Head             16 -> 25   Identity    425         [480, 905)\n" +
             "Total parameters: 905, 36.2 × the target's 25\n";
 
-        /// <summary>The layout above, for the runtime.</summary>
-        private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new()
-        {
-            Name = "SmallHyper",
-            Tasks = Tasks,
-            EmbeddingSize = EmbeddingSize,
-            ConditionSize = ConditionSize,
-            ChunkSize = ChunkSize,
-            ChunkEmbeddingSize = 0,
-            ChunkCount = ChunkCount,
-            ParameterCount = ParameterCount,
-            GeneratorOffset = 400,
-            GeneratorParameterCount = 505,
-            ChunkEmbeddingsOffset = Layout.ChunkEmbeddings,
-            GeneratorInputSize = 4,
-            GeneratorWorkspacePerRow = 16,
-            GeneratorScratchPerRow = 50,
-            GeneratorLayers = new global::HyperDsl.LayerDescription[]
+        /// <summary>The declaration and the decoder's layers, for the runtime, which derives θ's offsets from them as Layout does.</summary>
+        private static readonly global::HyperDsl.Kernels.HyperNetworkDescription GeneratedDescription = new(
+            name: "SmallHyper",
+            tasks: Tasks,
+            embeddingSize: EmbeddingSize,
+            conditionSize: ConditionSize,
+            chunkSize: ChunkSize,
+            chunkEmbeddingSize: 0,
+            decoderLayers: new global::HyperDsl.LayerDescription[]
             {
                 new(Name: "Dense0", Inputs: 4, Units: 16, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 64, ActivationSlot: 0),
                 new(Name: "Head", Inputs: 16, Units: 25, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 80, BiasOffset: 480, ActivationSlot: -1),
             },
-            TargetLayers = global::Demo.SmallNet.Layers,
-        };
+            decoderWorkspacePerRow: 16,
+            decoderScratchPerRow: 50,
+            targetLayers: global::Demo.SmallNet.Layers);
 
         /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>
         /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
@@ -137,7 +129,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public SmallHyper(int maxTasks, int maxSamplesPerTask)
-            : base(GeneratedDescription, new global::HyperDsl.Generated.SmallHyperGenerator(), maxTasks, maxSamplesPerTask)
+            : base(GeneratedDescription, new global::HyperDsl.Generated.SmallHyperDecoder(), maxTasks, maxSamplesPerTask)
         {
         }
 
@@ -158,52 +150,52 @@ namespace HyperDsl.Generated
     using System.Runtime.Intrinsics;
     using HyperDsl.Kernels;
 
-    /// <summary>The generator network of <c>Demo.SmallHyper</c>, as the runtime calls it.</summary>
+    /// <summary>The decoder g of <c>Demo.SmallHyper</c>, as the runtime calls it.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-    file sealed class SmallHyperGenerator : IGeneratorKernels
+    file sealed class SmallHyperDecoder : IDecoderKernels
     {
         public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, Span<float> workspace)
-            => SmallHyperGeneratorKernels.Forward(parameters, inputs, outputs, rows, workspace);
+            => SmallHyperDecoderKernels.Forward(parameters, inputs, outputs, rows, workspace);
 
         public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
-            => SmallHyperGeneratorKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
+            => SmallHyperDecoderKernels.Backward(parameters, inputs, outputGradients, rows, workspace, parameterGradients, inputGradients, scratch);
 
         public void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, Span<float> workspace)
-            => SmallHyperGeneratorKernels.ForwardBody(parameters, inputs, rows, workspace);
+            => SmallHyperDecoderKernels.ForwardBody(parameters, inputs, rows, workspace);
 
-        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
-            => SmallHyperGeneratorKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, outputs);
+        public void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)
+            => SmallHyperDecoderKernels.ForwardHead(parameters, inputs, rows, workspace, inputStart, inputEnd, withBias, outputs);
 
-        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
-            => SmallHyperGeneratorKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd);
+        public void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int rows, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
+            => SmallHyperDecoderKernels.BackwardHead(parameters, inputs, outputGradients, rows, workspace, parameterGradients, headInputGradients, inputStart, inputEnd, withBias);
 
         public void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
-            => SmallHyperGeneratorKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
+            => SmallHyperDecoderKernels.BackwardBody(parameters, inputs, rows, workspace, headInputGradients, parameterGradients, inputGradients, scratch);
     }
 
-    /// <summary>The kernels of the generator network of <c>Demo.SmallHyper</c>: one row per task; offsets are relative to g's slice of θ.</summary>
+    /// <summary>The kernels of the decoder g of <c>Demo.SmallHyper</c>: one row per task; offsets are relative to g's slice of θ.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-    file static class SmallHyperGeneratorKernels
+    file static class SmallHyperDecoderKernels
     {
         /// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckForward("SmallHyper.Generator.Forward", parameters, 505, inputs, 4, outputs, 25, batch, workspace, 16);
+            NetworkArguments.CheckForward("SmallHyper.Decoder.Forward", parameters, 505, inputs, 4, outputs, 25, batch, workspace, 16);
 
             // Dense0 (4 -> 16): y = relu(x·W + b).
             Span<float> dense0Activations = workspace.Slice(0, batch * 16);
             Dense0Forward(parameters, inputs, dense0Activations, batch);
 
             // Head (16 -> 25): y = x·W + b.
-            HeadForward(parameters, dense0Activations, outputs, batch, 0, 16);
+            HeadForward(parameters, dense0Activations, outputs, batch, 0, 16, withBias: true);
         }
 
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
-            NetworkArguments.CheckBackward("SmallHyper.Generator.Backward", parameters, 505, inputs, 4, outputGradients, 25, batch, workspace, 16, parameterGradients, inputGradients);
+            NetworkArguments.CheckBackward("SmallHyper.Decoder.Backward", parameters, 505, inputs, 4, outputGradients, 25, batch, workspace, 16, parameterGradients, inputGradients);
 
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.Backward", nameof(scratch), scratch.Length, batch, 50, "2 × the widest layer");
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.Backward", nameof(scratch), scratch.Length, batch, 50, "2 × the widest layer");
             // The gradients of all rows flow back together, in two buffers of batch × 25 floats that take turns
             // holding a layer's output gradients while the layer below receives its own.
             int tile = batch;
@@ -215,7 +207,7 @@ namespace HyperDsl.Generated
 
                 // Head (16 -> 25, Identity): the output gradients are the gradients of z.
                 ReadOnlySpan<float> headGradients = outputGradients.Slice(start * 25, rows * 25);
-                HeadWeightGradient(workspace.Slice(start * 16, rows * 16), headGradients, parameterGradients, rows, 0, 16);
+                HeadWeightGradient(workspace.Slice(start * 16, rows * 16), headGradients, parameterGradients, rows, 0, 16, withBias: true);
                 Span<float> dense0Gradients = bufferA.Slice(0, rows * 16);
                 HeadInputGradient(parameters, headGradients, dense0Gradients, rows, 0, 16);
 
@@ -232,7 +224,7 @@ namespace HyperDsl.Generated
         /// <summary>The layers below the head on all rows: the workspace keeps the head's inputs and what BackwardBody needs.</summary>
         public static void ForwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.ForwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckDecoderPass("SmallHyper.Decoder.ForwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
 
             // Dense0 (4 -> 16): y = relu(x·W + b).
             Span<float> dense0Activations = workspace.Slice(0, batch * 16);
@@ -240,30 +232,30 @@ namespace HyperDsl.Generated
         }
 
         /// <summary>
-        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when the range
-        /// starts at input 0: the sums of two ranges that cover the inputs, added, are the head's outputs.
+        /// After ForwardBody, the head's sum over its inputs [inputStart, inputEnd) for all rows, plus the bias when withBias:
+        /// the sums of two ranges that cover the inputs, one of them with the bias, added, are the head's outputs.
         /// </summary>
-        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, Span<float> outputs)
+        public static void ForwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, int inputStart, int inputEnd, bool withBias, Span<float> outputs)
         {
-            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.ForwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
-            NetworkArguments.CheckRange("SmallHyper.Generator.ForwardHead", "head inputs", inputStart, inputEnd, 16);
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.ForwardHead", nameof(outputs), outputs.Length, batch, 25, "the head's units");
-            HeadForward(parameters, workspace.Slice(0, batch * 16), outputs, batch, inputStart, inputEnd);
+            NetworkArguments.CheckDecoderPass("SmallHyper.Decoder.ForwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckRange("SmallHyper.Decoder.ForwardHead", "head inputs", inputStart, inputEnd, 16);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.ForwardHead", nameof(outputs), outputs.Length, batch, 25, "the head's units");
+            HeadForward(parameters, workspace.Slice(0, batch * 16), outputs, batch, inputStart, inputEnd, withBias);
         }
 
         /// <summary>
-        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient (added;
-        /// the bias gradient goes with the range that ends at input 16) and those columns of the head's input gradients.
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when
+        /// withBias, its bias gradient (added), and those columns of the head's input gradients.
         /// </summary>
-        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd)
+        public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
         {
-            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.BackwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
-            NetworkArguments.CheckRange("SmallHyper.Generator.BackwardHead", "head inputs", inputStart, inputEnd, 16);
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 25, "the head's units");
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
-            NetworkArguments.CheckExactLength("SmallHyper.Generator.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
+            NetworkArguments.CheckDecoderPass("SmallHyper.Decoder.BackwardHead", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckRange("SmallHyper.Decoder.BackwardHead", "head inputs", inputStart, inputEnd, 16);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.BackwardHead", nameof(outputGradients), outputGradients.Length, batch, 25, "the head's units");
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.BackwardHead", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
+            NetworkArguments.CheckExactLength("SmallHyper.Decoder.BackwardHead", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
             ReadOnlySpan<float> headInputs = workspace.Slice(0, batch * 16);
-            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd);
+            HeadWeightGradient(headInputs, outputGradients, parameterGradients, batch, inputStart, inputEnd, withBias);
             HeadInputGradient(parameters, outputGradients, headInputGradients, batch, inputStart, inputEnd);
         }
 
@@ -273,11 +265,11 @@ namespace HyperDsl.Generated
         /// </summary>
         public static void BackwardBody(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> workspace, Span<float> headInputGradients, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
-            NetworkArguments.CheckGeneratorPass("SmallHyper.Generator.BackwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
-            NetworkArguments.CheckExactLength("SmallHyper.Generator.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
-            NetworkArguments.CheckEmptyOrPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 4, "InputSize");
-            NetworkArguments.CheckPerSampleLength("SmallHyper.Generator.BackwardBody", nameof(scratch), scratch.Length, batch, 50, "2 × the widest layer");
+            NetworkArguments.CheckDecoderPass("SmallHyper.Decoder.BackwardBody", parameters, 505, inputs, 4, batch, workspace, 16);
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.BackwardBody", nameof(headInputGradients), headInputGradients.Length, batch, 16, "the head's inputs");
+            NetworkArguments.CheckExactLength("SmallHyper.Decoder.BackwardBody", nameof(parameterGradients), parameterGradients.Length, 505, "ParameterCount");
+            NetworkArguments.CheckEmptyOrPerSampleLength("SmallHyper.Decoder.BackwardBody", nameof(inputGradients), inputGradients.Length, batch, 4, "InputSize");
+            NetworkArguments.CheckPerSampleLength("SmallHyper.Decoder.BackwardBody", nameof(scratch), scratch.Length, batch, 50, "2 × the widest layer");
             int tile = batch;
             Span<float> bufferA = scratch.Slice(0, tile * 25);
             Span<float> bufferB = scratch.Slice(tile * 25, tile * 25);
@@ -1278,34 +1270,33 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (16 -> 25, Identity) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        private static void HeadForward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadForward512(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForward512(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadForward256(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForward256(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadForward128(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForward128(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
             else
             {
-                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd);
+                HeadForwardScalar(parameters, input, output, batch, inputStart, inputEnd, withBias);
             }
         }
 
-        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, Vector512: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
-            bool withBias = inputStart == 0;
             { // columns [0, 25)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -1391,14 +1382,13 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector256: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, Vector256: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
-            bool withBias = inputStart == 0;
             { // columns [0, 16)
                 int n = 0;
                 // 4 samples at a time: each weight register is loaded once for all of them.
@@ -1531,14 +1521,13 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, Vector128: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, Vector128: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
-            bool withBias = inputStart == 0;
             // Columns [0, 24) in blocks of 8.
             for (int j = 0; j < 24; j += 8)
             {
@@ -1656,14 +1645,13 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when inputStart is 0, for each of <paramref name="batch"/> samples.</summary>
-        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd)
+        /// <summary>Head forward, scalar: y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias, for each of <paramref name="batch"/> samples.</summary>
+        private static void HeadForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, int inputStart, int inputEnd, bool withBias)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 80); // weights [16 × 25], input-major
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 480); // bias [25]
             ref float x = ref MemoryMarshal.GetReference(input); // [batch × 16]
             ref float y = ref MemoryMarshal.GetReference(output); // [batch × 25]
-            bool withBias = inputStart == 0;
             for (int n = 0; n < batch; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 16);
@@ -1682,28 +1670,28 @@ namespace HyperDsl.Generated
 
         /// <summary>Head (16 -> 25, Identity) parameter gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        private static void HeadWeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradient512(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradient256(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                HeadWeightGradient128(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradient128(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
             else
             {
-                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd);
+                HeadWeightGradientScalar(input, outputGradient, parameterGradients, rows, inputStart, inputEnd, withBias);
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -1790,8 +1778,8 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 24) += acc0_2;
                 }
             }
-            // db += Σₙ g[n, :], by the range that ends at the last input.
-            if (inputEnd == 16)
+            // db += Σₙ g[n, :], by the part that owns the bias.
+            if (withBias)
             {
                 { // columns [0, 25)
                     var acc0 = Vector512<float>.Zero; var acc1 = Vector256<float>.Zero; var acc2 = 0f;
@@ -1809,8 +1797,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, Vector256: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -1937,8 +1925,8 @@ namespace HyperDsl.Generated
                     Unsafe.Add(ref dwj, 8) += acc0_1;
                 }
             }
-            // db += Σₙ g[n, :], by the range that ends at the last input.
-            if (inputEnd == 16)
+            // db += Σₙ g[n, :], by the part that owns the bias.
+            if (withBias)
             {
                 { // columns [0, 16)
                     var acc0 = Vector256<float>.Zero; var acc1 = Vector256<float>.Zero;
@@ -1967,8 +1955,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, Vector128: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, Vector128: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -2084,8 +2072,8 @@ namespace HyperDsl.Generated
                     dwj += acc0_0;
                 }
             }
-            // db += Σₙ g[n, :], by the range that ends at the last input.
-            if (inputEnd == 16)
+            // db += Σₙ g[n, :], by the part that owns the bias.
+            if (withBias)
             {
                 // Columns [0, 24) in blocks of 8.
                 for (int j = 0; j < 24; j += 8)
@@ -2116,8 +2104,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when the range ends at input 16, over <paramref name="rows"/> samples.</summary>
-        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd)
+        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
@@ -2136,7 +2124,7 @@ namespace HyperDsl.Generated
                         Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
                     }
                 }
-                if (inputEnd == 16)
+                if (withBias)
                 {
                     for (int o = 0; o < 25; o++)
                     {

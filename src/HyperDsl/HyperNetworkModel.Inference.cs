@@ -1,0 +1,100 @@
+using System;
+using System.Numerics.Tensors;
+using HyperDsl.Kernels;
+
+namespace HyperDsl;
+
+/// <summary>After training: W for a task, predictions, and the gradient with respect to a task's embedding (θ fixed).</summary>
+public abstract partial class HyperNetworkModel<TTarget>
+{
+    /// <inheritdoc/>
+    public void GenerateFromEmbedding(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, Span<float> targetParameters)
+    {
+        string method = names.GenerateFromEmbedding;
+        CheckEmbedding(method, embedding, condition);
+        CheckTargetParameters(method, targetParameters);
+        WriteDecoderInputs(0, embedding, condition);
+        DecodeRows(primary, 0, 1);
+        GeneratedParameters(0).CopyTo(targetParameters);
+    }
+
+    /// <inheritdoc/>
+    public float ComputeEmbeddingGradient(
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> embeddingGradient)
+    {
+        string method = names.ComputeEmbeddingGradient;
+        CheckEmbedding(method, embedding, condition);
+        CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
+        if (embeddingGradient.Length != description.EmbeddingSize)
+        {
+            throw new ArgumentException($"{method}: embeddingGradient must hold EmbeddingSize = {description.EmbeddingSize} floats, but holds {embeddingGradient.Length}.", nameof(embeddingGradient));
+        }
+
+        int rows = description.ChunkCount;
+        WriteDecoderInputs(0, embedding, condition);
+
+        // θ stays fixed: its gradient goes to a private sink, and only the input gradient is kept.
+        Array.Clear(frozenGradients);
+        float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients);
+        embeddingGradient.Clear();
+        for (int k = 0; k < rows; k++)
+        {
+            TensorPrimitives.Add(embeddingGradient, DecoderInputGradients(0, k)[..description.EmbeddingSize], embeddingGradient);
+        }
+
+        return value;
+    }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs)
+    {
+        string method = names.Predict;
+        CheckEmbedding(method, embedding, condition);
+        if (samples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be at least 1.");
+        }
+
+        int inputSize = TTarget.InputSize;
+        int outputSize = TTarget.OutputSize;
+        NetworkArguments.CheckPerSampleLength(method, nameof(inputs), inputs.Length, samples, inputSize, "InputSize");
+        NetworkArguments.CheckPerSampleLength(method, nameof(outputs), outputs.Length, samples, outputSize, "OutputSize");
+        FiniteCheck.Require(method, nameof(inputs), inputs[..(samples * inputSize)]);
+        WriteDecoderInputs(0, embedding, condition);
+        DecodeRows(primary, 0, 1);
+        ReadOnlySpan<float> weights = GeneratedParameters(0);
+
+        // Any number of samples, in blocks the target's workspace was sized for.
+        for (int start = 0; start < samples; start += maxSamplesPerTask)
+        {
+            int count = Math.Min(maxSamplesPerTask, samples - start);
+            TTarget.Forward(weights, inputs.Slice(start * inputSize, count * inputSize), outputs.Slice(start * outputSize, count * outputSize), count, primary.TargetWorkspace);
+        }
+    }
+
+    /// <summary>W for a task given by its row of the embedding table and, where the hypernetwork takes one, its condition.</summary>
+    /// <param name="task">The task id, from 0 to Tasks − 1; ignored when the hypernetwork has no table.</param>
+    /// <param name="condition">The condition vector, or empty when the hypernetwork takes none.</param>
+    /// <param name="targetParameters">Receives W, exactly the target's ParameterCount floats.</param>
+    protected void GenerateCore(int task, ReadOnlySpan<float> condition, Span<float> targetParameters)
+    {
+        string method = names.Generate;
+        if (description.Tasks > 0 && (uint)task >= (uint)description.Tasks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(task), task, $"{method}: task must be a task id from 0 to {description.Tasks - 1}.");
+        }
+
+        ReadOnlySpan<float> embedding = description.Tasks > 0 ? Embedding(task) : ReadOnlySpan<float>.Empty;
+        CheckEmbedding(method, embedding, condition);
+        CheckTargetParameters(method, targetParameters);
+        WriteDecoderInputs(0, embedding, condition);
+        DecodeRows(primary, 0, 1);
+        GeneratedParameters(0).CopyTo(targetParameters);
+    }
+}

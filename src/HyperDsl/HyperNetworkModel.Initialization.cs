@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics.Tensors;
+using HyperDsl.Kernels;
+
+namespace HyperDsl;
+
+/// <summary>Hyperfan initialisation: θ drawn so that each generated target layer starts with a directly initialised layer's variance.</summary>
+public abstract partial class HyperNetworkModel<TTarget>
+{
+    /// <summary>Hyperfan-in initialisation; see <see cref="Initialize(int, HyperfanInit)"/>.</summary>
+    /// <param name="seed">The seed; the same seed gives the same θ.</param>
+    public void Initialize(int seed) => Initialize(seed, HyperfanInit.FanIn);
+
+    /// <summary>
+    /// Initialises θ deterministically for a seed (whatever the capacity the instance was built with): task and chunk
+    /// embeddings N(0, 1); body layers Kaiming-normal for their activation, biases 0; the head so that each generated
+    /// target layer starts with the variance <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020).
+    /// </summary>
+    /// <remarks>
+    /// The head's input h has a second moment m² that depends on the body; it is measured on a probe batch of embeddings
+    /// at initialisation, and the head's weights are drawn with variance (target variance) / (fan-in · m²), per
+    /// generated parameter. A chunked head generates parameters of different layers with the same columns, so there the
+    /// head is drawn for unit variance and each generated parameter is multiplied by the standard deviation its layer
+    /// needs — a fixed factor, part of the chunked hypernetwork's definition from then on.
+    /// </remarks>
+    /// <param name="seed">The seed; the same seed gives the same θ.</param>
+    /// <param name="init">Which variance to aim at.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="init"/> is not a member of <see cref="HyperfanInit"/>.</exception>
+    public void Initialize(int seed, HyperfanInit init)
+    {
+        if (init is not (HyperfanInit.FanIn or HyperfanInit.FanOut))
+        {
+            throw new ArgumentOutOfRangeException(nameof(init), init, $"{description.Name}.Initialize: {(int)init} is not a member of HyperfanInit.");
+        }
+
+        var random = new Random(seed);
+        Array.Clear(parameters);
+        Gaussian.Fill(random, parameters.AsSpan(0, description.Tasks * description.EmbeddingSize), 1.0);
+        Gaussian.Fill(random, parameters.AsSpan(description.ChunkEmbeddingsOffset, description.ChunkCount * description.ChunkEmbeddingSize), 1.0);
+
+        Span<float> g = DecoderParameters;
+        IReadOnlyList<LayerDescription> layers = description.DecoderLayers;
+        for (int l = 0; l < layers.Count - 1; l++)
+        {
+            LayerDescription layer = layers[l];
+            Gaussian.Fill(random, g.Slice(layer.WeightsOffset, layer.WeightsLength), Math.Sqrt(GainSquared(layer.Activation) / layer.Inputs));
+        }
+
+        SetParameterScale(init);
+        LayerDescription head = description.Head;
+        double headInputMoment = MeasureHeadInputMoment(random);
+        double unit = 1.0 / (head.Inputs * headInputMoment);
+        Span<float> headWeights = g.Slice(head.WeightsOffset, head.WeightsLength);
+        Gaussian.Fill(random, headWeights, Math.Sqrt(unit));
+        if (!description.IsChunked)
+        {
+            // Column o of the head generates target parameter o: scale it to that parameter's target deviation.
+            for (int j = 0; j < head.Inputs; j++)
+            {
+                TensorPrimitives.Multiply(headWeights.Slice(j * head.Units, head.Units), parameterScale, headWeights.Slice(j * head.Units, head.Units));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The square of an activation's gain, as in Kaiming and Xavier initialisation (<c>torch.nn.init.calculate_gain</c>
+    /// squared): 2 for Relu-like activations, 25/9 for Tanh, 1 otherwise.
+    /// </summary>
+    private static double GainSquared(Activation activation) => activation switch
+    {
+        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus => 2.0,
+        Activation.Tanh => 25.0 / 9.0,
+        _ => 1.0,
+    };
+
+    /// <summary>
+    /// E[h²] of the head's input h over a probe of 256 rows: embeddings from the table (or N(0, 1)), conditions N(0, 1),
+    /// every chunk embedding in turn. Runs g, in batches as large as the buffers allow, with the head still zero, and
+    /// reads h from g's workspace.
+    /// </summary>
+    private double MeasureHeadInputMoment(Random random)
+    {
+        const int ProbeRows = 256;
+        int capacity = generated.Length / description.HeadUnits;
+        int width = description.DecoderInputSize;
+        IReadOnlyList<LayerDescription> layers = description.DecoderLayers;
+        double sum = 0;
+        long count = 0;
+        for (int done = 0; done < ProbeRows; done += capacity)
+        {
+            int rows = Math.Min(capacity, ProbeRows - done);
+            Span<float> inputs = decoderInputs.AsSpan(0, rows * width);
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = inputs.Slice(r * width, width);
+                if (description.Tasks > 0)
+                {
+                    Embedding(random.Next(description.Tasks)).CopyTo(row);
+                }
+
+                Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize), 1.0);
+                ChunkEmbedding((done + r) % description.ChunkCount).CopyTo(row[description.TaskInputSize..]);
+            }
+
+            ReadOnlySpan<float> headInputs = inputs;
+            if (layers.Count > 1)
+            {
+                decoder.Forward(DecoderParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, primary.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow));
+                LayerDescription last = layers[layers.Count - 2];
+                headInputs = primary.DecoderWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
+            }
+
+            // Element by element in double, so that the result does not depend on how the probe was batched.
+            foreach (float value in headInputs)
+            {
+                sum += value * (double)value;
+            }
+
+            count += headInputs.Length;
+        }
+
+        double moment = sum / count;
+        return moment > 1e-12 ? moment : 1.0;
+    }
+
+    /// <summary>The standard deviation hyperfan aims at for every target parameter.</summary>
+    private void SetParameterScale(HyperfanInit init)
+    {
+        foreach (LayerDescription layer in description.TargetLayers)
+        {
+            double gainSquared = GainSquared(layer.Activation);
+            double fan = init == HyperfanInit.FanIn ? layer.Inputs : layer.Units;
+            parameterScale.AsSpan(layer.WeightsOffset, layer.WeightsLength).Fill((float)Math.Sqrt(gainSquared / (2.0 * fan)));
+            parameterScale.AsSpan(layer.BiasOffset, layer.Units).Fill((float)Math.Sqrt(gainSquared / 2.0));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using System.Numerics.Tensors;
+using HyperDsl.Kernels;
+using HyperDsl.Training;
+
+namespace HyperDsl;
+
+/// <summary>
+/// A training step: g on every task's rows, the target's forward, loss and backward per task, g's backward, and the
+/// embeddings' gradients — on the calling thread, or shared with a helper (see <c>.TwoThreads</c>).
+/// </summary>
+public abstract partial class HyperNetworkModel<TTarget>
+{
+    /// <inheritdoc/>
+    public float ComputeGradients(TaskBatch batch, Loss loss)
+    {
+        int tasks = CheckBatch(names.ComputeGradients, batch, loss);
+        for (int t = 0; t < tasks; t++)
+        {
+            ReadOnlySpan<float> embedding = description.Tasks > 0 ? Embedding(batch.TaskIds[t]) : ReadOnlySpan<float>.Empty;
+            ReadOnlySpan<float> condition = description.ConditionSize > 0
+                ? batch.Conditions.Slice(t * description.ConditionSize, description.ConditionSize)
+                : ReadOnlySpan<float>.Empty;
+            WriteDecoderInputs(t, embedding, condition);
+        }
+
+        double total;
+        if (worker is null)
+        {
+            Array.Clear(gradients);
+            total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, 1f / tasks, DecoderGradients);
+        }
+        else
+        {
+            total = twoThreadStep!.Run(batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, tasks);
+        }
+
+        AddEmbeddingGradients(batch.TaskIds, tasks);
+        return (float)(total / tasks);
+    }
+
+    /// <summary>
+    /// g's input gradients flow to what made the inputs: each row's [embedding] part to its task's row of the table,
+    /// its [chunk embedding] part to that chunk's embedding. In task order, so the sums are the same on any thread count.
+    /// </summary>
+    private void AddEmbeddingGradients(ReadOnlySpan<int> taskIds, int tasks)
+    {
+        int embeddingSize = description.EmbeddingSize;
+        for (int t = 0; t < tasks; t++)
+        {
+            for (int k = 0; k < description.ChunkCount; k++)
+            {
+                ReadOnlySpan<float> row = DecoderInputGradients(t, k);
+                if (embeddingSize > 0)
+                {
+                    Span<float> embeddingGradient = gradients.AsSpan(taskIds[t] * embeddingSize, embeddingSize);
+                    TensorPrimitives.Add(embeddingGradient, row[..embeddingSize], embeddingGradient);
+                }
+
+                if (description.IsChunked)
+                {
+                    Span<float> chunkGradient = gradients.AsSpan(description.ChunkEmbeddingsOffset + (k * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize);
+                    TensorPrimitives.Add(chunkGradient, row[description.TaskInputSize..], chunkGradient);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A step's work on one thread for tasks [first, first + count): g on their rows, the target's forward, loss and
+    /// backward for each, and g's backward, adding g's gradient to <paramref name="decoderGradients"/>.
+    /// <paramref name="inputs"/> and <paramref name="targets"/> hold those tasks' samples only. Returns the sum of the
+    /// tasks' mean losses.
+    /// </summary>
+    private double RunLane(Lane lane, int first, int count, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale, Span<float> decoderGradients)
+    {
+        int inputSize = TTarget.InputSize;
+        int outputSize = TTarget.OutputSize;
+        int firstRow = first * description.ChunkCount;
+        int rows = count * description.ChunkCount;
+        DecodeRows(lane, first, count);
+        generatedGradients.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits).Clear();
+        double total = 0;
+        for (int t = 0; t < count; t++)
+        {
+            total += TargetStep(lane, first + t, inputs.Slice(t * samples * inputSize, samples * inputSize), targets.Slice(t * samples * outputSize, samples * outputSize), samples, loss, gradientScale);
+        }
+
+        decoder.Backward(
+            DecoderParameters,
+            decoderInputs.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
+            generatedGradients.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
+            rows,
+            lane.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow),
+            decoderGradients,
+            decoderInputGradients.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
+            lane.DecoderScratch.AsSpan(0, rows * description.DecoderScratchPerRow));
+        return total;
+    }
+
+    /// <summary>Runs g on the rows of tasks [first, first + count): one batched product per layer, the head included.</summary>
+    private void DecodeRows(Lane lane, int first, int count)
+    {
+        int firstRow = first * description.ChunkCount;
+        int rows = count * description.ChunkCount;
+        decoder.Forward(
+            DecoderParameters,
+            decoderInputs.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
+            generated.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
+            rows,
+            lane.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow));
+        ScaleChunks(first, count);
+    }
+
+    /// <summary>For a chunked head, W = s ⊙ head output: applies the hyperfan factors to the W of tasks [first, first + count).</summary>
+    private void ScaleChunks(int first, int count)
+    {
+        if (description.IsChunked)
+        {
+            for (int t = first; t < first + count; t++)
+            {
+                Span<float> weights = GeneratedParameters(t);
+                TensorPrimitives.Multiply(weights, parameterScale, weights);
+            }
+        }
+    }
+
+    /// <summary>The target's forward, loss and backward for task slot <paramref name="task"/>; returns the task's mean loss.</summary>
+    private float TargetStep(Lane lane, int task, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale)
+    {
+        int outputSize = TTarget.OutputSize;
+        ReadOnlySpan<float> weights = GeneratedParameters(task);
+        Span<float> outputs = lane.TargetOutputs.AsSpan(0, samples * outputSize);
+        Span<float> outputGradients = lane.TargetOutputGradients.AsSpan(0, samples * outputSize);
+        TTarget.Forward(weights, inputs, outputs, samples, lane.TargetWorkspace);
+        float value = Losses.Evaluate(loss, outputs, targets, samples, outputSize, outputGradients, gradientScale);
+        Span<float> weightGradients = generatedGradients.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
+        TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, weightGradients, Span<float>.Empty);
+        if (description.IsChunked)
+        {
+            // W = s ⊙ head output, so the head's output gradient is s ⊙ ∂L/∂W.
+            TensorPrimitives.Multiply(weightGradients, parameterScale, weightGradients);
+        }
+
+        return value;
+    }
+}

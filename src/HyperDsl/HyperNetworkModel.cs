@@ -1,0 +1,212 @@
+using System;
+using HyperDsl.Kernels;
+
+namespace HyperDsl;
+
+/// <summary>
+/// A hypernetwork for the target network <typeparamref name="TTarget"/>: θ, its gradients, and every buffer a step
+/// needs, allocated once in the constructor. Generated hypernetwork classes derive from it; their generated part holds
+/// the layout and the kernels of the decoder g, this class the orchestration: embeddings in, W out, the target's
+/// forward and backward per task, g's backward, the gradients of the embeddings.
+/// </summary>
+/// <typeparam name="TTarget">The target network whose parameters are generated.</typeparam>
+/// <remarks>
+/// <para>An instance is not thread-safe: its buffers serve one call at a time. Nothing is allocated after construction.</para>
+/// <para>
+/// The class is split by concern: this file holds the state; <c>.Initialization</c> hyperfan initialisation;
+/// <c>.Step</c> a training step (<see cref="ComputeGradients"/>) on one thread; <c>.TwoThreads</c> the same step
+/// shared by two; <c>.Inference</c> Generate, Predict and the embedding gradient; <c>.Arguments</c> the checks.
+/// </para>
+/// </remarks>
+public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoints.IHyperCheckpoint, IThreadedParameters
+    where TTarget : ITargetNetwork
+{
+    private readonly HyperNetworkDescription description;
+    private readonly IDecoderKernels decoder;
+    private readonly int maxTasks;
+    private readonly int maxSamplesPerTask;
+
+    // θ and ∂L/∂θ.
+    private readonly float[] parameters;
+    private readonly float[] gradients;
+
+    // Per row of g (a task, or a task's chunk): its input [z ; chunk embedding], its outputs (the task's W, or a chunk
+    // of it), their gradients, and the gradients of its input.
+    private readonly float[] decoderInputs;
+    private readonly float[] generated;
+    private readonly float[] generatedGradients;
+    private readonly float[] decoderInputGradients;
+
+    // Where g's parameter gradients go when θ is held fixed (ComputeEmbeddingGradient).
+    private readonly float[] frozenGradients;
+
+    // The buffers of the calling thread's share of a step.
+    private readonly Lane primary;
+
+    // Per target parameter: the standard deviation hyperfan initialisation aims at. A chunked head serves every layer
+    // with the same columns, so there it is also a fixed factor on the head's output (see Initialize).
+    private readonly float[] parameterScale;
+
+    // "Name.Method" for messages, built once: a step must not allocate.
+    private readonly MethodNames names;
+
+    /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size.</summary>
+    /// <param name="description">The generated layout.</param>
+    /// <param name="decoder">The generated kernels of the decoder g.</param>
+    /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
+    /// <param name="maxSamplesPerTask">The most samples per task, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
+    protected HyperNetworkModel(HyperNetworkDescription description, IDecoderKernels decoder, int maxTasks, int maxSamplesPerTask)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(decoder);
+        if (maxTasks < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTasks), maxTasks, $"{description.Name}: maxTasks must be at least 1.");
+        }
+
+        if (maxSamplesPerTask < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSamplesPerTask), maxSamplesPerTask, $"{description.Name}: maxSamplesPerTask must be at least 1.");
+        }
+
+        if (description.TargetParameterCount != TTarget.ParameterCount)
+        {
+            throw new InvalidOperationException($"{description.Name}: the description's target has {description.TargetParameterCount} parameters, {typeof(TTarget).Name} {TTarget.ParameterCount}.");
+        }
+
+        this.description = description;
+        this.decoder = decoder;
+        names = new MethodNames(description.Name);
+        this.maxTasks = maxTasks;
+        this.maxSamplesPerTask = maxSamplesPerTask;
+        int rows = Capacity(nameof(maxTasks), maxTasks, description.ChunkCount);
+        parameters = new float[description.ParameterCount];
+        gradients = new float[description.ParameterCount];
+        decoderInputs = new float[Capacity(nameof(maxTasks), rows, description.DecoderInputSize)];
+        generated = new float[Capacity(nameof(maxTasks), rows, description.HeadUnits)];
+        generatedGradients = new float[generated.Length];
+        decoderInputGradients = new float[decoderInputs.Length];
+        frozenGradients = new float[description.DecoderParameterCount];
+        primary = new Lane(description, rows, maxSamplesPerTask, runsDecoder: true);
+        parameterScale = new float[TTarget.ParameterCount];
+        SetParameterScale(HyperfanInit.FanIn);
+        split = TwoThreadSplit.Of(description);
+    }
+
+    /// <summary>θ, flat, laid out as the generated <c>Layout</c> says.</summary>
+    public Span<float> Parameters => parameters;
+
+    /// <summary>∂(mean loss)/∂θ from the last <see cref="ComputeGradients"/>, flat.</summary>
+    public Span<float> Gradients => gradients;
+
+    /// <summary>The learned task-embedding table, <c>[Tasks × EmbeddingSize]</c> row-major: a view into θ.</summary>
+    public ReadOnlySpan<float> TaskEmbeddings => parameters.AsSpan(0, description.Tasks * description.EmbeddingSize);
+
+    /// <summary>The most tasks one meta-batch may hold.</summary>
+    public int MaxTasks => maxTasks;
+
+    /// <summary>The most samples per task.</summary>
+    public int MaxSamplesPerTask => maxSamplesPerTask;
+
+    HyperNetworkDescription Checkpoints.IHyperCheckpoint.Description => description;
+
+    float[] Checkpoints.IHyperCheckpoint.ParameterBuffer => parameters;
+
+    float[]? Checkpoints.IHyperCheckpoint.OutputScale => description.IsChunked ? parameterScale : null;
+
+    int IHyperModel.ParameterCount => description.ParameterCount;
+
+    int IHyperModel.TargetParameterCount => TTarget.ParameterCount;
+
+    int IHyperModel.InputSize => TTarget.InputSize;
+
+    int IHyperModel.OutputSize => TTarget.OutputSize;
+
+    int IHyperModel.Tasks => description.Tasks;
+
+    int IHyperModel.EmbeddingSize => description.EmbeddingSize;
+
+    int IHyperModel.ConditionSize => description.ConditionSize;
+
+    private Span<float> DecoderParameters => parameters.AsSpan(description.DecoderOffset, description.DecoderParameterCount);
+
+    private Span<float> DecoderGradients => gradients.AsSpan(description.DecoderOffset, description.DecoderParameterCount);
+
+    private static int Capacity(string argument, long count, long perItem)
+    {
+        long size = count * perItem;
+        if (size > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(argument, $"{count} × {perItem} = {size} floats do not fit in an array.");
+        }
+
+        return (int)size;
+    }
+
+    private ReadOnlySpan<float> Embedding(int task)
+        => parameters.AsSpan(task * description.EmbeddingSize, description.EmbeddingSize);
+
+    private Span<float> ChunkEmbedding(int chunk)
+        => parameters.AsSpan(description.ChunkEmbeddingsOffset + (chunk * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize);
+
+    /// <summary>W of task slot <paramref name="task"/> of the current rows: the first P head outputs of its chunk rows.</summary>
+    private Span<float> GeneratedParameters(int task)
+        => generated.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
+
+    private ReadOnlySpan<float> DecoderInputGradients(int task, int chunk)
+        => decoderInputGradients.AsSpan(((task * description.ChunkCount) + chunk) * description.DecoderInputSize, description.DecoderInputSize);
+
+    /// <summary>Writes g's input rows of task slot <paramref name="task"/>: [embedding ; condition ; chunk embedding k].</summary>
+    private void WriteDecoderInputs(int task, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition)
+    {
+        int width = description.DecoderInputSize;
+        for (int k = 0; k < description.ChunkCount; k++)
+        {
+            Span<float> row = decoderInputs.AsSpan(((task * description.ChunkCount) + k) * width, width);
+            embedding.CopyTo(row);
+            condition.CopyTo(row[description.EmbeddingSize..]);
+            ChunkEmbedding(k).CopyTo(row[description.TaskInputSize..]);
+        }
+    }
+
+    /// <summary>The buffers one thread needs for its share of a step.</summary>
+    private sealed class Lane
+    {
+        /// <param name="description">The hypernetwork.</param>
+        /// <param name="rows">The most rows of g.</param>
+        /// <param name="samples">The most samples per task.</param>
+        /// <param name="runsDecoder">Whether the lane runs g's passes over rows (the calling thread's does; a helper's shares them).</param>
+        public Lane(HyperNetworkDescription description, int rows, int samples, bool runsDecoder)
+        {
+            DecoderWorkspace = runsDecoder ? new float[Capacity("maxTasks", rows, description.DecoderWorkspacePerRow)] : Array.Empty<float>();
+            DecoderScratch = runsDecoder ? new float[Capacity("maxTasks", rows, description.DecoderScratchPerRow)] : Array.Empty<float>();
+            TargetOutputs = new float[Capacity("maxSamplesPerTask", samples, TTarget.OutputSize)];
+            TargetOutputGradients = new float[TargetOutputs.Length];
+            TargetWorkspace = new float[TTarget.WorkspaceSize(samples)];
+        }
+
+        public float[] DecoderWorkspace { get; }
+
+        public float[] DecoderScratch { get; }
+
+        public float[] TargetOutputs { get; }
+
+        public float[] TargetOutputGradients { get; }
+
+        public float[] TargetWorkspace { get; }
+    }
+
+    private sealed class MethodNames(string network)
+    {
+        public string ComputeGradients { get; } = network + ".ComputeGradients";
+
+        public string GenerateFromEmbedding { get; } = network + ".GenerateFromEmbedding";
+
+        public string ComputeEmbeddingGradient { get; } = network + ".ComputeEmbeddingGradient";
+
+        public string Predict { get; } = network + ".Predict";
+
+        public string Generate { get; } = network + ".Generate";
+    }
+}

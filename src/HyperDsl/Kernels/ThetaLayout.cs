@@ -1,0 +1,59 @@
+namespace HyperDsl.Kernels;
+
+/// <summary>
+/// Where each part of a hypernetwork's θ lives, worked out from the declared sizes: the one place that does this
+/// arithmetic. The source generator compiles this same file, so the offsets it writes into <c>Layout</c>, the header
+/// and <c>Summary</c> and the offsets the runtime derives for its buffers and checkpoints agree by construction.
+/// </summary>
+/// <remarks>
+/// θ = [task-embedding table, Tasks × EmbeddingSize, row-major] [the decoder g: each body layer, then the head]
+/// [chunk embeddings, ChunkCount × ChunkEmbeddingSize, when chunked]. g's input row for a task (and chunk k) is
+/// [embedding ; condition ; chunk embedding k]. Sizes are <see cref="long"/> so that a caller can tell an overflow.
+/// </remarks>
+internal sealed class ThetaLayout
+{
+    /// <param name="tasks">Rows of the task-embedding table, or 0.</param>
+    /// <param name="embeddingSize">Width of a task embedding, or 0.</param>
+    /// <param name="chunkCount">Head calls per task, from <see cref="ChunkCountOf"/>.</param>
+    /// <param name="chunkEmbeddingSize">Width of a chunk embedding, or 0 when not chunked.</param>
+    /// <param name="decoderParameterCount">Floats of the decoder g's layers.</param>
+    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount)
+    {
+        EmbeddingsLength = (long)tasks * embeddingSize;
+        DecoderOffset = EmbeddingsLength;
+        DecoderParameterCount = decoderParameterCount;
+        ChunkEmbeddingsOffset = DecoderOffset + decoderParameterCount;
+        ChunkEmbeddingsLength = (long)chunkCount * chunkEmbeddingSize;
+        ParameterCount = ChunkEmbeddingsOffset + ChunkEmbeddingsLength;
+    }
+
+    /// <summary>Floats of the task-embedding table, at offset 0.</summary>
+    public long EmbeddingsLength { get; }
+
+    /// <summary>Offset of the decoder g's parameters: right after the table.</summary>
+    public long DecoderOffset { get; }
+
+    /// <summary>Floats of the decoder g's parameters.</summary>
+    public long DecoderParameterCount { get; }
+
+    /// <summary>Offset of the chunk embeddings: right after g.</summary>
+    public long ChunkEmbeddingsOffset { get; }
+
+    /// <summary>Floats of the chunk embeddings (0 when not chunked).</summary>
+    public long ChunkEmbeddingsLength { get; }
+
+    /// <summary>Floats in θ.</summary>
+    public long ParameterCount { get; }
+
+    /// <summary>Head calls per task: ⌈P / chunkSize⌉ when chunked (chunkSize &gt; 0), else 1.</summary>
+    public static int ChunkCountOf(int targetParameterCount, int chunkSize)
+        => chunkSize > 0 ? (int)(((long)targetParameterCount + chunkSize - 1) / chunkSize) : 1;
+
+    /// <summary>Outputs of one head call: the chunk size when chunked, else all P target parameters.</summary>
+    public static int HeadUnitsOf(int targetParameterCount, int chunkSize)
+        => chunkSize > 0 ? chunkSize : targetParameterCount;
+
+    /// <summary>Width of g's input row: [embedding ; condition ; chunk embedding].</summary>
+    public static long DecoderInputSizeOf(int embeddingSize, int conditionSize, int chunkEmbeddingSize)
+        => (long)embeddingSize + conditionSize + chunkEmbeddingSize;
+}

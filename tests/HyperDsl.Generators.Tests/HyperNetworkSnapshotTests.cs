@@ -1,0 +1,45 @@
+using Xunit;
+
+namespace HyperDsl.Generators.Tests;
+
+/// <summary>
+/// The generated code of representative hypernetworks (and of their targets), compared with committed snapshots; each
+/// output must also compile with every warning wave on, nullable enabled and no warning at all.
+/// </summary>
+public sealed class HyperNetworkSnapshotTests
+{
+    [Fact]
+    public void Hypernetwork_with_task_embeddings()
+        => Verify(nameof(Hypernetwork_with_task_embeddings), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 1)]
+            [Dense(8, Activation.Relu)]
+            [Dense(1)]
+            public partial class SmallNet;
+
+            [HyperNetwork(typeof(SmallNet), Tasks = 100, EmbeddingSize = 4)]
+            [Dense(16, Activation.Relu)]
+            public partial class SmallHyper;
+            """, files: 2);
+
+    [Fact]
+    public void Chunked_hypernetwork_with_both_conditionings()
+        => Verify(nameof(Chunked_hypernetwork_with_both_conditionings), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 2)]
+            [Dense(6, Activation.Tanh)]
+            [Dense(2)]
+            public partial class SmallNet;
+
+            [HyperNetwork(typeof(SmallNet), Tasks = 10, EmbeddingSize = 3, ConditionSize = 2, ChunkSize = 7, ChunkEmbeddingSize = 2)]
+            public partial class ChunkedHyper;
+            """, files: 2);
+
+    private static void Verify(string caseName, string source, int files) => SnapshotCase.Verify(caseName, source, files);
+}
