@@ -108,6 +108,14 @@ public abstract partial class HyperNetworkModel<TTarget>
         FiniteCheck.Require(method, nameof(condition), condition);
     }
 
+    private static void CheckGradientLength(string method, string name, int length, string sizeName, int size)
+    {
+        if (length != size)
+        {
+            throw new ArgumentException($"{method}: {name} must hold {sizeName} = {size} floats, but holds {length}.", name);
+        }
+    }
+
     private static void CheckTargetParameters(string method, Span<float> targetParameters)
     {
         if (targetParameters.Length != TTarget.ParameterCount)

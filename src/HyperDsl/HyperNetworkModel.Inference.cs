@@ -29,23 +29,60 @@ public abstract partial class HyperNetworkModel<TTarget>
         Span<float> embeddingGradient)
     {
         string method = names.ComputeEmbeddingGradient;
+        CheckGradientLength(method, nameof(embeddingGradient), embeddingGradient.Length, "EmbeddingSize", description.EmbeddingSize);
+        return ComputeTaskInputGradient(method, embedding, condition, inputs, targets, samples, loss, embeddingGradient, default);
+    }
+
+    /// <inheritdoc/>
+    public float ComputeConditionGradient(
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> conditionGradient)
+    {
+        string method = names.ComputeConditionGradient;
+        CheckGradientLength(method, nameof(conditionGradient), conditionGradient.Length, "ConditionSize", description.ConditionSize);
+        return ComputeTaskInputGradient(method, embedding, condition, inputs, targets, samples, loss, default, conditionGradient);
+    }
+
+    /// <summary>
+    /// The loss of one task's samples under W = g([embedding ; condition]) and its gradients with respect to the
+    /// embedding and the condition (each written unless its span is empty), with θ held fixed: the training step's
+    /// backward pass, its θ gradient sent to a private sink, summed over the task's chunk rows.
+    /// </summary>
+    private float ComputeTaskInputGradient(
+        string method,
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> embeddingGradient,
+        Span<float> conditionGradient)
+    {
         CheckEmbedding(method, embedding, condition);
         CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
-        if (embeddingGradient.Length != description.EmbeddingSize)
-        {
-            throw new ArgumentException($"{method}: embeddingGradient must hold EmbeddingSize = {description.EmbeddingSize} floats, but holds {embeddingGradient.Length}.", nameof(embeddingGradient));
-        }
-
-        int rows = description.ChunkCount;
         WriteDecoderInputs(0, embedding, condition);
-
-        // θ stays fixed: its gradient goes to a private sink, and only the input gradient is kept.
         Array.Clear(frozenGradients);
         float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients);
         embeddingGradient.Clear();
-        for (int k = 0; k < rows; k++)
+        conditionGradient.Clear();
+        for (int k = 0; k < description.ChunkCount; k++)
         {
-            TensorPrimitives.Add(embeddingGradient, DecoderInputGradients(0, k)[..description.EmbeddingSize], embeddingGradient);
+            ReadOnlySpan<float> row = DecoderInputGradients(0, k);
+            if (!embeddingGradient.IsEmpty)
+            {
+                TensorPrimitives.Add(embeddingGradient, row[..description.EmbeddingSize], embeddingGradient);
+            }
+
+            if (!conditionGradient.IsEmpty)
+            {
+                TensorPrimitives.Add(conditionGradient, row.Slice(description.EmbeddingSize, description.ConditionSize), conditionGradient);
+            }
         }
 
         return value;

@@ -205,6 +205,8 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
 
         public string ComputeEmbeddingGradient { get; } = network + ".ComputeEmbeddingGradient";
 
+        public string ComputeConditionGradient { get; } = network + ".ComputeConditionGradient";
+
         public string Predict { get; } = network + ".Predict";
 
         public string Generate { get; } = network + ".Generate";

@@ -6,8 +6,8 @@ namespace HyperDsl;
 /// </summary>
 /// <remarks>
 /// Both split the variance of a target layer's pre-activation evenly between its weights and its bias, and use the
-/// gain of the layer's activation (2 for Relu, LeakyRelu, Gelu, Silu and Softplus; 25/9 for Tanh; 1 otherwise), as
-/// Kaiming and Xavier initialisation do.
+/// gain of the layer's activation as Kaiming and Xavier initialisation do (<c>torch.nn.init.calculate_gain</c>: √2 for
+/// Relu, LeakyRelu, Gelu, Silu and Softplus, so gain² = 2; 5/3 for Tanh, gain² = 25/9; 1 otherwise).
 /// </remarks>
 public enum HyperfanInit
 {

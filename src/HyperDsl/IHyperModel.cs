@@ -91,6 +91,28 @@ public interface IHyperModel
         Loss loss,
         Span<float> embeddingGradient);
 
+    /// <summary>
+    /// The loss of one task's samples under W = g([embedding ; condition]) and its gradient with respect to the
+    /// condition vector, with θ held fixed: for fitting the condition of a task whose descriptor is not known. Leaves
+    /// θ and <see cref="Gradients"/> unchanged.
+    /// </summary>
+    /// <param name="embedding">The embedding, EmbeddingSize floats (empty when there is no table).</param>
+    /// <param name="condition">The condition vector, ConditionSize floats.</param>
+    /// <param name="inputs">The samples, <c>[samples × InputSize]</c>.</param>
+    /// <param name="targets">Their targets, <c>[samples × OutputSize]</c>.</param>
+    /// <param name="samples">The number of samples, at most MaxSamplesPerTask.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="conditionGradient">Receives ∂(mean loss)/∂condition.</param>
+    /// <returns>The mean loss.</returns>
+    float ComputeConditionGradient(
+        ReadOnlySpan<float> embedding,
+        ReadOnlySpan<float> condition,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        int samples,
+        Loss loss,
+        Span<float> conditionGradient);
+
     /// <summary>The target network's outputs on <paramref name="inputs"/> with W = g(embedding).</summary>
     /// <param name="embedding">The embedding, EmbeddingSize floats.</param>
     /// <param name="condition">The condition vector, ConditionSize floats (empty when there is none).</param>

@@ -103,6 +103,37 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fitting_a_condition_vector_allocates_nothing_after_warm_up()
+    {
+        var model = new HyperDsl.Tests.Networks.SlopeHyper(maxTasks: 1, maxSamplesPerTask: 5);
+        model.Initialize(2);
+        float[] xs = [-0.9f, -0.4f, 0.1f, 0.5f, 0.8f];
+        float[] ys = xs.Select(x => 0.3f * x).ToArray();
+        float[] condition = new float[1];
+        var options = new HyperDsl.Training.FewShotOptions { Steps = 10 };
+        void Fit()
+        {
+            condition[0] = 0f;
+            HyperDsl.Training.FewShot.AdaptCondition(model, xs, ys, 5, Loss.MeanSquaredError, condition, default, options);
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            Fit();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Fit();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"SlopeHyper: 200 condition fits of 10 steps allocated {allocated} bytes.");
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void The_allocation_probe_sees_an_allocation()
     {
         // The measurement must be able to fail: one small array is seen.

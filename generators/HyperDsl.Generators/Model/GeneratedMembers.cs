@@ -39,7 +39,7 @@ internal static class GeneratedMembers
     public static readonly string[] OfHyperNetworkBase =
     {
         "Parameters", "Gradients", "TaskEmbeddings", "MaxTasks", "MaxSamplesPerTask", "Threads", "Initialize",
-        "ComputeGradients", "GenerateFromEmbedding", "ComputeEmbeddingGradient", "Predict", "GenerateCore",
+        "ComputeGradients", "GenerateFromEmbedding", "ComputeEmbeddingGradient", "ComputeConditionGradient", "Predict", "GenerateCore",
     };
 
     /// <summary>Members of a hypernetwork: its generated part and its base class's.</summary>

@@ -68,3 +68,24 @@ public partial class LargeTableHyper;
 [HyperNetwork(typeof(SplitTarget), ConditionSize = 3, ChunkSize = 1, ChunkEmbeddingSize = 400)]
 [Dense(6, Activation.Tanh)]
 public partial class ManyChunksHyper;
+
+/// <summary>docs/getting-started.md's target: 1 input, 16 tanh units, 1 output.</summary>
+[TargetNetwork(inputs: 1)]
+[Dense(16, Activation.Tanh)]
+[Dense(1)]
+public partial class LineNet;
+
+/// <summary>docs/getting-started.md's hypernetwork: a learned 2-float embedding per task, a 16-unit body.</summary>
+[HyperNetwork(typeof(LineNet), Tasks = 4, EmbeddingSize = 2)]
+[Dense(16, Activation.Tanh)]
+public partial class LineHyper;
+
+/// <summary>LineNet's weights from a task descriptor alone: the slope a of y = a·x, as a condition vector.</summary>
+[HyperNetwork(typeof(LineNet), ConditionSize = 1)]
+[Dense(16, Activation.Tanh)]
+public partial class SlopeHyper;
+
+/// <summary>One ReLU unit between the embedding and the head: every embedding e ≤ 0 turns it off, where ∂L/∂e is exactly 0.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 4, EmbeddingSize = 1)]
+[Dense(1, Activation.Relu)]
+public partial class ReluGateHyper;
