@@ -67,7 +67,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         CheckEmbedding(method, embedding, condition);
         CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
         WriteDecoderInputs(0, embedding, condition);
-        Array.Clear(frozenGradients);
+        ClearGradientsBesideHead(frozenGradients, decoderOffset: 0);
         float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients);
         embeddingGradient.Clear();
         conditionGradient.Clear();

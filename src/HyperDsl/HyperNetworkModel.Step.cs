@@ -27,7 +27,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         double total;
         if (worker is null)
         {
-            Array.Clear(gradients);
+            ClearGradientsBesideHead(gradients, description.DecoderOffset);
             total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, 1f / tasks, DecoderGradients);
         }
         else
@@ -37,6 +37,18 @@ public abstract partial class HyperNetworkModel<TTarget>
 
         AddEmbeddingGradients(batch.TaskIds, tasks);
         return (float)(total / tasks);
+    }
+
+    /// <summary>
+    /// Clears a gradient vector except the head's part, which the decoder's backward writes rather than adds to: the
+    /// head is most of θ, and clearing it would cost a pass over memory per step. <paramref name="decoderOffset"/> is
+    /// where g's parameters start in the vector (θ's gradients, or a vector of g's alone).
+    /// </summary>
+    private void ClearGradientsBesideHead(Span<float> vector, int decoderOffset)
+    {
+        LayerDescription head = description.Head;
+        vector[..(decoderOffset + head.WeightsOffset)].Clear();
+        vector[(decoderOffset + head.BiasOffset + head.Units)..].Clear();
     }
 
     /// <summary>

@@ -212,9 +212,8 @@ public abstract partial class HyperNetworkModel<TTarget>
             {
                 case Phase.HeadForward:
                 {
-                    // Each part also clears the gradients up to (or from) the head rows part 1 adds to in the last phase.
-                    int clearSplit = description.DecoderOffset + description.Head.WeightsOffset + (headSplit * headUnits);
-                    (part == 0 ? model.gradients.AsSpan(0, clearSplit) : model.gradients.AsSpan(clearSplit)).Clear();
+                    // Each part also clears the gradients before (or after) the head, which the last phase writes.
+                    (part == 0 ? model.gradients.AsSpan(0, description.HeadOffset) : model.gradients.AsSpan(description.HeadEnd)).Clear();
                     float[] sums = part == 0 ? model.generated : secondPartSums;
                     model.decoder.ForwardHead(model.DecoderParameters, decoderInputs, rows, workspace, inputStart, inputEnd, withBias: part == 0, sums.AsSpan(0, rows * headUnits));
                     break;

@@ -17,6 +17,7 @@ using HyperDsl.Benchmarks;
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks            the measured run
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks -- --smoke each benchmark once, so that none rots
 bool smoke = args.Contains("--smoke");
+int rounds = smoke ? 1 : RoundsArgument(args);
 Job job = smoke
     ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance)
     : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(15);
@@ -26,31 +27,72 @@ IConfig config = ManualConfig.CreateMinimumViable()
     .WithOptions(ConfigOptions.DisableLogFile)
     .WithArtifactsPath(Path.Combine("artifacts", "benchmarks"));
 
-Summary[] summaries = BenchmarkRunner.Run(new[] { typeof(PeakBenchmarks), typeof(TrainingBenchmarks), typeof(ScalarTrainingBenchmarks), typeof(InferenceBenchmarks) }, config);
-var results = new Dictionary<string, (double Nanoseconds, long Bytes)>();
-foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Reports))
+// Every benchmark runs `rounds` times; each round's median goes into the report as the median of the rounds, with
+// their spread, since on a shared machine one run can be off by more than the differences that matter.
+var results = new Dictionary<string, List<(double Nanoseconds, long Bytes)>>();
+for (int round = 1; round <= rounds; round++)
 {
-    if (report.ResultStatistics is null)
+    Console.WriteLine($"== round {round} of {rounds}");
+    Summary[] summaries = BenchmarkRunner.Run(new[] { typeof(PeakBenchmarks), typeof(TrainingBenchmarks), typeof(ScalarTrainingBenchmarks), typeof(InferenceBenchmarks) }, config);
+    foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Reports))
     {
-        Console.Error.WriteLine($"No result for {report.BenchmarkCase.DisplayInfo}.");
-        return 1;
-    }
+        if (report.ResultStatistics is null)
+        {
+            Console.Error.WriteLine($"No result for {report.BenchmarkCase.DisplayInfo}.");
+            return 1;
+        }
 
-    string parameters = string.Join(",", report.BenchmarkCase.Parameters.Items.Select(p => p.Value));
-    string key = report.BenchmarkCase.Descriptor.WorkloadMethod.Name + (parameters.Length > 0 ? "(" + parameters + ")" : string.Empty);
-    results[key] = (report.ResultStatistics.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+        string parameters = string.Join(",", report.BenchmarkCase.Parameters.Items.Select(p => p.Value));
+        string key = report.BenchmarkCase.Descriptor.WorkloadMethod.Name + (parameters.Length > 0 ? "(" + parameters + ")" : string.Empty);
+        if (!results.TryGetValue(key, out var list))
+        {
+            results[key] = list = new List<(double, long)>();
+        }
+
+        list.Add((report.ResultStatistics.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0));
+    }
 }
 
-string table = Report.Write(results, smoke);
+string table = Report.Write(results.ToDictionary(pair => pair.Key, pair => new Measured(pair.Value)), smoke, rounds);
 Console.WriteLine(table);
 Directory.CreateDirectory(Path.Combine("artifacts", "benchmarks"));
 File.WriteAllText(Path.Combine("artifacts", "benchmarks", "report.md"), table);
 return 0;
 
+static int RoundsArgument(string[] args)
+{
+    int at = Array.IndexOf(args, "--rounds");
+    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 1 ? value : 3;
+}
+
+/// <summary>One benchmark's medians over the rounds: their median, their spread, and the largest allocation seen.</summary>
+internal sealed class Measured
+{
+    public Measured(List<(double Nanoseconds, long Bytes)> rounds)
+    {
+        double[] times = rounds.Select(r => r.Nanoseconds).OrderBy(t => t).ToArray();
+        Nanoseconds = times.Length % 2 == 1 ? times[times.Length / 2] : (times[(times.Length / 2) - 1] + times[times.Length / 2]) / 2;
+        Low = times[0];
+        High = times[^1];
+        Bytes = rounds.Max(r => r.Bytes);
+    }
+
+    public double Nanoseconds { get; }
+
+    public double Low { get; }
+
+    public double High { get; }
+
+    public long Bytes { get; }
+
+    /// <summary>The spread of the rounds around the median, in percent: "−3 %/+5 %".</summary>
+    public string Spread => string.Create(CultureInfo.InvariantCulture, $"−{(Nanoseconds - Low) / Nanoseconds:P0}/+{(High - Nanoseconds) / Nanoseconds:P0}").Replace(" %", "%");
+}
+
 /// <summary>The report: times, allocations, ratios to the baselines, and GFLOP/s as a fraction of the measured peak.</summary>
 internal static class Report
 {
-    public static string Write(Dictionary<string, (double Nanoseconds, long Bytes)> results, bool smoke)
+    public static string Write(Dictionary<string, Measured> results, bool smoke, int rounds)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
         double peak = PeakBenchmarks.Flops / results["FmaChain"].Nanoseconds;
@@ -61,27 +103,25 @@ internal static class Report
         }
 
         double twoThreadPeak = 2 * PeakBenchmarks.Flops / results["FmaChainTwoThreads"].Nanoseconds;
-        text.AppendLine(invariant, $"Medians. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s; two threads at once: {twoThreadPeak:F1} GFLOP/s ({twoThreadPeak / peak:F2}× one).");
+        text.AppendLine(invariant, $"Medians of {rounds} rounds (each the median of its iterations), spread of the rounds beside. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s ({results["FmaChain"].Spread}); two threads at once: {twoThreadPeak:F1} GFLOP/s ({twoThreadPeak / peak:F2}× one).");
         text.AppendLine();
-        text.AppendLine("| training step (ComputeGradients + Adam) | threads | time | GFLOP/s | of peak | allocated | scalar C# | scalar / HyperDsl |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| training step (ComputeGradients + Adam) | threads | time | spread | GFLOP/s | of peak | bytes moved (estimate) | GB/s | allocated | scalar C# | scalar / HyperDsl |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (string configuration in new[] { "small", "large" })
         {
-            double flops = configuration == "small"
-                ? 3.0 * 2 * 25 * ((8 * 64) + (64 * 1761) + (10 * ((1 * 40) + (40 * 40) + (40 * 1))))
-                : 3.0 * 2 * 16 * ((32 * 256) + (256 * 85002) + (64 * ((64 * 256) + (256 * 256) + (256 * 10))));
-            (double scalar, _) = results[$"ScalarStep({configuration})"];
+            TrainingShape shape = configuration == "small" ? TrainingShape.Small : TrainingShape.Large;
+            Measured scalar = results[$"ScalarStep({configuration})"];
             foreach (int threads in new[] { 1, 2 })
             {
-                (double time, long bytes) = results[$"HyperDslStep({configuration},{threads})"];
-                double gflops = flops / time;
-                text.AppendLine(invariant, $"| {configuration} | {threads} | {Time(time)} | {gflops:F1} | {gflops / peak:P0} | {bytes} B | {Time(scalar)} | {scalar / time:F1}× |");
+                Measured step = results[$"HyperDslStep({configuration},{threads})"];
+                double gflops = shape.Flops / step.Nanoseconds;
+                text.AppendLine(invariant, $"| {configuration} | {threads} | {Time(step.Nanoseconds)} | {step.Spread} | {gflops:F1} | {gflops / peak:P0} | {shape.Bytes / 1e6:F1} MB | {shape.Bytes / step.Nanoseconds:F1} | {step.Bytes} B | {Time(scalar.Nanoseconds)} | {scalar.Nanoseconds / step.Nanoseconds:F1}× |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine("| inference (small configuration, 1 thread) | HyperDsl | allocated | scalar C# | ONNX Runtime | allocated | scalar / HyperDsl | ONNX Runtime / HyperDsl |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| inference (small configuration, 1 thread) | HyperDsl | spread | allocated | scalar C# | ONNX Runtime | allocated | scalar / HyperDsl | ONNX Runtime / HyperDsl |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach ((string name, string label) in new[]
         {
             ("Generate", "generate W for one task"),
@@ -90,15 +130,15 @@ internal static class Report
             ("GenerateForward1", "generate W + forward, 1 sample"),
         })
         {
-            (double ours, long bytes) = results[name + "HyperDsl"];
-            (double scalar, _) = results[name + "Scalar"];
-            (double onnx, long onnxBytes) = results[name + "Onnx"];
-            text.AppendLine(invariant, $"| {label} | {Time(ours)} | {bytes} B | {Time(scalar)} | {Time(onnx)} | {onnxBytes} B | {scalar / ours:F1}× | {onnx / ours:F1}× |");
+            Measured ours = results[name + "HyperDsl"];
+            Measured scalar = results[name + "Scalar"];
+            Measured onnx = results[name + "Onnx"];
+            text.AppendLine(invariant, $"| {label} | {Time(ours.Nanoseconds)} | {ours.Spread} | {ours.Bytes} B | {Time(scalar.Nanoseconds)} | {Time(onnx.Nanoseconds)} | {onnx.Bytes} B | {scalar.Nanoseconds / ours.Nanoseconds:F1}× | {onnx.Nanoseconds / ours.Nanoseconds:F1}× |");
         }
 
         text.AppendLine();
-        (double read, _) = results["ReadHeadWeights"];
-        (double generate, _) = results["GenerateHyperDsl"];
+        double read = results["ReadHeadWeights"].Nanoseconds;
+        double generate = results["GenerateHyperDsl"].Nanoseconds;
         text.AppendLine(invariant, $"Reading the head's weights once (the floor under Generate): {Time(read)}; Generate takes {generate / read:F2}× that.");
         return text.ToString();
     }

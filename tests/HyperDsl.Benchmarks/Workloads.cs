@@ -49,19 +49,11 @@ public sealed class TrainingWorkload : IDisposable
 
     /// <summary>The small configuration: SineHyper, 25 tasks × 10 samples.</summary>
     public static TrainingWorkload Small()
-    {
-        var model = new SineHyper(25, 10);
-        double flops = 3.0 * 2 * 25 * ((8 * 64) + (64 * 1761) + (10 * ((1 * 40) + (40 * 40) + (40 * 1))));
-        return new TrainingWorkload("small", 25, 10, 1, 1, model, flops);
-    }
+        => new("small", 25, 10, 1, 1, new SineHyper(25, 10), TrainingShape.Small.Flops);
 
     /// <summary>The large configuration: LargeHyper, 16 tasks × 64 samples.</summary>
     public static TrainingWorkload Large()
-    {
-        var model = new LargeHyper(16, 64);
-        double flops = 3.0 * 2 * 16 * ((32 * 256) + (256 * 85002) + (64 * ((64 * 256) + (256 * 256) + (256 * 10))));
-        return new TrainingWorkload("large", 16, 64, 64, 10, model, flops);
-    }
+        => new("large", 16, 64, 64, 10, new LargeHyper(16, 64), TrainingShape.Large.Flops);
 
     /// <summary>ComputeGradients and an Adam step: a training step as torch.optim users count it.</summary>
     public float Step()
@@ -75,4 +67,28 @@ public sealed class TrainingWorkload : IDisposable
     {
         Threads = 1;
     }
+}
+
+/// <summary>
+/// What one training step of a configuration computes and moves: the FLOPs of its dense products (forward, weight and
+/// input gradients, 3 × 2 × the multiply-adds), and an estimate of the bytes it streams through memory — Adam's seven
+/// arrays of θ (p, g, m, v read; p, m, v written), the head's weights read by the forward pass and by the input
+/// gradient and its gradient written, and every task's W and ∂L/∂W written and read once.
+/// </summary>
+/// <param name="Rows">Tasks per step (g's rows).</param>
+/// <param name="Samples">Samples per task.</param>
+/// <param name="Embedding">g's input width.</param>
+/// <param name="Hidden">g's body width.</param>
+/// <param name="TargetParameters">P.</param>
+/// <param name="ThetaParameters">θ's size.</param>
+/// <param name="TargetMultiplyAdds">Multiply-adds of the target's layers per sample.</param>
+public sealed record TrainingShape(int Rows, int Samples, int Embedding, int Hidden, int TargetParameters, long ThetaParameters, long TargetMultiplyAdds)
+{
+    public static readonly TrainingShape Small = new(25, 10, 8, 64, 1761, SineHyper.ParameterCount, (1 * 40) + (40 * 40) + (40 * 1));
+
+    public static readonly TrainingShape Large = new(16, 64, 32, 256, 85002, LargeHyper.ParameterCount, (64 * 256) + (256 * 256) + (256 * 10));
+
+    public double Flops => 3.0 * 2 * Rows * ((Embedding * (double)Hidden) + (Hidden * (double)TargetParameters) + (Samples * (double)TargetMultiplyAdds));
+
+    public double Bytes => 4.0 * ((7.0 * ThetaParameters) + (3.0 * Hidden * TargetParameters) + (4.0 * Rows * TargetParameters));
 }

@@ -56,6 +56,19 @@ public sealed class TargetNetworkSnapshotTests
             """);
 
     [Fact]
+    public void Layer_wide_enough_to_block_its_input_gradient()
+        => Verify(nameof(Layer_wide_enough_to_block_its_input_gradient), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            // 601 units: the input gradient runs over blocks of 256 columns, then the columns past the last full register.
+            [TargetNetwork(inputs: 5)]
+            [Dense(601, Activation.Tanh)]
+            public partial class VeryWideNet;
+            """);
+
+    [Fact]
     public void Single_layer()
         => Verify(nameof(Single_layer), """
             using HyperDsl;

@@ -18,27 +18,27 @@ internal static class DenseForwardKernelEmitter
     private const string Arguments = "parameters, input, output, batch";
 
     /// <summary>
-    /// The forward kernel of <paramref name="layer"/>. Over a <see cref="InputCoverage.Range"/> of inputs (a decoder's
-    /// head, no activation) it computes y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), plus b when
+    /// The forward kernel of <paramref name="layer"/>. As a <see cref="DenseKernelRole.DecoderHead"/> (no activation) it
+    /// computes y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), plus b when
     /// <c>withBias</c>, so that two threads can each sum their part of the inputs over every row and read only their
     /// rows of W, and exactly one of them adds the bias wherever the split falls.
     /// </summary>
-    public static LayerKernel Kernel(LayerSlice layer, InputCoverage coverage)
+    public static LayerKernel Kernel(LayerSlice layer, DenseKernelRole role)
     {
-        if (coverage == InputCoverage.Range && layer.Activation != ActivationKind.Identity)
+        if (role == DenseKernelRole.DecoderHead && layer.Activation != ActivationKind.Identity)
         {
             throw new System.InvalidOperationException("Only a linear layer's sum can be split over its inputs.");
         }
 
-        return LayerKernel.Dense(layer, "forward", MethodName(layer), Parameters, Arguments, coverage, withBias: true, Emit);
+        return LayerKernel.Dense(layer, "forward", MethodName(layer), Parameters, Arguments, role, withBias: true, Emit);
     }
 
-    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange)
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool decoderHead)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
         string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
-        string what = inputRange ? "y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias," : $"y = {fused}";
+        string what = decoderHead ? "y = Σᵢ x[:, i]·W[i, :] for the inputs i in [inputStart, inputEnd), + b when withBias," : $"y = {fused}";
         writer.Line($"/// <summary>{layer.Name} forward, {path}: {what} for each of <paramref name=\"batch\"/> samples.</summary>");
         using (writer.Open($"private static void {name}({parameters})"))
         {
@@ -48,17 +48,17 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"ref float y = ref MemoryMarshal.GetReference(output); // [batch × {units}]");
             if (tier.Full.IsScalar)
             {
-                EmitScalar(writer, layer, inputRange);
+                EmitScalar(writer, layer, decoderHead);
                 return;
             }
 
             // Column blocks outermost: a block's columns of W stay in L1 while every sample of the batch passes.
             var plan = ColumnPlan.Create(units, tier);
-            TileLoops.Columns(writer, plan, (block, column) => EmitColumnBlock(writer, layer, tier, block, column, inputRange));
+            TileLoops.Columns(writer, plan, (block, column) => EmitColumnBlock(writer, layer, tier, block, column, decoderHead));
         }
     }
 
-    private static void EmitColumnBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column, bool inputRange)
+    private static void EmitColumnBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column, bool decoderHead)
     {
         string weights = KernelText.DeclareOffset(writer, "wj", "w", column);
         string bias = KernelText.DeclareOffset(writer, "bj", "b", column);
@@ -68,19 +68,19 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"// {tier.ForwardRows} samples at a time: each weight register is loaded once for all of them.");
             using (writer.Open($"for (; n <= batch - {tier.ForwardRows}; n += {tier.ForwardRows})"))
             {
-                EmitTile(writer, layer, block, tier.ForwardRows, column, weights, bias, inputRange);
+                EmitTile(writer, layer, block, tier.ForwardRows, column, weights, bias, decoderHead);
             }
         }
 
         writer.Line("// The remaining samples one at a time.");
         using (writer.Open("for (; n < batch; n++)"))
         {
-            EmitTile(writer, layer, block, 1, column, weights, bias, inputRange);
+            EmitTile(writer, layer, block, 1, column, weights, bias, decoderHead);
         }
     }
 
     /// <summary>The path without vectors: plain loops, one output at a time.</summary>
-    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool inputRange)
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool decoderHead)
     {
         using (writer.Open("for (int n = 0; n < batch; n++)"))
         {
@@ -88,8 +88,8 @@ internal static class DenseForwardKernelEmitter
             writer.Line($"ref float yn = ref Unsafe.Add(ref y, {KernelText.Times("n", layer.Units)});");
             using (writer.Open($"for (int o = 0; o < {layer.Units}; o++)"))
             {
-                writer.Line(inputRange ? "float acc = withBias ? Unsafe.Add(ref b, o) : 0f;" : "float acc = Unsafe.Add(ref b, o);");
-                using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
+                writer.Line(decoderHead ? "float acc = withBias ? Unsafe.Add(ref b, o) : 0f;" : "float acc = Unsafe.Add(ref b, o);");
+                using (writer.Open(decoderHead ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
                 {
                     writer.Line($"acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)} + o);");
                 }
@@ -100,7 +100,7 @@ internal static class DenseForwardKernelEmitter
     }
 
     /// <summary>One micro-tile: <paramref name="rows"/> samples × the block's columns, accumulated over every input.</summary>
-    private static void EmitTile(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column, string weights, string bias, bool inputRange)
+    private static void EmitTile(CodeWriter writer, LayerSlice layer, ColumnBlock block, int rows, string column, string weights, string bias, bool decoderHead)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
@@ -111,7 +111,7 @@ internal static class DenseForwardKernelEmitter
         for (int s = 0; s < segments.Count; s++)
         {
             string load = segments[s].Kind.Load(bias, segments[s].Offset);
-            writer.Line($"var acc0_{s} = {(inputRange ? $"withBias ? {load} : {segments[s].Kind.Zero}" : load)};");
+            writer.Line($"var acc0_{s} = {(decoderHead ? $"withBias ? {load} : {segments[s].Kind.Zero}" : load)};");
         }
 
         for (int r = 1; r < rows; r++)
@@ -119,7 +119,7 @@ internal static class DenseForwardKernelEmitter
             writer.Line(string.Join(" ", Enumerable.Range(0, segments.Count).Select(s => $"var acc{r}_{s} = acc0_{s};")));
         }
 
-        if (inputs <= KernelText.UnrolledInputs && !inputRange)
+        if (inputs <= KernelText.UnrolledInputs && !decoderHead)
         {
             for (int i = 0; i < inputs; i++)
             {
@@ -131,7 +131,7 @@ internal static class DenseForwardKernelEmitter
         }
         else
         {
-            using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {inputs}; i++)"))
+            using (writer.Open(decoderHead ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {inputs}; i++)"))
             {
                 writer.Line($"ref float wi = ref Unsafe.Add(ref {weights}, {KernelText.Times("i", units)});");
                 EmitInputStep(writer, segments, rows, inputs, weightRow: "wi", weightOffset: 0, input: "i");

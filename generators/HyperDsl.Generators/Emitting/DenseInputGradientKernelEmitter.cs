@@ -18,19 +18,25 @@ internal static class DenseInputGradientKernelEmitter
     private const string Arguments = "parameters, outputGradient, inputGradient, rows";
 
     /// <summary>
-    /// The input-gradient kernel of <paramref name="layer"/>. Over a <see cref="InputCoverage.Range"/> of inputs (a
-    /// decoder's head) it writes only the columns of dx of the inputs [inputStart, inputEnd), for two threads to share.
+    /// Columns per block of a wide layer's reduction: a block of the weight rows of a tile of inputs (4 × 256 floats)
+    /// stays in L1, and of every input (up to a few hundred × 256 floats) in L2, while all samples pass over it.
     /// </summary>
-    public static LayerKernel Kernel(LayerSlice layer, InputCoverage coverage)
+    private const int ColumnBlockWidth = 256;
+
+    /// <summary>
+    /// The input-gradient kernel of <paramref name="layer"/>. As a <see cref="DenseKernelRole.DecoderHead"/> it writes only
+    /// the columns of dx of the inputs [inputStart, inputEnd), for two threads to share.
+    /// </summary>
+    public static LayerKernel Kernel(LayerSlice layer, DenseKernelRole role)
     {
-        return LayerKernel.Dense(layer, "input gradients", MethodName(layer), Parameters, Arguments, coverage, withBias: false, Emit);
+        return LayerKernel.Dense(layer, "input gradients", MethodName(layer), Parameters, Arguments, role, withBias: false, Emit);
     }
 
-    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange)
+    private static void Emit(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool decoderHead)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
-        string what = inputRange ? "dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd)" : "dx = g·Wᵀ";
+        string what = decoderHead ? "dx[:, i] = g·Wᵀ[:, i] for the inputs i in [inputStart, inputEnd)" : "dx = g·Wᵀ";
         writer.Line($"/// <summary>{layer.Name} input gradients, {path}: {what} for <paramref name=\"rows\"/> samples (overwrites dx).</summary>");
         using (writer.Open($"private static void {name}({parameters})"))
         {
@@ -39,36 +45,65 @@ internal static class DenseInputGradientKernelEmitter
             writer.Line($"ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × {inputs}]");
             if (tier.Full.IsScalar)
             {
-                EmitScalar(writer, layer, inputRange);
+                EmitScalar(writer, layer, decoderHead);
                 return;
             }
 
-            writer.Line("int n = 0;");
-            if (tier.InputGradientRows > 1)
+            int fullEnd = units / tier.Full.Lanes * tier.Full.Lanes;
+            if (fullEnd < 2 * ColumnBlockWidth)
             {
-                writer.Line($"// {tier.InputGradientRows} samples at a time: each weight register is loaded once for all of them.");
-                using (writer.Open($"for (; n <= rows - {tier.InputGradientRows}; n += {tier.InputGradientRows})"))
-                {
-                    EmitRows(writer, layer, tier, tier.InputGradientRows, inputRange);
-                }
+                EmitSampleTiles(writer, layer, tier, decoderHead, Reduction.WholeRow);
+                return;
             }
 
-            writer.Line("// The remaining samples one at a time.");
-            using (writer.Open("for (; n < rows; n++)"))
+            // A wide layer: the columns in blocks, so that a block of every weight row the kernel reads stays in cache
+            // while all samples pass over it, instead of the whole of W streaming in once per tile of samples.
+            writer.Line($"// Columns [0, {fullEnd}) in blocks of {ColumnBlockWidth}: a block of the weight rows stays in cache while every sample passes;");
+            writer.Line("// the first block writes dx, the others add to it.");
+            using (writer.Open($"for (int jb = 0; jb < {fullEnd}; jb += {ColumnBlockWidth})"))
             {
-                EmitRows(writer, layer, tier, 1, inputRange);
+                writer.Line(fullEnd % ColumnBlockWidth == 0 ? $"int je = jb + {ColumnBlockWidth};" : $"int je = Math.Min(jb + {ColumnBlockWidth}, {fullEnd});");
+                EmitSampleTiles(writer, layer, tier, decoderHead, Reduction.Block);
+            }
+
+            if (fullEnd < units)
+            {
+                using (writer.OpenScope($"columns [{fullEnd}, {units}), past the last full register, added to every dx"))
+                {
+                    EmitSampleTiles(writer, layer, tier, decoderHead, Reduction.Tail);
+                }
             }
         }
     }
 
+    /// <summary>The samples in tiles of the path's height, then one at a time.</summary>
+    private static void EmitSampleTiles(CodeWriter writer, LayerSlice layer, VectorTier tier, bool decoderHead, Reduction reduction)
+    {
+        writer.Line("int n = 0;");
+        if (tier.InputGradientRows > 1)
+        {
+            writer.Line($"// {tier.InputGradientRows} samples at a time: each weight register is loaded once for all of them.");
+            using (writer.Open($"for (; n <= rows - {tier.InputGradientRows}; n += {tier.InputGradientRows})"))
+            {
+                EmitRows(writer, layer, tier, tier.InputGradientRows, decoderHead, reduction);
+            }
+        }
+
+        writer.Line("// The remaining samples one at a time.");
+        using (writer.Open("for (; n < rows; n++)"))
+        {
+            EmitRows(writer, layer, tier, 1, decoderHead, reduction);
+        }
+    }
+
     /// <summary>The path without vectors: plain loops, one dot product at a time.</summary>
-    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool inputRange)
+    private static void EmitScalar(CodeWriter writer, LayerSlice layer, bool decoderHead)
     {
         using (writer.Open("for (int n = 0; n < rows; n++)"))
         {
             writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
             writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", layer.Inputs)});");
-            using (writer.Open(inputRange ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
+            using (writer.Open(decoderHead ? "for (int i = inputStart; i < inputEnd; i++)" : $"for (int i = 0; i < {layer.Inputs}; i++)"))
             {
                 writer.Line($"ref float wi = ref Unsafe.Add(ref w, {KernelText.Times("i", layer.Units)});");
                 writer.Line("float acc = 0f;");
@@ -82,23 +117,23 @@ internal static class DenseInputGradientKernelEmitter
         }
     }
 
-    private static void EmitRows(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, bool inputRange)
+    private static void EmitRows(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, bool decoderHead, Reduction reduction)
     {
         int inputs = layer.Inputs;
         int perTile = tier.InputsPerTile;
         writer.Line($"ref float gn = ref Unsafe.Add(ref g, {KernelText.Times("n", layer.Units)});");
         writer.Line($"ref float dxn = ref Unsafe.Add(ref dx, {KernelText.Times("n", inputs)});");
-        if (inputRange)
+        if (decoderHead)
         {
-            TileLoops.InputRange(writer, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
+            TileLoops.InputRange(writer, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input, reduction));
         }
         else
         {
-            TileLoops.Inputs(writer, inputs, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input));
+            TileLoops.Inputs(writer, inputs, perTile, "Inputs", (count, input) => EmitInputs(writer, layer, tier, rows, count, input, reduction));
         }
     }
 
-    private static void EmitInputs(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, int count, string input)
+    private static void EmitInputs(CodeWriter writer, LayerSlice layer, VectorTier tier, int rows, int count, string input, Reduction reduction)
     {
         int inputs = layer.Inputs;
         int units = layer.Units;
@@ -108,7 +143,33 @@ internal static class DenseInputGradientKernelEmitter
         string inputGradients = KernelText.DeclareOffset(writer, "dxi", "dxn", input);
 
         var sums = new string[rows, count];
-        if (fullCount > 0)
+        if (reduction == Reduction.Block)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                writer.Line(string.Join(" ", Enumerable.Range(0, count).Select(c => $"var acc{r}_{c} = {full.Zero};")));
+            }
+
+            using (writer.Open($"for (int j = jb; j < je; j += {full.Lanes})"))
+            {
+                writer.Line("ref float gj = ref Unsafe.Add(ref gn, j);");
+                writer.Line($"ref float wj = ref Unsafe.Add(ref {weights}, j);");
+                EmitReductionStep(writer, full, rows, count, units, "gj", "wj", 0);
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < count; c++)
+                {
+                    string element = VectorKind.Element(inputGradients, (r * inputs) + c);
+                    writer.Line($"{element} = (jb == 0 ? 0f : {element}) + {full.Sum($"acc{r}_{c}")};");
+                }
+            }
+
+            return;
+        }
+
+        if (fullCount > 0 && reduction == Reduction.WholeRow)
         {
             for (int r = 0; r < rows; r++)
             {
@@ -188,9 +249,24 @@ internal static class DenseInputGradientKernelEmitter
         {
             for (int c = 0; c < count; c++)
             {
-                writer.Line($"{VectorKind.Element(inputGradients, (r * inputs) + c)} = {sums[r, c]};");
+                writer.Line(reduction == Reduction.Tail
+                    ? $"{VectorKind.Element(inputGradients, (r * inputs) + c)} += {sums[r, c]};"
+                    : $"{VectorKind.Element(inputGradients, (r * inputs) + c)} = {sums[r, c]};");
             }
         }
+    }
+
+    /// <summary>Which columns a tile's dot products cover, and how they reach dx.</summary>
+    private enum Reduction
+    {
+        /// <summary>Every column: dx is written.</summary>
+        WholeRow,
+
+        /// <summary>The full registers of columns [jb, je): dx is written by the first block, added to by the others.</summary>
+        Block,
+
+        /// <summary>The columns past the last full register: added to dx.</summary>
+        Tail,
     }
 
     private static void EmitReductionStep(CodeWriter writer, VectorKind kind, int rows, int count, int units, string gradientRow, string weightRow, int offset)

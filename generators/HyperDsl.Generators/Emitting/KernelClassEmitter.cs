@@ -40,10 +40,10 @@ internal static class KernelClassEmitter
     {
         using (OpenClass(writer, className, summary))
         {
-            PassEmitter.EmitForward(writer, network, layout, InputCoverage.All);
+            PassEmitter.EmitForward(writer, network, layout, DenseKernelRole.Layer);
             writer.Line();
             PassEmitter.EmitTargetBackward(writer, network, layout);
-            EmitLayerKernels(writer, layout, InputCoverage.All);
+            EmitLayerKernels(writer, layout, DenseKernelRole.Layer);
         }
     }
 
@@ -61,11 +61,11 @@ internal static class KernelClassEmitter
     {
         using (OpenClass(writer, className, summary))
         {
-            PassEmitter.EmitForward(writer, network, layout, InputCoverage.Range);
+            PassEmitter.EmitForward(writer, network, layout, DenseKernelRole.DecoderHead);
             writer.Line();
             PassEmitter.EmitDecoderBackward(writer, network, layout);
             PassEmitter.EmitSplitPasses(writer, network, layout);
-            EmitLayerKernels(writer, layout, InputCoverage.Range);
+            EmitLayerKernels(writer, layout, DenseKernelRole.DecoderHead);
         }
     }
 
@@ -76,12 +76,12 @@ internal static class KernelClassEmitter
         return writer.Open($"file static class {className}");
     }
 
-    /// <summary>Each layer's kernels; the last layer's cover <paramref name="headCoverage"/> of its inputs.</summary>
-    private static void EmitLayerKernels(CodeWriter writer, TargetLayout layout, InputCoverage headCoverage)
+    /// <summary>Each layer's kernels; the last layer's cover <paramref name="headRole"/> of its inputs.</summary>
+    private static void EmitLayerKernels(CodeWriter writer, TargetLayout layout, DenseKernelRole headRole)
     {
         foreach (LayerSlice layer in layout.Layers)
         {
-            LayerKernel[] kernels = LayerKernel.OfDenseLayer(layer, layer.IsLast ? headCoverage : InputCoverage.All);
+            LayerKernel[] kernels = LayerKernel.OfDenseLayer(layer, layer.IsLast ? headRole : DenseKernelRole.Layer);
             foreach (LayerKernel kernel in kernels)
             {
                 writer.Line();

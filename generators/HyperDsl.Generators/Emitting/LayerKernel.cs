@@ -2,27 +2,32 @@ using HyperDsl.Generators.Model;
 
 namespace HyperDsl.Generators.Emitting;
 
-/// <summary>Which inputs of a dense layer a kernel sums over, and so what its signature is.</summary>
-internal enum InputCoverage
+/// <summary>What a dense layer's kernels are for, and so their signatures and what they do to the gradients.</summary>
+internal enum DenseKernelRole
 {
-    /// <summary>Every input, with constant bounds, and the bias: the kernels of target networks and of a decoder's body.</summary>
-    All,
+    /// <summary>
+    /// A layer of a network: every input, with constant bounds, and the bias; parameter gradients are added to, as
+    /// the Backward contract says. Target networks' layers and a decoder's body.
+    /// </summary>
+    Layer,
 
     /// <summary>
-    /// The inputs <c>[inputStart, inputEnd)</c>, bounds given at run time, and the bias (or its gradient) only when the
-    /// caller passes <c>withBias</c>: a decoder's head, whose products two threads share.
+    /// A decoder's head, whose products two threads share: the inputs <c>[inputStart, inputEnd)</c>, bounds given at
+    /// run time, and the bias (or its gradient) only when the caller passes <c>withBias</c>. The parameter gradient is
+    /// written, not added to: the decoder's backward passes every row at once, so each entry has one writer, and the
+    /// head's gradient — most of θ's — need not be cleared before each step.
     /// </summary>
-    Range,
+    DecoderHead,
 }
 
 /// <summary>Writes one path's body of a layer kernel, the method named <c>name</c>; <c>path</c> describes the path for its comment.</summary>
 internal delegate void KernelPathEmitter(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path);
 
 /// <summary>
-/// Writes one path of a dense kernel: the method <c>name</c> with <c>parameters</c>, over every input or, when
-/// <c>inputRange</c>, over the range its signature takes.
+/// Writes one path of a dense kernel: the method <c>name</c> with <c>parameters</c>, as a network's layer or, when
+/// <c>decoderHead</c>, as a decoder's head (<see cref="DenseKernelRole.DecoderHead"/>).
 /// </summary>
-internal delegate void DenseKernelPathEmitter(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool inputRange);
+internal delegate void DenseKernelPathEmitter(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path, string parameters, bool decoderHead);
 
 /// <summary>
 /// One kernel of a layer as its kernel class declares it: what it computes (for comments), its method's name,
@@ -31,12 +36,12 @@ internal delegate void DenseKernelPathEmitter(CodeWriter writer, LayerSlice laye
 internal sealed record LayerKernel(string Description, string MethodName, string Parameters, string Arguments, KernelPathEmitter EmitPath)
 {
     /// <summary>
-    /// A dense kernel: over <see cref="InputCoverage.Range"/>, its signature gains the range and, where the kernel adds
-    /// the bias or its gradient (<paramref name="withBias"/>), the flag that says whether this part owns it.
+    /// A dense kernel: as a <see cref="DenseKernelRole.DecoderHead"/>, its signature gains the range and, where the kernel
+    /// adds the bias or its gradient (<paramref name="withBias"/>), the flag that says whether this part owns it.
     /// </summary>
-    public static LayerKernel Dense(LayerSlice layer, string what, string methodName, string parameters, string arguments, InputCoverage coverage, bool withBias, DenseKernelPathEmitter emit)
+    public static LayerKernel Dense(LayerSlice layer, string what, string methodName, string parameters, string arguments, DenseKernelRole role, bool withBias, DenseKernelPathEmitter emit)
     {
-        bool range = coverage == InputCoverage.Range;
+        bool range = role == DenseKernelRole.DecoderHead;
         string bias = withBias ? ", bool withBias" : string.Empty;
         string rangeParameters = range ? $"{parameters}, int inputStart, int inputEnd{bias}" : parameters;
         string rangeArguments = range ? $"{arguments}, inputStart, inputEnd{(withBias ? ", withBias" : string.Empty)}" : arguments;
@@ -49,10 +54,10 @@ internal sealed record LayerKernel(string Description, string MethodName, string
     }
 
     /// <summary>The three kernels of a dense layer: forward, parameter gradients, input gradients.</summary>
-    public static LayerKernel[] OfDenseLayer(LayerSlice layer, InputCoverage coverage) => new[]
+    public static LayerKernel[] OfDenseLayer(LayerSlice layer, DenseKernelRole role) => new[]
     {
-        DenseForwardKernelEmitter.Kernel(layer, coverage),
-        DenseWeightGradientKernelEmitter.Kernel(layer, coverage),
-        DenseInputGradientKernelEmitter.Kernel(layer, coverage),
+        DenseForwardKernelEmitter.Kernel(layer, role),
+        DenseWeightGradientKernelEmitter.Kernel(layer, role),
+        DenseInputGradientKernelEmitter.Kernel(layer, role),
     };
 }

@@ -11,8 +11,8 @@ internal static class PassEmitter
     /// <param name="writer">Where to write.</param>
     /// <param name="network">The network's name as messages show it.</param>
     /// <param name="layout">The network's layout.</param>
-    /// <param name="headCoverage">What the last layer's kernels cover: all inputs, or a range (a decoder's head).</param>
-    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout, InputCoverage headCoverage)
+    /// <param name="headRole">What the last layer's kernels cover: all inputs, or a range (a decoder's head).</param>
+    public static void EmitForward(CodeWriter writer, string network, TargetLayout layout, DenseKernelRole headRole)
     {
         writer.Line("/// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>");
         using (writer.Open("public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)"))
@@ -21,13 +21,13 @@ internal static class PassEmitter
             string previous = "inputs";
             foreach (LayerSlice layer in layout.Layers)
             {
-                previous = EmitForwardLayer(writer, layer, previous, layer.IsLast ? headCoverage : InputCoverage.All);
+                previous = EmitForwardLayer(writer, layer, previous, layer.IsLast ? headRole : DenseKernelRole.Layer);
             }
         }
     }
 
     /// <summary>One layer of Forward: slices its workspace, calls its kernel and activation; returns the name of its output.</summary>
-    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous, InputCoverage coverage)
+    private static string EmitForwardLayer(CodeWriter writer, LayerSlice layer, string previous, DenseKernelRole role)
     {
         writer.Line();
         writer.Line($"// {layer.Name} ({KernelText.Shape(layer)}): y = {KernelText.Formula(layer)}.");
@@ -49,7 +49,7 @@ internal static class PassEmitter
         switch (layer.Activation)
         {
             case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
-                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{EveryInput(layer, coverage, withBias: true)});");
+                writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{EveryInput(layer, role, withBias: true)});");
                 break;
             case ActivationKind.Tanh or ActivationKind.Sigmoid:
                 writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
@@ -80,7 +80,7 @@ internal static class PassEmitter
     {
         int tile = layout.BackwardTileRows;
         int width = layout.MaxUnits;
-        using (OpenBackward(writer, network, layout, scratchParameter: string.Empty))
+        using (OpenBackward(writer, network, layout, "Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.", scratchParameter: string.Empty))
         {
             writer.Line($"// The gradients of up to {tile} samples flow back together, in two buffers of tile × {width} floats that take turns");
             writer.Line("// holding a layer's output gradients while the layer below receives its own.");
@@ -91,7 +91,7 @@ internal static class PassEmitter
                 using (writer.Open("try"))
                 {
                     writer.Line($"Span<float> scratch = rented.AsSpan(0, 2 * tile * {width});");
-                    EmitTileLoop(writer, layout, InputCoverage.All);
+                    EmitTileLoop(writer, layout, DenseKernelRole.Layer);
                 }
 
                 using (writer.Open("finally"))
@@ -102,7 +102,7 @@ internal static class PassEmitter
             else
             {
                 writer.Line($"Span<float> scratch = stackalloc float[2 * tile * {width}];");
-                EmitTileLoop(writer, layout, InputCoverage.All);
+                EmitTileLoop(writer, layout, DenseKernelRole.Layer);
             }
         }
     }
@@ -116,20 +116,20 @@ internal static class PassEmitter
     /// <param name="layout">The decoder's layout; its last layer is the head.</param>
     public static void EmitDecoderBackward(CodeWriter writer, string network, TargetLayout layout)
     {
-        using (OpenBackward(writer, network, layout, scratchParameter: ", Span<float> scratch"))
+        using (OpenBackward(writer, network, layout, "Adds the body's ∂L/∂W to parameterGradients and writes the head's (all rows at once), and ∂L/∂x unless inputGradients is empty.", scratchParameter: ", Span<float> scratch"))
         {
             writer.Line($"NetworkArguments.CheckPerSampleLength(\"{network}.Backward\", nameof(scratch), scratch.Length, batch, {layout.ScratchPerRow}, \"2 × the widest layer\");");
             writer.Line($"// The gradients of all rows flow back together, in two buffers of batch × {layout.MaxUnits} floats that take turns");
             writer.Line("// holding a layer's output gradients while the layer below receives its own.");
             writer.Line("int tile = batch;");
-            EmitTileLoop(writer, layout, InputCoverage.Range);
+            EmitTileLoop(writer, layout, DenseKernelRole.DecoderHead);
         }
     }
 
     /// <summary>The signature of Backward, its summary and its argument checks; the caller writes the rest of the body.</summary>
-    private static CodeWriter.Block OpenBackward(CodeWriter writer, string network, TargetLayout layout, string scratchParameter)
+    private static CodeWriter.Block OpenBackward(CodeWriter writer, string network, TargetLayout layout, string summary, string scratchParameter)
     {
-        writer.Line("/// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>");
+        writer.Line($"/// <summary>{summary}</summary>");
         CodeWriter.Block body = writer.Open($"public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients{scratchParameter})");
         writer.Line($"NetworkArguments.CheckBackward(\"{network}.Backward\", parameters, {layout.ParameterCount}, inputs, {layout.InputSize}, outputGradients, {layout.OutputSize}, batch, workspace, {layout.WorkspacePerSample}, parameterGradients, inputGradients);");
         writer.Line();
@@ -167,7 +167,7 @@ internal static class PassEmitter
             string previous = "inputs";
             for (int l = 0; l < layers.Count - 1; l++)
             {
-                previous = EmitForwardLayer(writer, layers[l], previous, InputCoverage.All);
+                previous = EmitForwardLayer(writer, layers[l], previous, DenseKernelRole.Layer);
             }
         }
 
@@ -187,8 +187,8 @@ internal static class PassEmitter
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when");
-        writer.Line("/// withBias, its bias gradient (added), and those columns of the head's input gradients.");
+        writer.Line("/// The head's backward for its inputs [inputStart, inputEnd), over all rows: writes those rows of its weight gradient and,");
+        writer.Line("/// when withBias, its bias gradient, and those columns of the head's input gradients.");
         writer.Line("/// </summary>");
         using (writer.Open("public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)"))
         {
@@ -234,12 +234,12 @@ internal static class PassEmitter
                 writer.Line("int rows = Math.Min(tile, batch - start);");
                 string gradients = KernelText.Local(body) + "Gradients";
                 writer.Line($"Span<float> {gradients} = headInputGradients.Slice({KernelText.Times("start", body.Units)}, {KernelText.Times("rows", body.Units)});");
-                EmitLayersDown(writer, layout, layers.Count - 2, gradients, buffers, 0, InputCoverage.Range);
+                EmitLayersDown(writer, layout, layers.Count - 2, gradients, buffers, 0, DenseKernelRole.DecoderHead);
             }
         }
     }
 
-    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout, InputCoverage headCoverage)
+    private static void EmitTileLoop(CodeWriter writer, TargetLayout layout, DenseKernelRole headRole)
     {
         string[] buffers = EmitBuffers(writer, layout);
         using (writer.Open("for (int start = 0; start < batch; start += tile)"))
@@ -265,7 +265,7 @@ internal static class PassEmitter
                 writer.Line($"ActivationKernels.{last.Activation}Backward({DerivativeSource(last)}, {outputSlice}, {gradients});");
             }
 
-            EmitLayersDown(writer, layout, layers.Count - 1, gradients, buffers, nextBuffer, headCoverage);
+            EmitLayersDown(writer, layout, layers.Count - 1, gradients, buffers, nextBuffer, headRole);
         }
     }
 
@@ -283,7 +283,7 @@ internal static class PassEmitter
     /// of the layer below (or of the inputs). <paramref name="gradients"/> holds the gradients of z of the top layer, or
     /// of its outputs when it is not the last layer (its activation's derivative is applied here).
     /// </summary>
-    private static void EmitLayersDown(CodeWriter writer, TargetLayout layout, int top, string gradients, string[] buffers, int nextBuffer, InputCoverage headCoverage)
+    private static void EmitLayersDown(CodeWriter writer, TargetLayout layout, int top, string gradients, string[] buffers, int nextBuffer, DenseKernelRole headRole)
     {
         var layers = layout.Layers;
         for (int l = top; l >= 0; l--)
@@ -299,24 +299,24 @@ internal static class PassEmitter
                 }
             }
 
-            InputCoverage coverage = layer.IsLast ? headCoverage : InputCoverage.All;
+            DenseKernelRole role = layer.IsLast ? headRole : DenseKernelRole.Layer;
             string input = l == 0
                 ? $"inputs.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)})"
                 : TileSlice(layers[l - 1].ActivationSlot, layers[l - 1].Units);
-            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows{EveryInput(layer, coverage, withBias: true)});");
+            writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {gradients}, parameterGradients, rows{EveryInput(layer, role, withBias: true)});");
             if (l > 0)
             {
                 string below = KernelText.Local(layers[l - 1]) + "Gradients";
                 writer.Line($"Span<float> {below} = {buffers[nextBuffer]}.Slice(0, {KernelText.Times("rows", layer.Inputs)});");
                 nextBuffer = 1 - nextBuffer;
-                writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows{EveryInput(layer, coverage, withBias: false)});");
+                writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, {below}, rows{EveryInput(layer, role, withBias: false)});");
                 gradients = below;
             }
             else
             {
                 using (writer.Open("if (!inputGradients.IsEmpty)"))
                 {
-                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows{EveryInput(layer, coverage, withBias: false)});");
+                    writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {gradients}, inputGradients.Slice({KernelText.Times("start", layer.Inputs)}, {KernelText.Times("rows", layer.Inputs)}), rows{EveryInput(layer, role, withBias: false)});");
                 }
             }
         }
@@ -326,8 +326,8 @@ internal static class PassEmitter
     /// The extra arguments that run a kernel over every input of <paramref name="layer"/>: none for kernels with constant
     /// bounds; for a range kernel (a decoder's head, run whole) the full range and, where it takes one, the bias flag.
     /// </summary>
-    private static string EveryInput(LayerSlice layer, InputCoverage coverage, bool withBias)
-        => coverage == InputCoverage.All ? string.Empty : $", 0, {layer.Inputs}{(withBias ? ", withBias: true" : string.Empty)}";
+    private static string EveryInput(LayerSlice layer, DenseKernelRole role, bool withBias)
+        => role == DenseKernelRole.Layer ? string.Empty : $", 0, {layer.Inputs}{(withBias ? ", withBias: true" : string.Empty)}";
 
     /// <summary>The workspace slice of the current tile that the layer's activation derivative reads: z or f(z).</summary>
     private static string DerivativeSource(LayerSlice layer)

@@ -127,6 +127,12 @@ public sealed class HyperNetworkDescription
     /// <summary>The head: g's last layer, from its last hidden layer (or its input) to ChunkSize or P outputs.</summary>
     public LayerDescription Head => DecoderLayers[DecoderLayers.Count - 1];
 
+    /// <summary>Where the head's parameters (weights, then bias) start in θ.</summary>
+    public int HeadOffset => DecoderOffset + Head.WeightsOffset;
+
+    /// <summary>Where the head's parameters end in θ: the decoder's backward writes ∂L/∂θ in [HeadOffset, HeadEnd) rather than adding to it.</summary>
+    public int HeadEnd => DecoderOffset + Head.BiasOffset + Head.Units;
+
     /// <summary>Outputs of one head call: ChunkSize when chunked, else the target's parameter count.</summary>
     public int HeadUnits => Head.Units;
 

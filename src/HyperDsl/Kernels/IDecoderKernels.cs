@@ -19,13 +19,17 @@ public interface IDecoderKernels
     /// <param name="workspace">Workspace for the rows.</param>
     void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, Span<float> workspace);
 
-    /// <summary>Adds ∂L/∂(g's parameters) and writes ∂L/∂inputs, after Forward with the same arguments.</summary>
+    /// <summary>
+    /// After Forward with the same arguments: adds ∂L/∂(the body's parameters), <b>writes</b> ∂L/∂(the head's
+    /// parameters) — the head's gradient over every row at once, so the caller need not clear it — and writes
+    /// ∂L/∂inputs.
+    /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input.</param>
     /// <param name="outputGradients">∂L/∂outputs per row.</param>
     /// <param name="rows">The number of rows.</param>
     /// <param name="workspace">The workspace Forward filled.</param>
-    /// <param name="parameterGradients">g's parameter gradients; added to.</param>
+    /// <param name="parameterGradients">g's parameter gradients; the body's added to, the head's written.</param>
     /// <param name="inputGradients">Receives ∂L/∂inputs.</param>
     /// <param name="scratch">Scratch for all rows' gradients at once.</param>
     void Backward(
@@ -65,16 +69,16 @@ public interface IDecoderKernels
 
     /// <summary>
     /// The head's part of <see cref="Backward"/> for its inputs [<paramref name="inputStart"/>, inputEnd), over all
-    /// rows: adds those rows of the head's weight gradient (and its bias gradient when <paramref name="withBias"/>)
-    /// and writes those columns of the head's input gradients. Ranges that cover the inputs once, exactly one of them
-    /// with the bias, give exactly what Backward gives, whichever thread computes which.
+    /// rows: writes those rows of the head's weight gradient (and its bias gradient when <paramref name="withBias"/>)
+    /// and those columns of the head's input gradients. Ranges that cover the inputs once, exactly one of them with
+    /// the bias, give exactly what Backward gives, whichever thread computes which.
     /// </summary>
     /// <param name="parameters">g's parameters.</param>
     /// <param name="inputs">Rows of g's input.</param>
     /// <param name="outputGradients">∂L/∂outputs per row.</param>
     /// <param name="rows">The number of rows.</param>
     /// <param name="workspace">The workspace of the forward passes.</param>
-    /// <param name="parameterGradients">g's parameter gradients; added to.</param>
+    /// <param name="parameterGradients">g's parameter gradients; the head's rows of the range written.</param>
     /// <param name="headInputGradients">∂L/∂(the head's inputs) per row; the columns of the range are written.</param>
     /// <param name="inputStart">The first head input of the range.</param>
     /// <param name="inputEnd">One past the last head input of the range; may equal the start (an empty range).</param>

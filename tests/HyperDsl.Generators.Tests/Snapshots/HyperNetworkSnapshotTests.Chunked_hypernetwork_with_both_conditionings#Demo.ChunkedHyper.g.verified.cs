@@ -174,7 +174,7 @@ namespace HyperDsl.Generated
             HeadForward(parameters, inputs, outputs, batch, 0, 7, withBias: true);
         }
 
-        /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
+        /// <summary>Adds the body's ∂L/∂W to parameterGradients and writes the head's (all rows at once), and ∂L/∂x unless inputGradients is empty.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
             NetworkArguments.CheckBackward("ChunkedHyper.Decoder.Backward", parameters, 56, inputs, 7, outputGradients, 7, batch, workspace, 0, parameterGradients, inputGradients);
@@ -219,8 +219,8 @@ namespace HyperDsl.Generated
         }
 
         /// <summary>
-        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when
-        /// withBias, its bias gradient (added), and those columns of the head's input gradients.
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: writes those rows of its weight gradient and,
+        /// when withBias, its bias gradient, and those columns of the head's input gradients.
         /// </summary>
         public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
         {
@@ -545,14 +545,14 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [7 × 7]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 49); // [7]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // dW[i, :] = Σₙ x[n, i]·g[n, :] over every row at once, 4 rows of dW at a time.
             int i = inputStart;
             for (; i <= inputEnd - 4; i += 4)
             {
@@ -595,22 +595,22 @@ namespace HyperDsl.Generated
                         acc3_3 += x3 * g3;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Unsafe.Add(ref dwj, 5) += acc0_2;
-                    Unsafe.Add(ref dwj, 6) += acc0_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 7) + acc1_0, ref dwj, 7);
-                    Unsafe.Add(ref dwj, 11) += acc1_1;
-                    Unsafe.Add(ref dwj, 12) += acc1_2;
-                    Unsafe.Add(ref dwj, 13) += acc1_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 14) + acc2_0, ref dwj, 14);
-                    Unsafe.Add(ref dwj, 18) += acc2_1;
-                    Unsafe.Add(ref dwj, 19) += acc2_2;
-                    Unsafe.Add(ref dwj, 20) += acc2_3;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 21) + acc3_0, ref dwj, 21);
-                    Unsafe.Add(ref dwj, 25) += acc3_1;
-                    Unsafe.Add(ref dwj, 26) += acc3_2;
-                    Unsafe.Add(ref dwj, 27) += acc3_3;
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) = acc0_1;
+                    Unsafe.Add(ref dwj, 5) = acc0_2;
+                    Unsafe.Add(ref dwj, 6) = acc0_3;
+                    Vector128.StoreUnsafe(acc1_0, ref dwj, 7);
+                    Unsafe.Add(ref dwj, 11) = acc1_1;
+                    Unsafe.Add(ref dwj, 12) = acc1_2;
+                    Unsafe.Add(ref dwj, 13) = acc1_3;
+                    Vector128.StoreUnsafe(acc2_0, ref dwj, 14);
+                    Unsafe.Add(ref dwj, 18) = acc2_1;
+                    Unsafe.Add(ref dwj, 19) = acc2_2;
+                    Unsafe.Add(ref dwj, 20) = acc2_3;
+                    Vector128.StoreUnsafe(acc3_0, ref dwj, 21);
+                    Unsafe.Add(ref dwj, 25) = acc3_1;
+                    Unsafe.Add(ref dwj, 26) = acc3_2;
+                    Unsafe.Add(ref dwj, 27) = acc3_3;
                 }
             }
             // The remaining rows one at a time.
@@ -634,13 +634,13 @@ namespace HyperDsl.Generated
                         acc0_3 += x0 * g3;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Unsafe.Add(ref dwj, 5) += acc0_2;
-                    Unsafe.Add(ref dwj, 6) += acc0_3;
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) = acc0_1;
+                    Unsafe.Add(ref dwj, 5) = acc0_2;
+                    Unsafe.Add(ref dwj, 6) = acc0_3;
                 }
             }
-            // db += Σₙ g[n, :], by the part that owns the bias.
+            // db = Σₙ g[n, :], by the part that owns the bias.
             if (withBias)
             {
                 { // columns [0, 7)
@@ -653,22 +653,22 @@ namespace HyperDsl.Generated
                         acc2 += Unsafe.Add(ref gn, 5);
                         acc3 += Unsafe.Add(ref gn, 6);
                     }
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                    Unsafe.Add(ref db, 4) += acc1;
-                    Unsafe.Add(ref db, 5) += acc2;
-                    Unsafe.Add(ref db, 6) += acc3;
+                    Vector128.StoreUnsafe(acc0, ref db);
+                    Unsafe.Add(ref db, 4) = acc1;
+                    Unsafe.Add(ref db, 5) = acc2;
+                    Unsafe.Add(ref db, 6) = acc3;
                 }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, Vector256 and Vector128 (the same code at this width): dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [7 × 7]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 49); // [7]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // dW[i, :] = Σₙ x[n, i]·g[n, :] over every row at once, 4 rows of dW at a time.
             int i = inputStart;
             for (; i <= inputEnd - 4; i += 4)
             {
@@ -701,14 +701,14 @@ namespace HyperDsl.Generated
                         acc3_1 += x3 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 7) + acc1_0, ref dwj, 7);
-                    Unsafe.Add(ref dwj, 11) += acc1_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 14) + acc2_0, ref dwj, 14);
-                    Unsafe.Add(ref dwj, 18) += acc2_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 21) + acc3_0, ref dwj, 21);
-                    Unsafe.Add(ref dwj, 25) += acc3_1;
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) = acc0_1;
+                    Vector128.StoreUnsafe(acc1_0, ref dwj, 7);
+                    Unsafe.Add(ref dwj, 11) = acc1_1;
+                    Vector128.StoreUnsafe(acc2_0, ref dwj, 14);
+                    Unsafe.Add(ref dwj, 18) = acc2_1;
+                    Vector128.StoreUnsafe(acc3_0, ref dwj, 21);
+                    Unsafe.Add(ref dwj, 25) = acc3_1;
                 }
                 { // columns [5, 7)
                     ref float gj = ref Unsafe.Add(ref g, 5);
@@ -736,14 +736,14 @@ namespace HyperDsl.Generated
                         acc3_1 += x3 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7 + 5);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
-                    Unsafe.Add(ref dwj, 7) += acc1_0;
-                    Unsafe.Add(ref dwj, 8) += acc1_1;
-                    Unsafe.Add(ref dwj, 14) += acc2_0;
-                    Unsafe.Add(ref dwj, 15) += acc2_1;
-                    Unsafe.Add(ref dwj, 21) += acc3_0;
-                    Unsafe.Add(ref dwj, 22) += acc3_1;
+                    dwj = acc0_0;
+                    Unsafe.Add(ref dwj, 1) = acc0_1;
+                    Unsafe.Add(ref dwj, 7) = acc1_0;
+                    Unsafe.Add(ref dwj, 8) = acc1_1;
+                    Unsafe.Add(ref dwj, 14) = acc2_0;
+                    Unsafe.Add(ref dwj, 15) = acc2_1;
+                    Unsafe.Add(ref dwj, 21) = acc3_0;
+                    Unsafe.Add(ref dwj, 22) = acc3_1;
                 }
             }
             // The remaining rows one at a time.
@@ -763,8 +763,8 @@ namespace HyperDsl.Generated
                         acc0_1 += x0 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 4) = acc0_1;
                 }
                 { // columns [5, 7)
                     ref float gj = ref Unsafe.Add(ref g, 5);
@@ -780,11 +780,11 @@ namespace HyperDsl.Generated
                         acc0_1 += x0 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 7 + 5);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 1) += acc0_1;
+                    dwj = acc0_0;
+                    Unsafe.Add(ref dwj, 1) = acc0_1;
                 }
             }
-            // db += Σₙ g[n, :], by the part that owns the bias.
+            // db = Σₙ g[n, :], by the part that owns the bias.
             if (withBias)
             {
                 { // columns [0, 5)
@@ -795,8 +795,8 @@ namespace HyperDsl.Generated
                         acc0 += Vector128.LoadUnsafe(ref gn);
                         acc1 += Unsafe.Add(ref gn, 4);
                     }
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                    Unsafe.Add(ref db, 4) += acc1;
+                    Vector128.StoreUnsafe(acc0, ref db);
+                    Unsafe.Add(ref db, 4) = acc1;
                 }
                 { // columns [5, 7)
                     ref float gj = ref Unsafe.Add(ref g, 5);
@@ -808,19 +808,25 @@ namespace HyperDsl.Generated
                         acc0 += gn;
                         acc1 += Unsafe.Add(ref gn, 1);
                     }
-                    dbj += acc0;
-                    Unsafe.Add(ref dbj, 1) += acc1;
+                    dbj = acc0;
+                    Unsafe.Add(ref dbj, 1) = acc1;
                 }
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, scalar: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 7]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 7]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [7 × 7]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 49); // [7]
+            // The head's gradient is written: its rows (and its bias, if this part owns it) start from 0.
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dw, inputStart * 7), (inputEnd - inputStart) * 7).Clear();
+            if (withBias)
+            {
+                MemoryMarshal.CreateSpan(ref db, 7).Clear();
+            }
             for (int n = 0; n < rows; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 7);

@@ -190,7 +190,7 @@ namespace HyperDsl.Generated
             HeadForward(parameters, dense0Activations, outputs, batch, 0, 16, withBias: true);
         }
 
-        /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
+        /// <summary>Adds the body's ∂L/∂W to parameterGradients and writes the head's (all rows at once), and ∂L/∂x unless inputGradients is empty.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients, Span<float> scratch)
         {
             NetworkArguments.CheckBackward("SmallHyper.Decoder.Backward", parameters, 505, inputs, 4, outputGradients, 25, batch, workspace, 16, parameterGradients, inputGradients);
@@ -244,8 +244,8 @@ namespace HyperDsl.Generated
         }
 
         /// <summary>
-        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: those rows of its weight gradient and, when
-        /// withBias, its bias gradient (added), and those columns of the head's input gradients.
+        /// The head's backward for its inputs [inputStart, inputEnd), over all rows: writes those rows of its weight gradient and,
+        /// when withBias, its bias gradient, and those columns of the head's input gradients.
         /// </summary>
         public static void BackwardHead(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> headInputGradients, int inputStart, int inputEnd, bool withBias)
         {
@@ -1690,14 +1690,14 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Head parameter gradients, Vector512: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, Vector512: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // dW[i, :] = Σₙ x[n, i]·g[n, :] over every row at once, 4 rows of dW at a time.
             int i = inputStart;
             for (; i <= inputEnd - 4; i += 4)
             {
@@ -1739,18 +1739,18 @@ namespace HyperDsl.Generated
                         acc3_2 += x3 * g2;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25);
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 16) + acc0_1, ref dwj, 16);
-                    Unsafe.Add(ref dwj, 24) += acc0_2;
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj, 25) + acc1_0, ref dwj, 25);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 41) + acc1_1, ref dwj, 41);
-                    Unsafe.Add(ref dwj, 49) += acc1_2;
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj, 50) + acc2_0, ref dwj, 50);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 66) + acc2_1, ref dwj, 66);
-                    Unsafe.Add(ref dwj, 74) += acc2_2;
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj, 75) + acc3_0, ref dwj, 75);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 91) + acc3_1, ref dwj, 91);
-                    Unsafe.Add(ref dwj, 99) += acc3_2;
+                    Vector512.StoreUnsafe(acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(acc0_1, ref dwj, 16);
+                    Unsafe.Add(ref dwj, 24) = acc0_2;
+                    Vector512.StoreUnsafe(acc1_0, ref dwj, 25);
+                    Vector256.StoreUnsafe(acc1_1, ref dwj, 41);
+                    Unsafe.Add(ref dwj, 49) = acc1_2;
+                    Vector512.StoreUnsafe(acc2_0, ref dwj, 50);
+                    Vector256.StoreUnsafe(acc2_1, ref dwj, 66);
+                    Unsafe.Add(ref dwj, 74) = acc2_2;
+                    Vector512.StoreUnsafe(acc3_0, ref dwj, 75);
+                    Vector256.StoreUnsafe(acc3_1, ref dwj, 91);
+                    Unsafe.Add(ref dwj, 99) = acc3_2;
                 }
             }
             // The remaining rows one at a time.
@@ -1773,12 +1773,12 @@ namespace HyperDsl.Generated
                         acc0_2 += x0 * g2;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25);
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 16) + acc0_1, ref dwj, 16);
-                    Unsafe.Add(ref dwj, 24) += acc0_2;
+                    Vector512.StoreUnsafe(acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(acc0_1, ref dwj, 16);
+                    Unsafe.Add(ref dwj, 24) = acc0_2;
                 }
             }
-            // db += Σₙ g[n, :], by the part that owns the bias.
+            // db = Σₙ g[n, :], by the part that owns the bias.
             if (withBias)
             {
                 { // columns [0, 25)
@@ -1790,21 +1790,21 @@ namespace HyperDsl.Generated
                         acc1 += Vector256.LoadUnsafe(ref gn, 16);
                         acc2 += Unsafe.Add(ref gn, 24);
                     }
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db) + acc0, ref db);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 16) + acc1, ref db, 16);
-                    Unsafe.Add(ref db, 24) += acc2;
+                    Vector512.StoreUnsafe(acc0, ref db);
+                    Vector256.StoreUnsafe(acc1, ref db, 16);
+                    Unsafe.Add(ref db, 24) = acc2;
                 }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector256: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, Vector256: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // dW[i, :] = Σₙ x[n, i]·g[n, :] over every row at once, 4 rows of dW at a time.
             int i = inputStart;
             for (; i <= inputEnd - 4; i += 4)
             {
@@ -1837,14 +1837,14 @@ namespace HyperDsl.Generated
                         acc3_1 = Simd.MultiplyAdd(x3_256, g1, acc3_1);
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 8) + acc0_1, ref dwj, 8);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 25) + acc1_0, ref dwj, 25);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 33) + acc1_1, ref dwj, 33);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 50) + acc2_0, ref dwj, 50);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 58) + acc2_1, ref dwj, 58);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 75) + acc3_0, ref dwj, 75);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 83) + acc3_1, ref dwj, 83);
+                    Vector256.StoreUnsafe(acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(acc0_1, ref dwj, 8);
+                    Vector256.StoreUnsafe(acc1_0, ref dwj, 25);
+                    Vector256.StoreUnsafe(acc1_1, ref dwj, 33);
+                    Vector256.StoreUnsafe(acc2_0, ref dwj, 50);
+                    Vector256.StoreUnsafe(acc2_1, ref dwj, 58);
+                    Vector256.StoreUnsafe(acc3_0, ref dwj, 75);
+                    Vector256.StoreUnsafe(acc3_1, ref dwj, 83);
                 }
                 { // columns [16, 25)
                     ref float gj = ref Unsafe.Add(ref g, 16);
@@ -1876,14 +1876,14 @@ namespace HyperDsl.Generated
                         acc3_1 += x3 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 16);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 8) += acc0_1;
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 25) + acc1_0, ref dwj, 25);
-                    Unsafe.Add(ref dwj, 33) += acc1_1;
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 50) + acc2_0, ref dwj, 50);
-                    Unsafe.Add(ref dwj, 58) += acc2_1;
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 75) + acc3_0, ref dwj, 75);
-                    Unsafe.Add(ref dwj, 83) += acc3_1;
+                    Vector256.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 8) = acc0_1;
+                    Vector256.StoreUnsafe(acc1_0, ref dwj, 25);
+                    Unsafe.Add(ref dwj, 33) = acc1_1;
+                    Vector256.StoreUnsafe(acc2_0, ref dwj, 50);
+                    Unsafe.Add(ref dwj, 58) = acc2_1;
+                    Vector256.StoreUnsafe(acc3_0, ref dwj, 75);
+                    Unsafe.Add(ref dwj, 83) = acc3_1;
                 }
             }
             // The remaining rows one at a time.
@@ -1903,8 +1903,8 @@ namespace HyperDsl.Generated
                         acc0_1 = Simd.MultiplyAdd(x0_256, g1, acc0_1);
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj, 8) + acc0_1, ref dwj, 8);
+                    Vector256.StoreUnsafe(acc0_0, ref dwj);
+                    Vector256.StoreUnsafe(acc0_1, ref dwj, 8);
                 }
                 { // columns [16, 25)
                     ref float gj = ref Unsafe.Add(ref g, 16);
@@ -1921,11 +1921,11 @@ namespace HyperDsl.Generated
                         acc0_1 += x0 * g1;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 16);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 8) += acc0_1;
+                    Vector256.StoreUnsafe(acc0_0, ref dwj);
+                    Unsafe.Add(ref dwj, 8) = acc0_1;
                 }
             }
-            // db += Σₙ g[n, :], by the part that owns the bias.
+            // db = Σₙ g[n, :], by the part that owns the bias.
             if (withBias)
             {
                 { // columns [0, 16)
@@ -1936,8 +1936,8 @@ namespace HyperDsl.Generated
                         acc0 += Vector256.LoadUnsafe(ref gn);
                         acc1 += Vector256.LoadUnsafe(ref gn, 8);
                     }
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db) + acc0, ref db);
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, 8) + acc1, ref db, 8);
+                    Vector256.StoreUnsafe(acc0, ref db);
+                    Vector256.StoreUnsafe(acc1, ref db, 8);
                 }
                 { // columns [16, 25)
                     ref float gj = ref Unsafe.Add(ref g, 16);
@@ -1949,20 +1949,20 @@ namespace HyperDsl.Generated
                         acc0 += Vector256.LoadUnsafe(ref gn);
                         acc1 += Unsafe.Add(ref gn, 8);
                     }
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dbj) + acc0, ref dbj);
-                    Unsafe.Add(ref dbj, 8) += acc1;
+                    Vector256.StoreUnsafe(acc0, ref dbj);
+                    Unsafe.Add(ref dbj, 8) = acc1;
                 }
             }
         }
 
-        /// <summary>Head parameter gradients, Vector128: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, Vector128: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
+            // dW[i, :] = Σₙ x[n, i]·g[n, :] over every row at once, 4 rows of dW at a time.
             int i = inputStart;
             for (; i <= inputEnd - 4; i += 4)
             {
@@ -1998,14 +1998,14 @@ namespace HyperDsl.Generated
                         acc3_1 = Simd.MultiplyAdd(x3_128, g1, acc3_1);
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + j);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 4) + acc0_1, ref dwj, 4);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 25) + acc1_0, ref dwj, 25);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 29) + acc1_1, ref dwj, 29);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 50) + acc2_0, ref dwj, 50);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 54) + acc2_1, ref dwj, 54);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 75) + acc3_0, ref dwj, 75);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 79) + acc3_1, ref dwj, 79);
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Vector128.StoreUnsafe(acc0_1, ref dwj, 4);
+                    Vector128.StoreUnsafe(acc1_0, ref dwj, 25);
+                    Vector128.StoreUnsafe(acc1_1, ref dwj, 29);
+                    Vector128.StoreUnsafe(acc2_0, ref dwj, 50);
+                    Vector128.StoreUnsafe(acc2_1, ref dwj, 54);
+                    Vector128.StoreUnsafe(acc3_0, ref dwj, 75);
+                    Vector128.StoreUnsafe(acc3_1, ref dwj, 79);
                 }
                 { // columns [24, 25)
                     ref float gj = ref Unsafe.Add(ref g, 24);
@@ -2028,10 +2028,10 @@ namespace HyperDsl.Generated
                         acc3_0 += x3 * g0;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 24);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 25) += acc1_0;
-                    Unsafe.Add(ref dwj, 50) += acc2_0;
-                    Unsafe.Add(ref dwj, 75) += acc3_0;
+                    dwj = acc0_0;
+                    Unsafe.Add(ref dwj, 25) = acc1_0;
+                    Unsafe.Add(ref dwj, 50) = acc2_0;
+                    Unsafe.Add(ref dwj, 75) = acc3_0;
                 }
             }
             // The remaining rows one at a time.
@@ -2054,8 +2054,8 @@ namespace HyperDsl.Generated
                         acc0_1 = Simd.MultiplyAdd(x0_128, g1, acc0_1);
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + j);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 4) + acc0_1, ref dwj, 4);
+                    Vector128.StoreUnsafe(acc0_0, ref dwj);
+                    Vector128.StoreUnsafe(acc0_1, ref dwj, 4);
                 }
                 { // columns [24, 25)
                     ref float gj = ref Unsafe.Add(ref g, 24);
@@ -2069,10 +2069,10 @@ namespace HyperDsl.Generated
                         acc0_0 += x0 * g0;
                     }
                     ref float dwj = ref Unsafe.Add(ref dw, i * 25 + 24);
-                    dwj += acc0_0;
+                    dwj = acc0_0;
                 }
             }
-            // db += Σₙ g[n, :], by the part that owns the bias.
+            // db = Σₙ g[n, :], by the part that owns the bias.
             if (withBias)
             {
                 // Columns [0, 24) in blocks of 8.
@@ -2087,8 +2087,8 @@ namespace HyperDsl.Generated
                         acc0 += Vector128.LoadUnsafe(ref gn);
                         acc1 += Vector128.LoadUnsafe(ref gn, 4);
                     }
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj) + acc0, ref dbj);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dbj, 4) + acc1, ref dbj, 4);
+                    Vector128.StoreUnsafe(acc0, ref dbj);
+                    Vector128.StoreUnsafe(acc1, ref dbj, 4);
                 }
                 { // columns [24, 25)
                     ref float gj = ref Unsafe.Add(ref g, 24);
@@ -2099,18 +2099,24 @@ namespace HyperDsl.Generated
                         ref float gn = ref Unsafe.Add(ref gj, n * 25);
                         acc0 += gn;
                     }
-                    dbj += acc0;
+                    dbj = acc0;
                 }
             }
         }
 
-        /// <summary>Head parameter gradients, scalar: dW[i, :] += xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db += Σ g when withBias, over <paramref name="rows"/> samples.</summary>
+        /// <summary>Head parameter gradients, scalar: dW[i, :] = xᵀ[i]·g for the inputs i in [inputStart, inputEnd), and db = Σ g when withBias, written (not added) over <paramref name="rows"/> samples.</summary>
         private static void HeadWeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows, int inputStart, int inputEnd, bool withBias)
         {
             ref float x = ref MemoryMarshal.GetReference(input); // [rows × 16]
             ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 25]
             ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 80); // [16 × 25]
             ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 480); // [25]
+            // The head's gradient is written: its rows (and its bias, if this part owns it) start from 0.
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dw, inputStart * 25), (inputEnd - inputStart) * 25).Clear();
+            if (withBias)
+            {
+                MemoryMarshal.CreateSpan(ref db, 25).Clear();
+            }
             for (int n = 0; n < rows; n++)
             {
                 ref float xn = ref Unsafe.Add(ref x, n * 16);

@@ -20,6 +20,7 @@ public static class HyperCatalog
         ["ChunkedEmbeddingHyper"] = (typeof(ChunkedEmbeddingHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Silu) })),
         ["ChunkedBothHyper"] = (typeof(ChunkedBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 3, conditionSize: 2, chunkSize: 6, chunkEmbeddingSize: 3, body: new[] { (5, Activation.Tanh) })),
         ["ChunkLargerThanTargetHyper"] = (typeof(ChunkLargerThanTargetHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 2, chunkSize: 40, chunkEmbeddingSize: 1, body: new[] { (3, Activation.Softplus) })),
+        ["WideHeadHyper"] = (typeof(WideHeadHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, chunkSize: 605, chunkEmbeddingSize: 2, body: new[] { (5, Activation.Tanh) })),
     };
 
     public static IEnumerable<object[]> Names => Entries.Keys.Select(name => new object[] { name });

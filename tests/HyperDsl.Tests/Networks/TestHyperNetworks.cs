@@ -89,3 +89,13 @@ public partial class SlopeHyper;
 [HyperNetwork(typeof(TinyTarget), Tasks = 4, EmbeddingSize = 1)]
 [Dense(1, Activation.Relu)]
 public partial class ReluGateHyper;
+
+/// <summary>
+/// A head wide enough (605 units: 75 full registers of 8 and 5 columns past them) for the input-gradient kernel to
+/// block its columns; a chunk larger than the target gives it that width (HD0022 warns about it).
+/// </summary>
+#pragma warning disable HD0022
+[HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 2, ChunkSize = 605, ChunkEmbeddingSize = 2)]
+[Dense(5, Activation.Tanh)]
+public partial class WideHeadHyper;
+#pragma warning restore HD0022

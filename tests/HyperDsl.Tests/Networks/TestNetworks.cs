@@ -80,3 +80,12 @@ public partial class LogisticNet;
 [Dense(16400, Activation.Tanh)]
 [Dense(1)]
 public partial class HugeNet;
+
+/// <summary>
+/// Wide enough that the input gradient of its first layer runs over blocks of columns, with columns past the last full
+/// register of every path (601 = 37 × 16 + 9 = 75 × 8 + 1).
+/// </summary>
+[TargetNetwork(inputs: 5)]
+[Dense(601, Activation.Tanh)]
+[Dense(3)]
+public partial class BlockedNet;

@@ -24,6 +24,7 @@ public static class NetworkCatalog
         ["MixedNet"] = (typeof(MixedNet), new ReferenceNetwork(6, new[] { (1, Activation.Silu), (70, Activation.Gelu), (9, Activation.LeakyRelu), (3, Activation.Sigmoid) })),
         ["LogisticNet"] = (typeof(LogisticNet), new ReferenceNetwork(2, new[] { (1, Activation.Sigmoid) })),
         ["HugeNet"] = (typeof(HugeNet), new ReferenceNetwork(1, new[] { (16400, Activation.Tanh), (1, Activation.Identity) })),
+        ["BlockedNet"] = (typeof(BlockedNet), new ReferenceNetwork(5, new[] { (601, Activation.Tanh), (3, Activation.Identity) })),
     };
 
     /// <summary>Every network's name, for theories.</summary>
