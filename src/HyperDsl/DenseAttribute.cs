@@ -4,7 +4,8 @@ namespace HyperDsl;
 
 /// <summary>
 /// A fully connected layer: y = f(x·W + b), with <c>units</c> outputs. Layers are applied in the order in which
-/// the attributes appear in the source.
+/// the attributes appear in the source. After an image-shaped layer, the input is flattened in PyTorch's order
+/// (channel, row, column).
 /// </summary>
 /// <remarks>
 /// The layer's parameters are its weights, stored input-major (<c>W[i * units + o]</c>), followed by its bias.
@@ -32,4 +33,13 @@ public sealed class DenseAttribute : Attribute
     /// <c>Dense0</c>, <c>Dense1</c>, ... by position. Must be a valid C# identifier.
     /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>Adds the layer's input to its output, y = x + f(x·W + b): needs as many units as inputs.</summary>
+    public bool Residual { get; set; }
+
+    /// <summary>
+    /// In a hypernetwork's target: the layer's parameters are learned directly, as part of θ, and are the same for every
+    /// task; the hypernetwork generates only the other layers.
+    /// </summary>
+    public bool Shared { get; set; }
 }

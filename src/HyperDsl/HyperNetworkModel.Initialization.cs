@@ -15,7 +15,8 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// <summary>
     /// Initialises θ deterministically for a seed (whatever the capacity the instance was built with): task and chunk
     /// embeddings N(0, 1); body layers Kaiming-normal for their activation, biases 0; the head so that each generated
-    /// target layer starts with the variance <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020).
+    /// target layer starts with the variance <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020);
+    /// a generated LayerNorm's γ near 1 and β near 0; shared layers as PyTorch initialises the module.
     /// </summary>
     /// <remarks>
     /// The head's input h has a second moment m² that depends on the body; it is measured on a probe batch of embeddings
@@ -47,6 +48,7 @@ public abstract partial class HyperNetworkModel<TTarget>
             Gaussian.Fill(random, g.Slice(layer.WeightsOffset, layer.WeightsLength), Math.Sqrt(GainSquared(layer.Activation) / layer.Inputs));
         }
 
+        InitializeSharedLayers(random);
         SetParameterScale(init);
         LayerDescription head = description.Head;
         double headInputMoment = MeasureHeadInputMoment(random);
@@ -60,6 +62,8 @@ public abstract partial class HyperNetworkModel<TTarget>
             {
                 TensorPrimitives.Multiply(headWeights.Slice(j * head.Units, head.Units), parameterScale, headWeights.Slice(j * head.Units, head.Units));
             }
+
+            parameterOffsets?.CopyTo(g.Slice(head.BiasOffset, head.BiasLength));
         }
     }
 
@@ -124,15 +128,109 @@ public abstract partial class HyperNetworkModel<TTarget>
         return moment > 1e-12 ? moment : 1.0;
     }
 
-    /// <summary>The standard deviation hyperfan aims at for every target parameter.</summary>
+    /// <summary>
+    /// The standard deviation hyperfan aims at for every generated parameter: Dense and Conv2D weights from their
+    /// fan-in (inputs; kernel² × channels) or fan-out (units; kernel² × filters), their biases half the gain; a
+    /// LayerNorm's γ and β <see cref="NormParameterDeviation"/> around their offsets 1 and 0. Pools have no
+    /// parameters; shared layers are not generated.
+    /// </summary>
     private void SetParameterScale(HyperfanInit init)
     {
+        foreach ((LayerDescription layer, int offset) in GeneratedLayers(description))
+        {
+            Span<float> weights = parameterScale.AsSpan(offset, layer.WeightsLength);
+            Span<float> bias = parameterScale.AsSpan(offset + layer.WeightsLength, layer.BiasLength);
+            if (layer.Kind == LayerKind.LayerNorm)
+            {
+                weights.Fill(NormParameterDeviation);
+                bias.Fill(NormParameterDeviation);
+                continue;
+            }
+
+            double gainSquared = GainSquared(layer.Activation);
+            double fan = init == HyperfanInit.FanIn ? layer.FanIn : layer.FanOut;
+            weights.Fill((float)Math.Sqrt(gainSquared / (2.0 * fan)));
+            bias.Fill((float)Math.Sqrt(gainSquared / 2.0));
+        }
+    }
+
+    /// <summary>The target's generated layers with parameters, each with the offset of its weights in G.</summary>
+    private static IEnumerable<(LayerDescription Layer, int Offset)> GeneratedLayers(HyperNetworkDescription description)
+    {
+        int offset = 0;
         foreach (LayerDescription layer in description.TargetLayers)
         {
-            double gainSquared = GainSquared(layer.Activation);
-            double fan = init == HyperfanInit.FanIn ? layer.Inputs : layer.Units;
-            parameterScale.AsSpan(layer.WeightsOffset, layer.WeightsLength).Fill((float)Math.Sqrt(gainSquared / (2.0 * fan)));
-            parameterScale.AsSpan(layer.BiasOffset, layer.Units).Fill((float)Math.Sqrt(gainSquared / 2.0));
+            if (!layer.Shared && layer.ParameterCount > 0)
+            {
+                yield return (layer, offset);
+                offset += layer.ParameterCount;
+            }
         }
+    }
+
+    /// <summary>
+    /// The shared layers start as PyTorch starts the module on its own: Dense and Conv2D weights and biases uniform in
+    /// ±1/√fan-in (<c>nn.Linear</c>'s and <c>nn.Conv2d</c>'s <c>reset_parameters</c>), a LayerNorm's γ = 1 and β = 0.
+    /// </summary>
+    private void InitializeSharedLayers(Random random)
+    {
+        Span<float> shared = SharedParameters;
+        int offset = 0;
+        foreach (LayerDescription layer in description.TargetLayers)
+        {
+            if (!layer.Shared || layer.ParameterCount == 0)
+            {
+                continue;
+            }
+
+            Span<float> weights = shared.Slice(offset, layer.WeightsLength);
+            Span<float> bias = shared.Slice(offset + layer.WeightsLength, layer.BiasLength);
+            if (layer.Kind == LayerKind.LayerNorm)
+            {
+                weights.Fill(1f);
+                bias.Clear();
+            }
+            else
+            {
+                double bound = 1.0 / Math.Sqrt(layer.FanIn);
+                foreach (ref float value in weights)
+                {
+                    value = (float)(((2.0 * random.NextDouble()) - 1.0) * bound);
+                }
+
+                foreach (ref float value in bias)
+                {
+                    value = (float)(((2.0 * random.NextDouble()) - 1.0) * bound);
+                }
+            }
+
+            offset += layer.ParameterCount;
+        }
+    }
+
+    /// <summary>
+    /// The deviation of a generated LayerNorm γ around 1 and β around 0 at initialisation: small, so that the norm
+    /// starts close to PyTorch's γ = 1, β = 0 and the layers after it see unit-variance features.
+    /// </summary>
+    private const float NormParameterDeviation = 0.1f;
+
+    /// <summary>
+    /// The fixed offset of each generated parameter: 1 for a LayerNorm's γ, else 0; null when no generated layer is a
+    /// LayerNorm. A full head starts its bias there; a chunked head, whose columns are shared by every parameter, adds
+    /// it after the hyperfan factor (G = s ⊙ head output + offset), as part of the chunked hypernetwork's definition.
+    /// </summary>
+    private static float[]? ParameterOffsets(HyperNetworkDescription description)
+    {
+        float[]? offsets = null;
+        foreach ((LayerDescription layer, int offset) in GeneratedLayers(description))
+        {
+            if (layer.Kind == LayerKind.LayerNorm)
+            {
+                offsets ??= new float[description.GeneratedParameterCount];
+                offsets.AsSpan(offset, layer.WeightsLength).Fill(1f);
+            }
+        }
+
+        return offsets;
     }
 }

@@ -35,6 +35,7 @@ public abstract partial class HyperNetworkModel<TTarget>
             total = twoThreadStep!.Run(batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, tasks);
         }
 
+        AddSharedGradients(tasks);
         AddEmbeddingGradients(batch.TaskIds, tasks);
         return (float)(total / tasks);
     }
@@ -122,17 +123,28 @@ public abstract partial class HyperNetworkModel<TTarget>
             rows,
             lane.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow));
         ScaleChunks(first, count);
+        AssembleWeights(first, count);
     }
 
-    /// <summary>For a chunked head, W = s ⊙ head output: applies the hyperfan factors to the W of tasks [first, first + count).</summary>
+    /// <summary>
+    /// For a chunked head, G = s ⊙ head output (+ 1 for a LayerNorm's γ): applies the hyperfan factors and offsets to
+    /// the generated parameters of tasks [first, first + count).
+    /// </summary>
     private void ScaleChunks(int first, int count)
     {
         if (description.IsChunked)
         {
             for (int t = first; t < first + count; t++)
             {
-                Span<float> weights = GeneratedParameters(t);
-                TensorPrimitives.Multiply(weights, parameterScale, weights);
+                Span<float> weights = GeneratedVector(t);
+                if (parameterOffsets is null)
+                {
+                    TensorPrimitives.Multiply(weights, parameterScale, weights);
+                }
+                else
+                {
+                    TensorPrimitives.FusedMultiplyAdd(weights, parameterScale, parameterOffsets, weights);
+                }
             }
         }
     }
@@ -146,12 +158,30 @@ public abstract partial class HyperNetworkModel<TTarget>
         Span<float> outputGradients = lane.TargetOutputGradients.AsSpan(0, samples * outputSize);
         TTarget.Forward(weights, inputs, outputs, samples, lane.TargetWorkspace);
         float value = Losses.Evaluate(loss, outputs, targets, samples, outputSize, outputGradients, gradientScale);
-        Span<float> weightGradients = generatedGradients.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
-        TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, weightGradients, Span<float>.Empty);
+        Span<float> vectorGradients = GeneratedVectorGradients(task);
+        if (assembledGradients is null)
+        {
+            TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, vectorGradients, Span<float>.Empty);
+        }
+        else
+        {
+            // ∂L/∂W of this task, whose generated runs are ∂L/∂G and whose shared runs AddSharedGradients sums.
+            Span<float> weightGradients = assembledGradients.AsSpan(task * TTarget.ParameterCount, TTarget.ParameterCount);
+            weightGradients.Clear();
+            TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, weightGradients, Span<float>.Empty);
+            foreach (ParameterSegment segment in description.Segments)
+            {
+                if (!segment.Shared)
+                {
+                    weightGradients.Slice(segment.TargetOffset, segment.Length).CopyTo(vectorGradients.Slice(segment.SourceOffset, segment.Length));
+                }
+            }
+        }
+
         if (description.IsChunked)
         {
-            // W = s ⊙ head output, so the head's output gradient is s ⊙ ∂L/∂W.
-            TensorPrimitives.Multiply(weightGradients, parameterScale, weightGradients);
+            // G = s ⊙ head output (+ offset), so the head's output gradient is s ⊙ ∂L/∂G.
+            TensorPrimitives.Multiply(vectorGradients, parameterScale, vectorGradients);
         }
 
         return value;

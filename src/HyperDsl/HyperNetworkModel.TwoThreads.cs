@@ -234,6 +234,7 @@ public abstract partial class HyperNetworkModel<TTarget>
                     Span<float> generated = model.generated.AsSpan(firstRow * headUnits, laneRows * headUnits);
                     TensorPrimitives.Add(generated, secondPartSums.AsSpan(firstRow * headUnits, laneRows * headUnits), generated);
                     model.ScaleChunks(first, count);
+                    model.AssembleWeights(first, count);
                     model.generatedGradients.AsSpan(firstRow * headUnits, laneRows * headUnits).Clear();
                     int inputSize = TTarget.InputSize;
                     int outputSize = TTarget.OutputSize;

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using HyperDsl.Kernels;
 
 namespace HyperDsl;
@@ -43,9 +44,18 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     // The buffers of the calling thread's share of a step.
     private readonly Lane primary;
 
-    // Per target parameter: the standard deviation hyperfan initialisation aims at. A chunked head serves every layer
-    // with the same columns, so there it is also a fixed factor on the head's output (see Initialize).
+    // Per generated parameter (G, W without its shared layers): the standard deviation hyperfan initialisation aims
+    // at. A chunked head serves every layer with the same columns, so there it is also a fixed factor on the head's
+    // output (see Initialize).
     private readonly float[] parameterScale;
+
+    // Per generated parameter: 1 for a LayerNorm's γ, else 0; null without LayerNorm (see ParameterOffsets).
+    private readonly float[]? parameterOffsets;
+
+    // With shared layers, per task slot: W assembled from G and θ's shared part, and ∂L/∂W, whose shared runs are
+    // summed over tasks into θ's gradient. Null without shared layers, where W is G itself.
+    private readonly float[]? assembled;
+    private readonly float[]? assembledGradients;
 
     // "Name.Method" for messages, built once: a step must not allocate.
     private readonly MethodNames names;
@@ -89,8 +99,15 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         decoderInputGradients = new float[decoderInputs.Length];
         frozenGradients = new float[description.DecoderParameterCount];
         primary = new Lane(description, rows, maxSamplesPerTask, runsDecoder: true);
-        parameterScale = new float[TTarget.ParameterCount];
+        parameterScale = new float[description.GeneratedParameterCount];
         SetParameterScale(HyperfanInit.FanIn);
+        parameterOffsets = ParameterOffsets(description);
+        if (description.HasSharedLayers)
+        {
+            assembled = new float[Capacity(nameof(maxTasks), maxTasks, TTarget.ParameterCount)];
+            assembledGradients = new float[assembled.Length];
+        }
+
         split = TwoThreadSplit.Of(description);
     }
 
@@ -150,9 +167,72 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     private Span<float> ChunkEmbedding(int chunk)
         => parameters.AsSpan(description.ChunkEmbeddingsOffset + (chunk * description.ChunkEmbeddingSize), description.ChunkEmbeddingSize);
 
-    /// <summary>W of task slot <paramref name="task"/> of the current rows: the first P head outputs of its chunk rows.</summary>
+    /// <summary>
+    /// W of task slot <paramref name="task"/> of the current rows: G itself when no layer is shared, else W as
+    /// <see cref="AssembleWeights"/> puts it together.
+    /// </summary>
     private Span<float> GeneratedParameters(int task)
-        => generated.AsSpan(task * description.ChunkCount * description.HeadUnits, TTarget.ParameterCount);
+        => assembled is null ? GeneratedVector(task) : assembled.AsSpan(task * TTarget.ParameterCount, TTarget.ParameterCount);
+
+    /// <summary>G of task slot <paramref name="task"/>: the first G head outputs of its chunk rows.</summary>
+    private Span<float> GeneratedVector(int task)
+        => generated.AsSpan(task * description.ChunkCount * description.HeadUnits, description.GeneratedParameterCount);
+
+    /// <summary>∂L/∂G of task slot <paramref name="task"/>.</summary>
+    private Span<float> GeneratedVectorGradients(int task)
+        => generatedGradients.AsSpan(task * description.ChunkCount * description.HeadUnits, description.GeneratedParameterCount);
+
+    /// <summary>θ's shared part: the shared layers' parameters, learned directly.</summary>
+    private Span<float> SharedParameters => parameters.AsSpan(description.SharedOffset, description.SharedParameterCount);
+
+    /// <summary>
+    /// With shared layers, W of task slots [first, first + count) from their generated vectors G and θ's shared part,
+    /// run by run.
+    /// </summary>
+    private void AssembleWeights(int first, int count)
+    {
+        if (assembled is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> shared = SharedParameters;
+        for (int t = first; t < first + count; t++)
+        {
+            Span<float> weights = GeneratedParameters(t);
+            ReadOnlySpan<float> vector = GeneratedVector(t);
+            foreach (ParameterSegment segment in description.Segments)
+            {
+                (segment.Shared ? shared : vector).Slice(segment.SourceOffset, segment.Length).CopyTo(weights.Slice(segment.TargetOffset, segment.Length));
+            }
+        }
+    }
+
+    /// <summary>
+    /// ∂L/∂θ's shared part: the sum over the batch's tasks, in task order, of the shared runs of each task's ∂L/∂W —
+    /// on the calling thread, so that one and two threads add in the same order.
+    /// </summary>
+    private void AddSharedGradients(int tasks)
+    {
+        if (assembledGradients is null)
+        {
+            return;
+        }
+
+        Span<float> shared = gradients.AsSpan(description.SharedOffset, description.SharedParameterCount);
+        for (int t = 0; t < tasks; t++)
+        {
+            ReadOnlySpan<float> weightGradients = assembledGradients.AsSpan(t * TTarget.ParameterCount, TTarget.ParameterCount);
+            foreach (ParameterSegment segment in description.Segments)
+            {
+                if (segment.Shared)
+                {
+                    Span<float> into = shared.Slice(segment.SourceOffset, segment.Length);
+                    TensorPrimitives.Add(into, weightGradients.Slice(segment.TargetOffset, segment.Length), into);
+                }
+            }
+        }
+    }
 
     private ReadOnlySpan<float> DecoderInputGradients(int task, int chunk)
         => decoderInputGradients.AsSpan(((task * description.ChunkCount) + chunk) * description.DecoderInputSize, description.DecoderInputSize);

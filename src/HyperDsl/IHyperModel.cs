@@ -54,6 +54,12 @@ public interface IHyperModel
     /// <param name="seed">The seed.</param>
     void Initialize(int seed);
 
+    /// <summary>Initialises θ deterministically for a seed, the head aiming at hyperfan-in or hyperfan-out variance.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="init">Which variance the generated target layers start with.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="init"/> is not a member of <see cref="HyperfanInit"/>.</exception>
+    void Initialize(int seed, HyperfanInit init);
+
     /// <summary>
     /// Runs every task of the batch through g and the target network, and <b>overwrites</b> <see cref="Gradients"/>
     /// with ∂(mean loss)/∂θ.

@@ -38,6 +38,22 @@ public sealed class DiagnosticTests
     [InlineData("HD0024", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] public partial class H : [|System.Attribute|];")]
     [InlineData("HD0025", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] public partial record [|H|];")]
     [InlineData("HD0019", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] [Dense(3, Name = [|\"Head\"|])] public partial class H;")]
+    [InlineData("HD0026", 0, "[[|TargetNetwork|]] [Dense(1)] public partial class NoInput;")]
+    [InlineData("HD0026", 0, "[[|TargetNetwork(4, Channels = 1, Height = 2, Width = 2)|]] [Dense(1)] public partial class BothInputs;")]
+    [InlineData("HD0026", 0, "[[|TargetNetwork(Channels = 1, Height = 0, Width = 2)|]] [Dense(1)] public partial class EmptyImage;")]
+    [InlineData("HD0027", 0, "[TargetNetwork(16)] [[|Conv2D(2, 3)|]] [Dense(1)] public partial class ConvOnVector;")]
+    [InlineData("HD0027", 0, "[TargetNetwork(Channels = 1, Height = 8, Width = 8)] [Dense(4)] [[|MaxPool2D(2)|]] public partial class PoolAfterDense;")]
+    [InlineData("HD0027", 0, "[TargetNetwork(Channels = 1, Height = 8, Width = 8)] [GlobalAvgPool2D] [[|GlobalAvgPool2D|]] [Dense(1)] public partial class GlobalTwice;")]
+    [InlineData("HD0028", 0, "[TargetNetwork(Channels = 1, Height = 4, Width = 6)] [Conv2D(2, [|5|])] [Dense(1)] public partial class KernelTooLarge;")]
+    [InlineData("HD0028", 0, "[TargetNetwork(Channels = 1, Height = 4, Width = 4)] [Conv2D(2, [|0|], Padding = Padding.Same)] [Dense(1)] public partial class NoKernel;")]
+    [InlineData("HD0028", 0, "[TargetNetwork(Channels = 1, Height = 4, Width = 4)] [AvgPool2D([|5|])] [Dense(1)] public partial class PoolTooLarge;")]
+    [InlineData("HD0029", 0, "[TargetNetwork(Channels = 1, Height = 8, Width = 8)] [Conv2D(2, 3, Stride = [|0|])] [Dense(1)] public partial class NoStride;")]
+    [InlineData("HD0030", 0, "[TargetNetwork(Channels = 1, Height = 8, Width = 8)] [Conv2D(2, 3, Padding = [|(Padding)5|])] [Dense(1)] public partial class BadPadding;")]
+    [InlineData("HD0031", 0, "[TargetNetwork(Channels = 3, Height = 8, Width = 8)] [Conv2D(3, 3, Residual = [|true|])] [Dense(1)] public partial class ValidShrinks;")]
+    [InlineData("HD0031", 0, "[TargetNetwork(4)] [Dense(5, Activation.Tanh, Residual = [|true|])] [Dense(1)] public partial class Widens;")]
+    [InlineData("HD0033", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] [[|Dense(3, Residual = true)|]] public partial class H;")]
+    [InlineData("HD0033", 1, "[TargetNetwork(1)] [Dense(1)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2)] [[|LayerNorm|]] public partial class H;")]
+    [InlineData("HD0034", 1, "[TargetNetwork(1)] [Dense(1, Shared = true)] public partial class T; [[|HyperNetwork(typeof(T), ConditionSize = 2)|]] public partial class H;")]
     public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, int validNetworks, string marked)
     {
         string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);
@@ -58,6 +74,8 @@ public sealed class DiagnosticTests
     [InlineData("HD0020", 1, "[TargetNetwork(1)] [Dense(4, Activation.Tanh)] [Dense(2, [|Activation.Relu|])] public partial class ReluOut;")]
     [InlineData("HD0021", 2, "[TargetNetwork(1)] [Dense(2)] public partial class T; [[|HyperNetwork(typeof(T), Tasks = 2, EmbeddingSize = 2)|]] [Dense(200)] public partial class H;")]
     [InlineData("HD0022", 2, "[TargetNetwork(1)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkSize = [|9|], ChunkEmbeddingSize = 2)] public partial class H;")]
+    [InlineData("HD0022", 2, "[TargetNetwork(2)] [Dense(8, Shared = true)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkSize = [|20|], ChunkEmbeddingSize = 2)] public partial class H;")]
+    [InlineData("HD0032", 1, "[TargetNetwork(Channels = 2, Height = 7, Width = 8)] [MaxPool2D([|2|])] [Dense(1)] public partial class DropsARow;")]
     public void A_likely_mistake_gets_a_warning_and_the_code_is_still_generated(string id, int files, string marked)
     {
         string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);

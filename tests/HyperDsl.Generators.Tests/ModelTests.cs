@@ -61,9 +61,9 @@ public sealed class ModelTests
     {
         var layers = new[]
         {
-            new LayerSpec("Dense0", 1, 40, ActivationKind.Relu),
-            new LayerSpec("Dense1", 40, 40, ActivationKind.Gelu),
-            new LayerSpec("Dense2", 40, 1, ActivationKind.Identity),
+            LayerSpec.Dense("Dense0", 1, 40, ActivationKind.Relu),
+            LayerSpec.Dense("Dense1", 40, 40, ActivationKind.Gelu),
+            LayerSpec.Dense("Dense2", 40, 1, ActivationKind.Identity),
         };
         TargetLayout layout = TargetLayout.TryCreate(1, layers, out string? overflow)!;
         Assert.Null(overflow);
@@ -80,7 +80,7 @@ public sealed class ModelTests
     [Fact]
     public void A_layout_that_does_not_fit_in_an_int_is_refused()
     {
-        var layers = new[] { new LayerSpec("Dense0", 50000, 50000, ActivationKind.Identity) };
+        var layers = new[] { LayerSpec.Dense("Dense0", 50000, 50000, ActivationKind.Identity) };
         Assert.Null(TargetLayout.TryCreate(50000, layers, out string? overflow));
         Assert.Equal("ParameterCount", overflow);
     }

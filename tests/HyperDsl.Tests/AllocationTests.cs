@@ -21,35 +21,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
     {
         (CompiledNetwork network, ReferenceNetwork reference) = NetworkCatalog.Get(name);
         var random = new Random(5);
-        float[] parameters = RandomData.Parameters(reference, random);
-        float[] inputs = RandomData.Uniform(batch * network.InputSize, -1f, 1f, random);
-        float[] outputs = new float[batch * network.OutputSize];
-        float[] outputGradients = RandomData.Uniform(batch * network.OutputSize, -1f, 1f, random);
-        float[] workspace = new float[network.WorkspaceSize(batch)];
-        float[] parameterGradients = new float[network.ParameterCount];
-        float[] inputGradients = new float[batch * network.InputSize];
-
-        void Step()
-        {
-            network.Forward(parameters, inputs, outputs, batch, workspace);
-            network.Backward(parameters, inputs, outputGradients, batch, workspace, parameterGradients, inputGradients);
-        }
-
-        // Warm-up runs the code through the JIT's tiers; allocations there belong to the JIT, not to a step.
-        for (int i = 0; i < 100; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < calls; i++)
-        {
-            Step();
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"{name}, batch {batch}: {calls} Forward+Backward calls allocated {allocated} bytes.");
-        Assert.Equal(0, allocated);
+        AssertStepsAllocateNothing(network, RandomData.Parameters(reference, random), batch, calls, warmUp: 100, name, random);
     }
 
     [Theory]
@@ -99,6 +71,51 @@ public sealed class AllocationTests(ITestOutputHelper output)
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         output.WriteLine($"{(chunked ? "ChunkedSineHyper" : "SineHyper")}: 200 × (ComputeGradients over 25 tasks × 10 samples, clipping, Adam step, 5-step adaptation, Generate, Predict) allocated {allocated} bytes.");
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [InlineData(typeof(HyperDsl.Tests.Networks.LeNet), 1, 200)]
+    [InlineData(typeof(HyperDsl.Tests.Networks.LeNet), 64, 10)]
+    [InlineData(typeof(HyperDsl.Tests.Networks.ResidualImageNet), 9, 500)]
+    [InlineData(typeof(HyperDsl.Tests.Networks.PoolNet), 5, 500)]
+    public void Networks_with_images_allocate_nothing_after_warm_up(Type type, int batch, int calls)
+    {
+        var network = CompiledNetwork.From(type);
+        var random = new Random(5);
+        AssertStepsAllocateNothing(network, RandomData.Uniform(network.ParameterCount, -0.1f, 0.1f, random), batch, calls, warmUp: 20, type.Name, random);
+    }
+
+    /// <summary>Forward then Backward, <paramref name="calls"/> times after <paramref name="warmUp"/> calls, allocate 0 bytes.</summary>
+    private void AssertStepsAllocateNothing(CompiledNetwork network, float[] parameters, int batch, int calls, int warmUp, string name, Random random)
+    {
+        float[] inputs = RandomData.Uniform(batch * network.InputSize, -1f, 1f, random);
+        float[] outputs = new float[batch * network.OutputSize];
+        float[] outputGradients = RandomData.Uniform(batch * network.OutputSize, -1f, 1f, random);
+        float[] workspace = new float[network.WorkspaceSize(batch)];
+        float[] parameterGradients = new float[network.ParameterCount];
+        float[] inputGradients = new float[batch * network.InputSize];
+
+        void Step()
+        {
+            network.Forward(parameters, inputs, outputs, batch, workspace);
+            network.Backward(parameters, inputs, outputGradients, batch, workspace, parameterGradients, inputGradients);
+        }
+
+        // Warm-up runs the code through the JIT's tiers; allocations there belong to the JIT, not to a step.
+        for (int i = 0; i < warmUp; i++)
+        {
+            Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < calls; i++)
+        {
+            Step();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{name}, batch {batch}: {calls} Forward+Backward calls allocated {allocated} bytes.");
         Assert.Equal(0, allocated);
     }
 

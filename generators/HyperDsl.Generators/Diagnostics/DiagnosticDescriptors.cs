@@ -39,7 +39,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnitsNotPositive = Error(
         "HD0006",
         "Layer size must be positive",
-        "Layer {0} of '{1}' declares {2} units; a layer needs at least 1 unit");
+        "Layer {0} of '{1}' declares {2} {3}; a layer needs at least 1");
 
     public static readonly DiagnosticDescriptor ActivationUndefined = Error(
         "HD0007",
@@ -121,6 +121,46 @@ internal static class DiagnosticDescriptors
         "A hypernetwork is a class, not a record",
         "The hypernetwork '{0}' is a record; declare it as a partial class: it derives from HyperDsl.HyperNetworkModel<T>, and a record can only derive from a record");
 
+    public static readonly DiagnosticDescriptor InputShapeInvalid = Error(
+        "HD0026",
+        "The input is not declared, or declared twice",
+        "The target network '{0}' {1}; declare either inputs (a vector) or Channels, Height and Width (an image), each at least 1");
+
+    public static readonly DiagnosticDescriptor SpatialLayerOnVector = Error(
+        "HD0027",
+        "An image layer reads a vector",
+        "Layer {0} of '{1}' is a {2}, which needs an image, but it reads a vector of {3} (the input, or a Dense or global pool before it); declare the input with Channels, Height and Width, or move the layer before the flattening one");
+
+    public static readonly DiagnosticDescriptor WindowDoesNotFit = Error(
+        "HD0028",
+        "The window does not fit the input",
+        "Layer {0} of '{1}' has a window of {2} over an input of {3}; the window must be at least 1 and no larger than the input (with its padding)");
+
+    public static readonly DiagnosticDescriptor StrideNotPositive = Error(
+        "HD0029",
+        "The stride must be positive",
+        "Layer {0} of '{1}' has stride {2}; a stride is at least 1");
+
+    public static readonly DiagnosticDescriptor PaddingUndefined = Error(
+        "HD0030",
+        "Padding is not defined",
+        "Layer {0} of '{1}' uses the padding value {2}, which is not a member of HyperDsl.Padding");
+
+    public static readonly DiagnosticDescriptor ResidualShapeMismatch = Error(
+        "HD0031",
+        "A residual layer must keep its input's shape",
+        "Layer {0} of '{1}' is Residual, but it turns {2} into {3}; y = x + f(x) needs the output's shape to be the input's");
+
+    public static readonly DiagnosticDescriptor HyperBodyLayerInvalid = Error(
+        "HD0033",
+        "A hypernetwork's body is made of plain Dense layers",
+        "The hypernetwork '{0}' declares {1} in its body; the decoder's body is Dense layers over z, learned directly (Shared and Residual are for target networks, where Residual Dense layers are allowed too)");
+
+    public static readonly DiagnosticDescriptor NothingToGenerate = Error(
+        "HD0034",
+        "Every layer of the target is shared",
+        "Every layer of '{1}' with parameters is Shared, so the hypernetwork '{0}' has nothing to generate; a hypernetwork generates at least one layer");
+
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
 
@@ -132,12 +172,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HeadTooLarge = Warning(
         "HD0021",
         "The hypernetwork's head is much larger than its target",
-        "The head of '{0}' has {1} parameters, {2} times the {3} parameters of the target it generates (more than " + HeadToTargetWarningFactor + " times); set ChunkSize and ChunkEmbeddingSize to generate the target in chunks with a far smaller head");
+        "The head of '{0}' has {1} parameters, {2} times the {3} target parameters it generates (more than " + HeadToTargetWarningFactor + " times); set ChunkSize and ChunkEmbeddingSize to generate the target in chunks with a far smaller head");
+
+    public static readonly DiagnosticDescriptor PoolDropsPixels = Warning(
+        "HD0032",
+        "The pool drops rows or columns",
+        "Layer {0} of '{1}' pools an input of {2} in windows of {3}: the last {4} row(s) and {5} column(s) fill no window and are dropped, as PyTorch does; choose a size that divides the input if they matter");
 
     public static readonly DiagnosticDescriptor ChunkLargerThanTarget = Warning(
         "HD0022",
         "The chunk is larger than the target",
-        "ChunkSize {1} of '{0}' is larger than the target's {2} parameters: one chunk covers it and {3} head outputs are computed and dropped; use a full hypernetwork (no ChunkSize) or a smaller chunk");
+        "ChunkSize {1} of '{0}' is larger than the {2} target parameters it generates: one chunk covers them and {3} head outputs are computed and dropped; use a full hypernetwork (no ChunkSize) or a smaller chunk");
 
     /// <summary>Every descriptor, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
@@ -146,7 +191,9 @@ internal static class DiagnosticDescriptors
         ActivationUndefined, LayerNameInvalid, LayerNameDuplicate, LayersSplitAcrossDeclarations, NetworkTooLarge,
         NetworkIsStatic, TargetAndHyperNetwork, HyperTargetInvalid, NoConditioning, EmbeddingSettingsIncomplete,
         ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved, OutputRelu, HeadTooLarge, ChunkLargerThanTarget,
-        NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord,
+        NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord, InputShapeInvalid,
+        SpatialLayerOnVector, WindowDoesNotFit, StrideNotPositive, PaddingUndefined, ResidualShapeMismatch, PoolDropsPixels,
+        HyperBodyLayerInvalid, NothingToGenerate,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

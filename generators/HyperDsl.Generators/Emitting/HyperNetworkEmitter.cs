@@ -71,8 +71,14 @@ internal static class HyperNetworkEmitter
     private static void EmitHeader(CodeWriter writer, HyperNetworkSpec spec, HyperLayout layout)
     {
         TargetLayout target = layout.Target;
-        writer.Line($"// HyperDsl hypernetwork {spec.Declaration.FullName}: W = g(z; θ) generates the {target.ParameterCount} parameters of");
+        writer.Line($"// HyperDsl hypernetwork {spec.Declaration.FullName}: W = g(z; θ) generates {HyperText.GeneratedPart(layout)} parameters of");
         writer.Line($"// {HyperText.TargetName(spec)} ({target.InputSize} -> {target.OutputSize}); θ has {layout.ParameterCount} parameters.");
+        if (layout.SharedLength > 0)
+        {
+            writer.Line($"// Shared layers ({HyperText.SharedLayerNames(layout)}) are learned directly in θ, the same for every task; W is");
+            writer.Line("// assembled from the generated vector G (the other layers, in order) and θ's shared part.");
+        }
+
         writer.Line("//");
         writer.Line($"// z = {HyperText.Conditioning(spec)}.");
         int dropped = layout.DroppedOutputs;
@@ -109,6 +115,18 @@ internal static class HyperNetworkEmitter
             rows.Add(new[] { "chunk embeddings", $"[{layout.ChunkCount} × {spec.ChunkEmbeddingSize}]", "-", LayoutTableEmitter.Range(layout.ChunkEmbeddingsOffset, layout.ChunkEmbeddingsLength), "-" });
         }
 
+        foreach ((LayerSlice layer, int offset) in layout.SharedLayers)
+        {
+            rows.Add(new[]
+            {
+                "shared " + layer.Name,
+                KernelText.Shape(layer),
+                layer.Activation.ToString(),
+                LayoutTableEmitter.Range(offset, layer.WeightsLength),
+                LayoutTableEmitter.Range(offset + layer.WeightsLength, layer.BiasLength),
+            });
+        }
+
         LayoutTableEmitter.WriteTable(writer, rows);
         writer.Line("//");
         writer.Line($"// The decoder g runs on rows [z{(layout.IsChunked ? " ; chunk embedding" : string.Empty)}] of {layout.DecoderInputSize} floats, all tasks of a meta-batch at once, so that");
@@ -123,7 +141,9 @@ internal static class HyperNetworkEmitter
         string attribute = TargetNetworkEmitter.GeneratedCodeAttribute;
         using (writer.Open($"partial {declaration.Keyword} {declaration.Name} : global::HyperDsl.HyperNetworkModel<{target}>"))
         {
-            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, "Floats in θ: the embedding table, the decoder g and the chunk embeddings.");
+            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, layout.SharedLength > 0
+                ? "Floats in θ: the embedding table, the decoder g, the chunk embeddings and the shared target layers."
+                : "Floats in θ: the embedding table, the decoder g and the chunk embeddings.");
             Constant(writer, GeneratedMembers.TargetParameterCount, layout.Target.ParameterCount, "Floats in the target network's parameter vector W, which Generate fills.");
             Constant(writer, GeneratedMembers.Tasks, spec.Tasks, "Rows of the learned task-embedding table (0: none).");
             Constant(writer, GeneratedMembers.EmbeddingSize, spec.EmbeddingSize, "Width of a learned task embedding (0: none).");
@@ -147,6 +167,15 @@ internal static class HyperNetworkEmitter
                 writer.Line();
                 writer.Line("/// <summary>Length of the chunk embeddings.</summary>");
                 writer.Line($"public const int ChunkEmbeddingsLength = {layout.ChunkEmbeddingsLength};");
+                if (layout.SharedLength > 0)
+                {
+                    writer.Line();
+                    writer.Line("/// <summary>Offset of the shared target layers' parameters: each one's weights then bias, as in the target's layout.</summary>");
+                    writer.Line($"public const int SharedParameters = {layout.SharedOffset};");
+                    writer.Line();
+                    writer.Line("/// <summary>Length of the shared target layers' parameters.</summary>");
+                    writer.Line($"public const int SharedParametersLength = {layout.SharedLength};");
+                }
             }
 
             writer.Line();

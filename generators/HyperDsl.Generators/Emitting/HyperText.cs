@@ -25,4 +25,29 @@ internal static class HyperText
 
         return string.Join(" ; ", parts);
     }
+
+    /// <summary>
+    /// What the decoder generates: "the 1761" parameters, or "1600 of the 1761" when some layers are shared.
+    /// </summary>
+    /// <param name="layout">The hypernetwork's layout.</param>
+    /// <param name="count">How a count is written (the Summary groups digits).</param>
+    public static string GeneratedPart(HyperLayout layout, System.Func<int, string>? count = null)
+    {
+        count ??= value => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return layout.SharedLength > 0
+            ? $"{count(layout.GeneratedParameterCount)} of the {count(layout.Target.ParameterCount)}"
+            : $"the {count(layout.Target.ParameterCount)}";
+    }
+
+    /// <summary>The names of the target's shared layers with parameters, comma-separated.</summary>
+    public static string SharedLayerNames(HyperLayout layout)
+    {
+        var names = new List<string>();
+        foreach ((LayerSlice layer, int _) in layout.SharedLayers)
+        {
+            names.Add(layer.Name);
+        }
+
+        return string.Join(", ", names);
+    }
 }

@@ -40,9 +40,10 @@ internal static class KernelClassEmitter
     {
         using (OpenClass(writer, className, summary))
         {
-            PassEmitter.EmitForward(writer, network, layout, DenseKernelRole.Layer);
+            EmitGeometries(writer, layout);
+            TargetPassEmitter.EmitForward(writer, network, layout);
             writer.Line();
-            PassEmitter.EmitTargetBackward(writer, network, layout);
+            TargetPassEmitter.EmitBackward(writer, network, layout);
             EmitLayerKernels(writer, layout, DenseKernelRole.Layer);
         }
     }
@@ -76,11 +77,31 @@ internal static class KernelClassEmitter
         return writer.Open($"file static class {className}");
     }
 
-    /// <summary>Each layer's kernels; the last layer's cover <paramref name="headRole"/> of its inputs.</summary>
-    private static void EmitLayerKernels(CodeWriter writer, TargetLayout layout, DenseKernelRole headRole)
+    /// <summary>The shapes of each convolution and pool, as the runtime's spatial kernels take them.</summary>
+    private static void EmitGeometries(CodeWriter writer, TargetLayout layout)
     {
         foreach (LayerSlice layer in layout.Layers)
         {
+            LayerSpec spec = layer.Spec;
+            if (layer.Kind is LayerKindSpec.Conv2D or LayerKindSpec.MaxPool2D or LayerKindSpec.AvgPool2D)
+            {
+                writer.Line($"/// <summary>{layer.Name}'s shapes: input {spec.Input} (NHWC inside), {spec.Kernel}×{spec.Kernel} windows every {spec.Stride}, output {spec.Output}.</summary>");
+                writer.Line($"private static readonly ConvolutionGeometry {TargetPassEmitter.GeometryName(layer)} = new(Height: {spec.Input.Height}, Width: {spec.Input.Width}, Channels: {spec.Input.Channels}, Kernel: {spec.Kernel}, Stride: {spec.Stride}, PadTop: {spec.PadTop}, PadLeft: {spec.PadLeft}, OutputHeight: {spec.Output.Height}, OutputWidth: {spec.Output.Width});");
+                writer.Line();
+            }
+        }
+    }
+
+    /// <summary>Each Dense or Conv2D layer's kernels (a convolution's are a dense product's); the last layer's cover <paramref name="headRole"/> of its inputs.</summary>
+    private static void EmitLayerKernels(CodeWriter writer, TargetLayout layout, DenseKernelRole headRole)
+    {
+        foreach (LayerSlice spatial in layout.Layers)
+        {
+            if (spatial.AsDense is not { } layer)
+            {
+                continue;
+            }
+
             LayerKernel[] kernels = LayerKernel.OfDenseLayer(layer, layer.IsLast ? headRole : DenseKernelRole.Layer);
             foreach (LayerKernel kernel in kernels)
             {

@@ -43,7 +43,17 @@ internal static class KernelText
     public static string Local(LayerSlice layer)
         => char.ToLowerInvariant(layer.Name[0]) + layer.Name.Substring(1);
 
-    public static string Shape(LayerSlice layer) => $"{layer.Inputs} -> {layer.Units}";
+    /// <summary>The layer's input and output shapes: <c>40 -> 40</c>, or <c>1×28×28 -> 6×24×24</c> where images are involved.</summary>
+    public static string Shape(LayerSlice layer)
+        => layer.Spec.Input.IsImage || layer.Spec.Output.IsImage ? $"{layer.Spec.Input} -> {layer.Spec.Output}" : $"{layer.Inputs} -> {layer.Units}";
+
+    /// <summary>What a layer is, for tables: <c>Dense</c>, <c>Conv2D 5×5/1</c> (window and stride), <c>MaxPool2D 2×2</c>, ...</summary>
+    public static string Kind(LayerSlice layer) => layer.Kind switch
+    {
+        LayerKindSpec.Conv2D => $"Conv2D {layer.Spec.Kernel}×{layer.Spec.Kernel}/{layer.Spec.Stride}{(layer.Spec.PadTop > 0 || layer.Spec.PadLeft > 0 ? " same" : string.Empty)}",
+        LayerKindSpec.MaxPool2D or LayerKindSpec.AvgPool2D => $"{layer.Kind} {layer.Spec.Kernel}×{layer.Spec.Kernel}",
+        _ => layer.Kind.ToString(),
+    } + (layer.Residual ? " +x" : string.Empty) + (layer.Spec.Shared ? " shared" : string.Empty);
 
     /// <summary>The layer's function as a formula over x·W + b, for comments.</summary>
     public static string Formula(LayerSlice layer) => layer.Activation switch

@@ -7,20 +7,27 @@ namespace HyperDsl.Generators.Emitting;
 /// <summary>Writes the layout tables that open every generated file, as comments.</summary>
 internal static class LayoutTableEmitter
 {
-    /// <summary>A dense network's parameters (offsets relative to <paramref name="offset"/>) and its workspace.</summary>
+    /// <summary>
+    /// A network's parameters (offsets relative to <paramref name="offset"/>): each layer's shape, activation, and the
+    /// ranges of its weights and bias; with a "kind" column when the network has layers other than Dense.
+    /// </summary>
     public static void EmitNetwork(CodeWriter writer, TargetLayout layout, int offset = 0)
     {
-        var rows = new List<string[]> { new[] { "layer", "shape", "activation", "weights", "bias" } };
+        bool kinds = layout.Layers.Any(layer => layer.Kind != LayerKindSpec.Dense);
+        var rows = new List<string[]> { kinds ? new[] { "layer", "kind", "shape", "activation", "weights", "bias" } : new[] { "layer", "shape", "activation", "weights", "bias" } };
         foreach (LayerSlice layer in layout.Layers)
         {
-            rows.Add(new[]
+            var row = new List<string> { layer.Name };
+            if (kinds)
             {
-                layer.Name,
-                KernelText.Shape(layer),
-                layer.Activation.ToString(),
-                Range(offset + layer.WeightsOffset, layer.WeightsLength),
-                Range(offset + layer.BiasOffset, layer.BiasLength),
-            });
+                row.Add(KernelText.Kind(layer));
+            }
+
+            row.Add(KernelText.Shape(layer));
+            row.Add(layer.Activation.ToString());
+            row.Add(layer.Spec.HasParameters ? Range(offset + layer.WeightsOffset, layer.WeightsLength) : "-");
+            row.Add(layer.Spec.HasParameters ? Range(offset + layer.BiasOffset, layer.BiasLength) : "-");
+            rows.Add(row.ToArray());
         }
 
         WriteTable(writer, rows);
@@ -30,8 +37,18 @@ internal static class LayoutTableEmitter
     public static void EmitWorkspace(CodeWriter writer, TargetLayout layout)
     {
         var regions = new List<string[]> { new[] { "layer", "keeps", "offset" } };
+        if (layout.InputSlot >= 0)
+        {
+            regions.Add(new[] { "input", "the input images, NHWC", Range(layout.InputSlot, layout.InputSize) });
+        }
+
         foreach (LayerSlice layer in layout.Layers)
         {
+            if (layer.ColumnsSlot >= 0)
+            {
+                regions.Add(new[] { layer.Name, "each output pixel's window, as a row", Range(layer.ColumnsSlot, layer.Spec.OutputPixels * layer.Spec.ConvolutionTaps) });
+            }
+
             if (layer.KeepsPreActivations)
             {
                 regions.Add(new[] { layer.Name, "z = x·W + b", Range(layer.PreActivationSlot, layer.Units) });
@@ -39,9 +56,20 @@ internal static class LayoutTableEmitter
 
             if (layer.KeepsActivations)
             {
-                regions.Add(new[] { layer.Name, layer.IsLast ? "f(z), copied to the outputs" : "f(z)", Range(layer.ActivationSlot, layer.Units) });
+                string what = layer.Kind == LayerKindSpec.LayerNorm ? "x̂, the normalised input" : layer.IsLast && !layer.KeepsOutput && !layer.Residual ? "f(z), copied to the outputs" : "f(z)";
+                regions.Add(new[] { layer.Name, what, Range(layer.ActivationSlot, layer.Units) });
             }
-            else if (layer.IsLast)
+
+            if (layer.StatisticsSlot >= 0)
+            {
+                regions.Add(new[] { layer.Name, "1/σ per sample", Range(layer.StatisticsSlot, 1) });
+            }
+
+            if (layer.KeepsOutput && layer.OutputSlot != layer.ActivationSlot)
+            {
+                regions.Add(new[] { layer.Name, layer.Spec.Output.IsImage ? "the output, NHWC" : "the output", Range(layer.OutputSlot, layer.Units) });
+            }
+            else if (layer.IsLast && !layer.KeepsActivations && !layer.KeepsOutput)
             {
                 regions.Add(new[] { layer.Name, "nothing: writes the outputs", "-" });
             }

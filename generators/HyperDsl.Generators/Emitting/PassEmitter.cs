@@ -330,18 +330,18 @@ internal static class PassEmitter
         => role == DenseKernelRole.Layer ? string.Empty : $", 0, {layer.Inputs}{(withBias ? ", withBias: true" : string.Empty)}";
 
     /// <summary>The workspace slice of the current tile that the layer's activation derivative reads: z or f(z).</summary>
-    private static string DerivativeSource(LayerSlice layer)
+    internal static string DerivativeSource(LayerSlice layer)
         => layer.Activation.DerivativeNeedsPreActivation()
             ? TileSlice(layer.PreActivationSlot, layer.Units)
             : TileSlice(layer.ActivationSlot, layer.Units);
 
     /// <summary>The rows [start, start + rows) of the workspace region at <c>batch × slot</c>.</summary>
-    private static string TileSlice(int slot, int units)
+    internal static string TileSlice(int slot, int units)
         => $"workspace.Slice({Sum(KernelText.Times("batch", slot), KernelText.Times("start", units))}, {KernelText.Times("rows", units)})";
 
     /// <summary>The offset of a workspace region: batch × its per-sample offset.</summary>
-    private static string Region(int slot, string batch) => KernelText.Times(batch, slot);
+    internal static string Region(int slot, string batch) => KernelText.Times(batch, slot);
 
-    private static string Sum(string left, string right)
+    internal static string Sum(string left, string right)
         => left == "0" ? right : right == "0" ? left : $"{left} + {right}";
 }

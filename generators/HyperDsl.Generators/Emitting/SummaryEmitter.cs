@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using HyperDsl.Generators.Model;
 
@@ -14,10 +15,11 @@ internal static class SummaryEmitter
     {
         var lines = new List<string>
         {
-            $"{name} (target network): {Plural(layout.InputSize, "input")} -> {Plural(layout.OutputSize, "output")}",
+            $"{name} (target network): {Side(layout.Input, "input")} -> {Side(layout.Output, "output")}",
         };
-        var rows = new List<string[]> { Header };
-        AddLayers(rows, layout, 0);
+        bool kinds = layout.Layers.Any(layer => layer.Kind != LayerKindSpec.Dense);
+        var rows = new List<string[]> { kinds ? KindHeader : Header };
+        AddLayers(rows, layout, 0, kinds);
         lines.AddRange(LayoutTableEmitter.AlignTable(rows));
         lines.Add($"Total parameters: {Count(layout.ParameterCount)}");
         return lines;
@@ -29,8 +31,13 @@ internal static class SummaryEmitter
         string targetName = HyperText.TargetName(spec);
         var lines = new List<string>
         {
-            $"{spec.Declaration.PlainName} (hypernetwork): generates the {Count(target.ParameterCount)} parameters of {targetName} ({target.InputSize} -> {target.OutputSize})",
+            $"{spec.Declaration.PlainName} (hypernetwork): generates {HyperText.GeneratedPart(layout, Count)} parameters of {targetName} ({target.InputSize} -> {target.OutputSize})",
         };
+        if (layout.SharedLength > 0)
+        {
+            lines.Add($"Generated: {string.Join(", ", target.Layers.Where(l => l.Spec.HasParameters && !l.Spec.Shared).Select(l => l.Name))}; shared, learned in θ: {HyperText.SharedLayerNames(layout)}");
+        }
+
         lines.Add($"Conditioning: z = {HyperText.Conditioning(spec)}");
         int dropped = layout.DroppedOutputs;
         lines.Add(layout.IsChunked
@@ -44,10 +51,16 @@ internal static class SummaryEmitter
             rows.Add(new[] { "task embeddings", $"[{spec.Tasks} × {spec.EmbeddingSize}]", "-", Count(layout.EmbeddingsLength), LayoutTableEmitter.Range(0, layout.EmbeddingsLength) });
         }
 
-        AddLayers(rows, layout.Decoder, layout.DecoderOffset);
+        AddLayers(rows, layout.Decoder, layout.DecoderOffset, kinds: false);
         if (layout.IsChunked)
         {
             rows.Add(new[] { "chunk embeddings", $"[{layout.ChunkCount} × {spec.ChunkEmbeddingSize}]", "-", Count(layout.ChunkEmbeddingsLength), LayoutTableEmitter.Range(layout.ChunkEmbeddingsOffset, layout.ChunkEmbeddingsLength) });
+        }
+
+        foreach ((LayerSlice layer, int offset) in layout.SharedLayers)
+        {
+            int length = layer.WeightsLength + layer.BiasLength;
+            rows.Add(new[] { "shared " + layer.Name, KernelText.Shape(layer), layer.Activation.ToString(), Count(length), LayoutTableEmitter.Range(offset, length) });
         }
 
         lines.AddRange(LayoutTableEmitter.AlignTable(rows));
@@ -76,20 +89,28 @@ internal static class SummaryEmitter
 
     private static readonly string[] Header = { "Layer", "Shape", "Activation", "Parameters", "Offsets" };
 
-    private static void AddLayers(List<string[]> rows, TargetLayout layout, int offset)
+    private static readonly string[] KindHeader = { "Layer", "Kind", "Shape", "Activation", "Parameters", "Offsets" };
+
+    private static void AddLayers(List<string[]> rows, TargetLayout layout, int offset, bool kinds)
     {
         foreach (LayerSlice layer in layout.Layers)
         {
-            rows.Add(new[]
+            var row = new List<string> { layer.Name };
+            if (kinds)
             {
-                layer.Name,
-                KernelText.Shape(layer),
-                layer.Activation.ToString(),
-                Count(layer.WeightsLength + layer.BiasLength),
-                LayoutTableEmitter.Range(offset + layer.WeightsOffset, layer.WeightsLength + layer.BiasLength),
-            });
+                row.Add(KernelText.Kind(layer));
+            }
+
+            row.Add(KernelText.Shape(layer));
+            row.Add(layer.Activation.ToString());
+            row.Add(Count(layer.WeightsLength + layer.BiasLength));
+            row.Add(layer.Spec.HasParameters ? LayoutTableEmitter.Range(offset + layer.WeightsOffset, layer.WeightsLength + layer.BiasLength) : "-");
+            rows.Add(row.ToArray());
         }
     }
+
+    /// <summary>A network's input or output: <c>1 input</c>, <c>10 outputs</c>, or <c>1×28×28 input</c> for an image.</summary>
+    private static string Side(ShapeSpec shape, string noun) => shape.IsImage ? $"{shape} {noun}" : Plural(shape.Size, noun);
 
     private static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -22,13 +22,41 @@ internal sealed class HyperLayout
         DecoderOffset = (int)theta.DecoderOffset;
         ChunkEmbeddingsOffset = (int)theta.ChunkEmbeddingsOffset;
         ChunkEmbeddingsLength = (int)theta.ChunkEmbeddingsLength;
+        SharedOffset = (int)theta.SharedOffset;
+        SharedLength = (int)theta.SharedLength;
         ParameterCount = (int)theta.ParameterCount;
     }
 
     public HyperNetworkSpec Spec { get; }
 
-    /// <summary>The target network's layout: P = Target.ParameterCount parameters to generate.</summary>
+    /// <summary>The target network's layout: P = Target.ParameterCount parameters in W.</summary>
     public TargetLayout Target { get; }
+
+    /// <summary>G: the parameters of W the decoder generates, those of the layers that are not shared.</summary>
+    public int GeneratedParameterCount => Target.ParameterCount - SharedLength;
+
+    /// <summary>Offset of the shared target layers' parameters in θ (after the chunk embeddings).</summary>
+    public int SharedOffset { get; }
+
+    /// <summary>Floats of the shared target layers' parameters (0 when none is shared).</summary>
+    public int SharedLength { get; }
+
+    /// <summary>The shared target layers with parameters, each with the offset of its weights in θ.</summary>
+    public IEnumerable<(LayerSlice Layer, int Offset)> SharedLayers
+    {
+        get
+        {
+            int offset = SharedOffset;
+            foreach (LayerSlice layer in Target.Layers)
+            {
+                if (layer.Spec.Shared && layer.Spec.HasParameters)
+                {
+                    yield return (layer, offset);
+                    offset += layer.WeightsLength + layer.BiasLength;
+                }
+            }
+        }
+    }
 
     /// <summary>The decoder g as a target-style network over its own slice of θ.</summary>
     public TargetLayout Decoder { get; }
@@ -41,8 +69,8 @@ internal sealed class HyperLayout
     /// <summary>Width of g's input: z and, when chunked, the chunk embedding.</summary>
     public int DecoderInputSize => Decoder.InputSize;
 
-    /// <summary>Outputs of the last chunk past the end of W, which are dropped (0 when not chunked).</summary>
-    public int DroppedOutputs => IsChunked ? (ChunkCount * Spec.ChunkSize) - Target.ParameterCount : 0;
+    /// <summary>Outputs of the last chunk past the end of G, which are dropped (0 when not chunked).</summary>
+    public int DroppedOutputs => IsChunked ? (ChunkCount * Spec.ChunkSize) - GeneratedParameterCount : 0;
 
     public int EmbeddingsLength { get; }
 
@@ -59,15 +87,24 @@ internal sealed class HyperLayout
     {
         var layers = spec.Body.ToList();
         int width = layers.Count == 0 ? inputs : layers[layers.Count - 1].Units;
-        layers.Add(new LayerSpec(HeadName, width, headUnits, ActivationKind.Identity));
+        layers.Add(LayerSpec.Dense(HeadName, width, headUnits, ActivationKind.Identity));
         return layers;
     }
 
     /// <summary>The layout, or null with the quantity that does not fit in an <see cref="int"/>.</summary>
     public static HyperLayout? TryCreate(HyperNetworkSpec spec, out string? overflowingQuantity)
     {
-        TargetLayout target = TargetLayout.TryCreate(spec.Target.InputSize, spec.Target.Layers.AsImmutableArray(), out overflowingQuantity)!;
-        int parameters = target.ParameterCount;
+        TargetLayout target = TargetLayout.TryCreate(spec.Target.Input, spec.Target.Layers.AsImmutableArray(), out overflowingQuantity)!;
+        long shared = 0;
+        foreach (LayerSlice layer in target.Layers)
+        {
+            if (layer.Spec.Shared)
+            {
+                shared += (long)layer.WeightsLength + layer.BiasLength;
+            }
+        }
+
+        int parameters = target.ParameterCount - (int)shared;
         int chunkCount = ThetaLayout.ChunkCountOf(parameters, spec.ChunkSize);
         long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.ChunkEmbeddingSize);
         if (inputWidth > int.MaxValue)
@@ -83,7 +120,7 @@ internal sealed class HyperLayout
             return null;
         }
 
-        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount);
+        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared);
         if (theta.ParameterCount > int.MaxValue)
         {
             overflowingQuantity = "ParameterCount";

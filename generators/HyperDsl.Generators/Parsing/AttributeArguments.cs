@@ -27,11 +27,12 @@ internal static class AttributeArguments
     }
 
     /// <summary>
-    /// Reads a named argument (a property set in the attribute) as an int: 0 when absent; false when malformed.
+    /// Reads a named argument (a property set in the attribute) as an int (an enum's value too):
+    /// <paramref name="defaultValue"/> when absent; false when malformed.
     /// </summary>
-    public static bool TryGetNamedInt(AttributeData attribute, string name, out int value)
+    public static bool TryGetNamedInt(AttributeData attribute, string name, out int value, int defaultValue = 0)
     {
-        value = 0;
+        value = defaultValue;
         foreach (var pair in attribute.NamedArguments)
         {
             if (pair.Key == name)
@@ -42,6 +43,26 @@ internal static class AttributeArguments
                 }
 
                 value = number;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads a named argument (a property set in the attribute) as a bool: false when absent; false result when malformed.</summary>
+    public static bool TryGetNamedBool(AttributeData attribute, string name, out bool value)
+    {
+        value = false;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name)
+            {
+                if (pair.Value.Kind == TypedConstantKind.Error || pair.Value.Value is not bool flag)
+                {
+                    return false;
+                }
+
+                value = flag;
             }
         }
 

@@ -62,9 +62,15 @@ internal static class HyperNetworkParser
         }
 
         int inputs = System.Math.Max(0, embeddingSize) + System.Math.Max(0, conditionSize) + System.Math.Max(0, chunkEmbeddingSize);
-        List<LayerSpec>? body = LayerParser.Parse(parse, System.Math.Max(1, inputs), requireOne: false, HyperLayout.HeadName);
+        List<LayerSpec>? body = LayerParser.Parse(parse, ShapeSpec.Vector(System.Math.Max(1, inputs)), requireOne: false, decoderBody: true, out _, HyperLayout.HeadName);
         if (!parse.Valid || target is null || body is null)
         {
+            return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
+        }
+
+        if (!target.Layers.AsImmutableArray().Any(layer => layer.HasParameters && !layer.Shared))
+        {
+            parse.Error(DiagnosticDescriptors.NothingToGenerate, LocationInfo.From(syntax), parse.DisplayName, target.Declaration.Name.Replace("global::", string.Empty));
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
@@ -83,7 +89,8 @@ internal static class HyperNetworkParser
     /// <summary>Legal but likely wrong: a full head far larger than the target, or a chunk larger than the target.</summary>
     private static void WarnAboutSizes(ParseContext parse, AttributeSyntax? syntax, HyperLayout layout)
     {
-        int targetParameters = layout.Target.ParameterCount;
+        // What the head produces: the parameters of the generated (not shared) layers.
+        int targetParameters = layout.GeneratedParameterCount;
         LayerSlice head = layout.Decoder.Layers[layout.Decoder.Layers.Count - 1];
         long headParameters = (long)head.WeightsLength + head.BiasLength;
         if (!layout.IsChunked && headParameters > (long)DiagnosticDescriptors.HeadToTargetWarningFactor * targetParameters)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using HyperDsl.Generators.Diagnostics;
 using HyperDsl.Generators.Model;
@@ -36,13 +37,13 @@ internal static class TargetNetworkParser
         }
 
         TypeDeclarationSpec type = DeclarationParser.Read(parse, GeneratedMembers.OfTargetNetwork);
-        (int inputs, List<LayerSpec>? layers, List<AttributeSyntax?> syntaxes) = ReadArchitecture(parse, context.Attributes[0]);
-        if (parse.Valid && layers is not null && TargetLayout.TryCreate(inputs, layers, out string? overflowing) is null)
+        (ShapeSpec input, List<LayerSpec>? layers, List<AttributeSyntax?> syntaxes) = ReadArchitecture(parse, context.Attributes[0]);
+        if (parse.Valid && layers is not null && TargetLayout.TryCreate(input, layers, out string? overflowing) is null)
         {
             parse.Error(DiagnosticDescriptors.NetworkTooLarge, null, parse.DisplayName, overflowing!);
         }
 
-        if (parse.Valid && layers is not null && layers[layers.Count - 1].Activation == ActivationKind.Relu)
+        if (parse.Valid && layers is not null && layers[layers.Count - 1] is { Activation: ActivationKind.Relu, Residual: false })
         {
             parse.Warn(
                 DiagnosticDescriptors.OutputRelu,
@@ -51,7 +52,7 @@ internal static class TargetNetworkParser
         }
 
         NetworkSpec? spec = parse.Valid && layers is not null
-            ? new NetworkSpec(type, inputs, layers.ToEquatableArray())
+            ? new NetworkSpec(type, input, layers.ToEquatableArray())
             : null;
         return new ParseResult<NetworkSpec>(spec, parse.Diagnostics);
     }
@@ -82,34 +83,96 @@ internal static class TargetNetworkParser
         }
 
         var parse = new ParseContext(symbol, declaration: null, cancellationToken);
-        (int inputs, List<LayerSpec>? layers, _) = ReadArchitecture(parse, attribute);
-        if (!parse.Valid || layers is null || TargetLayout.TryCreate(inputs, layers, out _) is null)
+        (ShapeSpec input, List<LayerSpec>? layers, _) = ReadArchitecture(parse, attribute);
+        if (!parse.Valid || layers is null || TargetLayout.TryCreate(input, layers, out _) is null)
         {
             return null;
         }
 
         var name = new TypeDeclarationSpec(string.Empty, EquatableArray<ContainingTypeSpec>.Empty, "class", DeclarationParser.QualifiedName(symbol), string.Empty);
-        return new NetworkSpec(name, inputs, layers.ToEquatableArray());
+        return new NetworkSpec(name, input, layers.ToEquatableArray());
     }
 
-    private static (int Inputs, List<LayerSpec>? Layers, List<AttributeSyntax?> Syntaxes) ReadArchitecture(ParseContext parse, AttributeData target)
+    private static (ShapeSpec Input, List<LayerSpec>? Layers, List<AttributeSyntax?> Syntaxes) ReadArchitecture(ParseContext parse, AttributeData target)
     {
         var targetSyntax = target.ApplicationSyntaxReference?.GetSyntax(parse.CancellationToken) as AttributeSyntax;
-        if (!AttributeArguments.TryGetInt(target, 0, out int inputs))
+        ShapeSpec? input = ReadInput(parse, target, targetSyntax);
+        if (input is null)
         {
-            // A malformed argument is already a compiler error; say nothing more.
-            parse.Invalid();
-        }
-        else if (inputs < 1)
-        {
-            parse.Error(
-                DiagnosticDescriptors.InputsNotPositive,
-                LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(targetSyntax, 0, "inputs")),
-                parse.DisplayName,
-                inputs);
+            return (ShapeSpec.Vector(1), null, new List<AttributeSyntax?>());
         }
 
-        List<LayerSpec>? layers = LayerParser.Parse(parse, inputs < 1 ? 1 : inputs, requireOne: true, out List<AttributeSyntax?> syntaxes);
-        return (inputs, layers, syntaxes);
+        List<LayerSpec>? layers = LayerParser.Parse(parse, input.Value, requireOne: true, decoderBody: false, out List<AttributeSyntax?> syntaxes);
+        return (input.Value, layers, syntaxes);
+    }
+
+    /// <summary>
+    /// The input's shape: <c>inputs</c> features, or an image of Channels × Height × Width; null (reported) when it is
+    /// neither, both, or not positive.
+    /// </summary>
+    private static ShapeSpec? ReadInput(ParseContext parse, AttributeData target, AttributeSyntax? syntax)
+    {
+        if (!AttributeArguments.TryGetNamedInt(target, "Channels", out int channels)
+            || !AttributeArguments.TryGetNamedInt(target, "Height", out int height)
+            || !AttributeArguments.TryGetNamedInt(target, "Width", out int width))
+        {
+            parse.Invalid();
+            return null;
+        }
+
+        bool image = target.NamedArguments.Any(pair => pair.Key is "Channels" or "Height" or "Width");
+        if (target.ConstructorArguments.Length == 1)
+        {
+            if (!AttributeArguments.TryGetInt(target, 0, out int inputs))
+            {
+                // A malformed argument is already a compiler error; say nothing more.
+                parse.Invalid();
+                return null;
+            }
+
+            if (image)
+            {
+                parse.Error(DiagnosticDescriptors.InputShapeInvalid, LocationInfo.From(syntax), parse.DisplayName, "declares both inputs and an image shape");
+                return null;
+            }
+
+            if (inputs < 1)
+            {
+                parse.Error(
+                    DiagnosticDescriptors.InputsNotPositive,
+                    LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(syntax, 0, "inputs")),
+                    parse.DisplayName,
+                    inputs);
+                return null;
+            }
+
+            return ShapeSpec.Vector(inputs);
+        }
+
+        if (target.AttributeConstructor is null)
+        {
+            parse.Invalid();
+            return null;
+        }
+
+        if (!image)
+        {
+            parse.Error(DiagnosticDescriptors.InputShapeInvalid, LocationInfo.From(syntax), parse.DisplayName, "declares no input");
+            return null;
+        }
+
+        if (channels < 1 || height < 1 || width < 1)
+        {
+            parse.Error(DiagnosticDescriptors.InputShapeInvalid, LocationInfo.From(syntax), parse.DisplayName, $"declares an image of {channels}×{height}×{width}");
+            return null;
+        }
+
+        if ((long)channels * height * width > int.MaxValue)
+        {
+            parse.Error(DiagnosticDescriptors.NetworkTooLarge, LocationInfo.From(syntax), parse.DisplayName, "input size");
+            return null;
+        }
+
+        return ShapeSpec.Image(channels, height, width);
     }
 }

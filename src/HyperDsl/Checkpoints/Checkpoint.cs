@@ -14,8 +14,9 @@ namespace HyperDsl.Checkpoints;
 /// <remarks>
 /// <para>
 /// A hypernetwork's checkpoint holds θ (<c>embedding.weight</c>, each layer of the decoder g including <c>Head</c>,
-/// <c>chunk_embedding.weight</c> <c>[chunks, dim]</c> when chunked), the fixed <c>output_scale</c> <c>[P]</c> of a
-/// chunked head (W = output_scale ⊙ head output), and optionally the optimizer's state, one tensor per state buffer
+/// <c>chunk_embedding.weight</c> <c>[chunks, dim]</c> when chunked, each shared target layer as
+/// <c>shared.&lt;layer&gt;.weight</c> and <c>.bias</c> in PyTorch's shape), the fixed <c>output_scale</c> <c>[G]</c> of a
+/// chunked head over the G generated parameters (G = output_scale ⊙ head output), and optionally the optimizer's state, one tensor per state buffer
 /// and parameter tensor: <c>optimizer.&lt;tensor&gt;.exp_avg</c>, <c>.exp_avg_sq</c> (Adam, AdamW) or
 /// <c>.momentum_buffer</c> (SGD), shaped as the parameter tensor. A target network's checkpoint holds W.
 /// </para>
@@ -180,9 +181,27 @@ public static class Checkpoint
             tensors.Add(TensorBinding.Matrix("chunk_embedding.weight", parameters, description.ChunkEmbeddingsOffset, description.ChunkCount, description.ChunkEmbeddingSize));
         }
 
+        // Shared target layers under "shared.": the decoder's layer names are identifiers, so they cannot collide.
+        int shared = description.SharedOffset;
+        foreach (LayerDescription layer in description.TargetLayers)
+        {
+            if (layer.Shared && layer.ParameterCount > 0)
+            {
+                foreach (TorchTensor tensor in TorchTensors.Of(layer))
+                {
+                    tensors.Add(TensorBinding.Layer(SharedPrefix + layer.Name + "." + tensor.Suffix, parameters, shared - layer.WeightsOffset, tensor));
+                }
+
+                shared += layer.ParameterCount;
+            }
+        }
+
         CheckCoverage(description.Name, tensors, parameters.Length);
         return tensors;
     }
+
+    /// <summary>The prefix of a shared target layer's tensors in a hypernetwork's checkpoint: <c>shared.Conv0.weight</c>.</summary>
+    public const string SharedPrefix = "shared.";
 
     /// <summary>A chunked head's fixed output scale, a buffer rather than a parameter; none when not chunked.</summary>
     private static TensorBinding[] ScaleTensor(float[]? outputScale)
@@ -200,8 +219,10 @@ public static class Checkpoint
     {
         foreach (LayerDescription layer in layers)
         {
-            tensors.Add(TensorBinding.Weights(layer.Name + ".weight", parameters, offset + layer.WeightsOffset, layer.Inputs, layer.Units));
-            tensors.Add(TensorBinding.Vector(layer.Name + ".bias", parameters, offset + layer.BiasOffset, layer.Units));
+            foreach (TorchTensor tensor in TorchTensors.Of(layer))
+            {
+                tensors.Add(TensorBinding.Layer(layer.Name + "." + tensor.Suffix, parameters, offset, tensor));
+            }
         }
     }
 
@@ -368,7 +389,9 @@ public static class Checkpoint
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDescription layer = layers[i];
-            parts[i] = string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Inputs} -> {layer.Units}, {layer.Activation}");
+            parts[i] = layer.Kind == LayerKind.Dense && !layer.InputShape.IsImage && !layer.Residual && !layer.Shared
+                ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Inputs} -> {layer.Units}, {layer.Activation}")
+                : string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Kind}{(layer.Kernel > 0 ? $" {layer.Kernel}x{layer.Kernel}/{layer.Stride}+{layer.PadTop},{layer.PadLeft}" : string.Empty)}{(layer.Residual ? " residual" : string.Empty)}{(layer.Shared ? " shared" : string.Empty)} {layer.InputShape} -> {layer.OutputShape}, {layer.Activation}");
         }
 
         return string.Join("; ", parts);

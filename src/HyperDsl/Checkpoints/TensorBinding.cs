@@ -3,18 +3,27 @@ using System;
 namespace HyperDsl.Checkpoints;
 
 /// <summary>
-/// One tensor of a checkpoint and where its values live in memory: <paramref name="Rows"/> × <paramref name="Columns"/>
-/// floats (a vector when <paramref name="Columns"/> is 0) from <paramref name="Offset"/> in <paramref name="Buffer"/>.
-/// A transposed tensor is a dense layer's weights: stored input-major <c>[in × out]</c> in memory and
-/// <c>[out, in]</c> in the file, as <c>torch.nn.Linear</c> keeps them.
+/// One tensor of a checkpoint and where its values live in memory: <see cref="Length"/> floats from
+/// <see cref="Offset"/> in <see cref="Buffer"/>, shaped <see cref="Shape"/> in the file. When <see cref="Place"/> is
+/// given, element k of the tensor in file order lives at <c>Offset + Place(k)</c> — a layer's weights in PyTorch's
+/// order against the generated layout's; otherwise memory holds the file's order.
 /// </summary>
-internal readonly record struct TensorBinding(string Name, float[] Buffer, int Offset, int Rows, int Columns, bool Transposed)
+internal readonly record struct TensorBinding(string Name, float[] Buffer, int Offset, long[] Shape, Func<int, int>? Place)
 {
     /// <summary>The number of floats.</summary>
-    public int Length => Columns == 0 ? Rows : Rows * Columns;
+    public int Length => ElementCount(Shape);
 
-    /// <summary>Its shape in the file.</summary>
-    public long[] Shape => Columns == 0 ? [Rows] : [Rows, Columns];
+    /// <summary>The number of elements of a tensor of shape <paramref name="shape"/>.</summary>
+    public static int ElementCount(long[] shape)
+    {
+        long length = 1;
+        foreach (long dimension in shape)
+        {
+            length *= dimension;
+        }
+
+        return (int)length;
+    }
 
     /// <summary>The shape as PyTorch prints it, for messages.</summary>
     public static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
@@ -22,35 +31,31 @@ internal readonly record struct TensorBinding(string Name, float[] Buffer, int O
     /// <summary>Its values in memory.</summary>
     public Span<float> Values => Buffer.AsSpan(Offset, Length);
 
-    /// <summary>A dense layer's weights, <c>[inputs × units]</c> in memory, <c>[units, inputs]</c> in the file.</summary>
-    public static TensorBinding Weights(string name, float[] buffer, int offset, int inputs, int units)
-        => new(name, buffer, offset, units, inputs, Transposed: true);
+    /// <summary>A layer's parameter tensor, in PyTorch's shape and order.</summary>
+    public static TensorBinding Layer(string name, float[] buffer, int offset, TorchTensor tensor)
+        => new(name, buffer, offset + tensor.Offset, tensor.Shape, tensor.Place);
 
     /// <summary>A row-major matrix stored as it is.</summary>
     public static TensorBinding Matrix(string name, float[] buffer, int offset, int rows, int columns)
-        => new(name, buffer, offset, rows, columns, Transposed: false);
+        => new(name, buffer, offset, [rows, columns], null);
 
     /// <summary>A vector.</summary>
     public static TensorBinding Vector(string name, float[] buffer, int offset, int length)
-        => new(name, buffer, offset, length, 0, Transposed: false);
+        => new(name, buffer, offset, [length], null);
 
     /// <summary>Copies the values in file order (row-major over <see cref="Shape"/>) into <paramref name="destination"/>.</summary>
     public void CopyToFileOrder(Span<float> destination)
     {
         ReadOnlySpan<float> values = Values;
-        if (!Transposed)
+        if (Place is null)
         {
             values.CopyTo(destination);
             return;
         }
 
-        // Memory holds [Columns × Rows] (input-major); the file holds [Rows, Columns].
-        for (int i = 0; i < Columns; i++)
+        for (int k = 0; k < values.Length; k++)
         {
-            for (int o = 0; o < Rows; o++)
-            {
-                destination[(o * Columns) + i] = values[(i * Rows) + o];
-            }
+            destination[k] = values[Place(k)];
         }
     }
 
@@ -58,18 +63,15 @@ internal readonly record struct TensorBinding(string Name, float[] Buffer, int O
     public void CopyFromFileOrder(ReadOnlySpan<float> source)
     {
         Span<float> values = Values;
-        if (!Transposed)
+        if (Place is null)
         {
             source.CopyTo(values);
             return;
         }
 
-        for (int o = 0; o < Rows; o++)
+        for (int k = 0; k < values.Length; k++)
         {
-            for (int i = 0; i < Columns; i++)
-            {
-                values[(i * Rows) + o] = source[(o * Columns) + i];
-            }
+            values[Place(k)] = source[k];
         }
     }
 }

@@ -6,8 +6,10 @@ namespace HyperDsl.Export;
 
 /// <summary>
 /// Exports a generated target network with a given W — for example the W a hypernetwork generated for one task — as an
-/// ONNX model that ONNX Runtime and other engines run: input <c>x</c> <c>[batch × InputSize]</c>, output <c>y</c>
-/// <c>[batch × OutputSize]</c>, one MatMul, Add and activation per layer.
+/// ONNX model that ONNX Runtime and other engines run: input <c>x</c> <c>[batch, InputSize]</c> (an image
+/// <c>[batch, C, H, W]</c>), output <c>y</c> likewise; per Dense layer a MatMul, an Add and the activation, per Conv2D a
+/// Conv and the activation, MaxPool, AveragePool, GlobalAveragePool and LayerNormalization for the others, an Add for a
+/// residual. Every tensor is in PyTorch's order.
 /// </summary>
 public static class OnnxExport
 {
@@ -33,23 +35,119 @@ public static class OnnxExport
         }
 
         var graph = new OnnxGraph(name);
-        graph.AddInput("x", null, TTarget.InputSize);
-        string current = "x";
         IReadOnlyList<LayerDescription> layers = TTarget.Layers;
+        Shape input = layers[0].InputShape;
+        AddValue(graph, "x", input, isInput: true);
+        string current = "x";
         for (int l = 0; l < layers.Count; l++)
         {
             LayerDescription layer = layers[l];
             string prefix = layer.Name;
-            // W is stored input-major, [Inputs × Units]: the right-hand operand of MatMul as it is.
-            graph.AddInitializer(prefix + ".weight", parameters.Slice(layer.WeightsOffset, layer.WeightsLength), layer.Inputs, layer.Units);
-            graph.AddInitializer(prefix + ".bias", parameters.Slice(layer.BiasOffset, layer.Units), layer.Units);
-            string product = graph.AddNode("MatMul", prefix + ".matmul", current, prefix + ".weight");
-            string z = graph.AddNode("Add", prefix + ".z", product, prefix + ".bias");
-            current = AddActivation(graph, layer.Activation, z, l == layers.Count - 1 ? "y" : prefix + ".y");
+            string layerInput = current;
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                {
+                    if (layer.InputShape.IsImage)
+                    {
+                        current = graph.AddNode("Flatten", prefix + ".flat", new[] { current }, OnnxAttribute.Of("axis", 1L));
+                    }
+
+                    // MatMul's right operand is [in × out], with in in PyTorch's (c, h, w) order.
+                    float[] weights = new float[layer.WeightsLength];
+                    for (int i = 0; i < layer.Inputs; i++)
+                    {
+                        parameters.Slice(layer.WeightsOffset + (Checkpoints.TorchTensors.StoredFeature(layer.InputShape, i) * layer.Units), layer.Units).CopyTo(weights.AsSpan(i * layer.Units, layer.Units));
+                    }
+
+                    graph.AddInitializer(prefix + ".weight", weights, layer.Inputs, layer.Units);
+                    graph.AddInitializer(prefix + ".bias", parameters.Slice(layer.BiasOffset, layer.Units), layer.Units);
+                    string product = graph.AddNode("MatMul", prefix + ".matmul", current, prefix + ".weight");
+                    current = AddActivation(graph, layer.Activation, graph.AddNode("Add", prefix + ".z", product, prefix + ".bias"), prefix + ".y");
+                    break;
+                }
+
+                case LayerKind.Conv2D:
+                {
+                    AddTorchTensors(graph, layer, parameters);
+                    int bottom = Padding(layer.InputShape.Height, layer.OutputShape.Height, layer.Kernel, layer.Stride) - layer.PadTop;
+                    int right = Padding(layer.InputShape.Width, layer.OutputShape.Width, layer.Kernel, layer.Stride) - layer.PadLeft;
+                    string z = graph.AddNode(
+                        "Conv",
+                        prefix + ".z",
+                        new[] { current, prefix + ".weight", prefix + ".bias" },
+                        OnnxAttribute.Of("kernel_shape", layer.Kernel, layer.Kernel),
+                        OnnxAttribute.Of("strides", layer.Stride, layer.Stride),
+                        OnnxAttribute.Of("pads", layer.PadTop, layer.PadLeft, bottom, right));
+                    current = AddActivation(graph, layer.Activation, z, prefix + ".y");
+                    break;
+                }
+
+                case LayerKind.MaxPool2D or LayerKind.AvgPool2D:
+                    current = graph.AddNode(
+                        layer.Kind == LayerKind.MaxPool2D ? "MaxPool" : "AveragePool",
+                        prefix + ".y",
+                        new[] { current },
+                        OnnxAttribute.Of("kernel_shape", layer.Kernel, layer.Kernel),
+                        OnnxAttribute.Of("strides", layer.Kernel, layer.Kernel));
+                    break;
+
+                case LayerKind.GlobalAvgPool2D:
+                    current = graph.AddNode("Flatten", prefix + ".y", new[] { graph.AddNode("GlobalAveragePool", prefix + ".pool", current) }, OnnxAttribute.Of("axis", 1L));
+                    break;
+
+                default:
+                    AddTorchTensors(graph, layer, parameters);
+                    current = graph.AddNode(
+                        "LayerNormalization",
+                        prefix + ".y",
+                        new[] { current, prefix + ".weight", prefix + ".bias" },
+                        OnnxAttribute.Of("axis", 1L),
+                        OnnxAttribute.Of("epsilon", NormalizationKernels.LayerNormEpsilon));
+                    break;
+            }
+
+            if (layer.Residual)
+            {
+                current = graph.AddNode("Add", prefix + ".residual", layerInput, current);
+            }
         }
 
-        graph.AddOutput("y", null, TTarget.OutputSize);
+        graph.AddNode("Identity", "y", current);
+        AddValue(graph, "y", layers[^1].OutputShape, isInput: false);
         return graph;
+    }
+
+    /// <summary>A layer's parameter tensors as PyTorch (and ONNX's Conv and LayerNormalization) hold them.</summary>
+    private static void AddTorchTensors(OnnxGraph graph, LayerDescription layer, ReadOnlySpan<float> parameters)
+    {
+        foreach (Checkpoints.TorchTensor tensor in Checkpoints.TorchTensors.Of(layer))
+        {
+            float[] values = new float[tensor.Length];
+            for (int k = 0; k < values.Length; k++)
+            {
+                values[k] = parameters[tensor.Offset + (tensor.Place?.Invoke(k) ?? k)];
+            }
+
+            graph.AddInitializer(layer.Name + "." + tensor.Suffix, values, tensor.Shape);
+        }
+    }
+
+    /// <summary>The total padding of one side of a convolution: max((out − 1)·stride + kernel − in, 0).</summary>
+    private static int Padding(int input, int output, int kernel, int stride) => Math.Max(((output - 1) * stride) + kernel - input, 0);
+
+    /// <summary>Declares the graph's input or output: <c>[batch, C, H, W]</c> for an image, <c>[batch, features]</c> for a vector.</summary>
+    private static void AddValue(OnnxGraph graph, string name, Shape shape, bool isInput)
+    {
+        long?[] dimensions = shape.IsImage ? [null, shape.Channels, shape.Height, shape.Width] : [null, shape.Size];
+        if (isInput)
+        {
+            graph.AddInput(name, dimensions);
+        }
+        else
+        {
+            graph.AddOutput(name, dimensions);
+        }
     }
 
     /// <summary>Adds the nodes of an activation from <paramref name="input"/> to <paramref name="output"/>.</summary>

@@ -96,7 +96,7 @@ public sealed class OnnxGraph
     /// <param name="nodeInputs">The names of its inputs.</param>
     /// <returns>The output's name.</returns>
     public string AddNode(string operatorType, string output, params string[] nodeInputs)
-        => AddNode(operatorType, output, nodeInputs, floatAttribute: null);
+        => AddNode(operatorType, output, nodeInputs, Array.Empty<OnnxAttribute>());
 
     /// <summary>Adds a node with one float attribute, such as LeakyRelu's <c>alpha</c>.</summary>
     /// <param name="operatorType">The ONNX operator.</param>
@@ -105,7 +105,18 @@ public sealed class OnnxGraph
     /// <param name="floatAttribute">The attribute's name and value.</param>
     /// <returns>The output's name.</returns>
     public string AddNode(string operatorType, string output, string[] nodeInputs, (string Name, float Value)? floatAttribute)
+        => AddNode(operatorType, output, nodeInputs, floatAttribute is { } attribute ? new[] { OnnxAttribute.Of(attribute.Name, attribute.Value) } : Array.Empty<OnnxAttribute>());
+
+    /// <summary>Adds a node with attributes, such as a Conv's <c>kernel_shape</c>, <c>strides</c> and <c>pads</c>.</summary>
+    /// <param name="operatorType">The ONNX operator.</param>
+    /// <param name="output">The name of its output.</param>
+    /// <param name="nodeInputs">The names of its inputs.</param>
+    /// <param name="attributes">Its attributes.</param>
+    /// <returns>The output's name.</returns>
+    public string AddNode(string operatorType, string output, string[] nodeInputs, params OnnxAttribute[] attributes)
     {
+        ArgumentNullException.ThrowIfNull(nodeInputs);
+        ArgumentNullException.ThrowIfNull(attributes);
         Declare(output);
         int index = nodeCount++;
         nodes.Add(writer =>
@@ -118,14 +129,9 @@ public sealed class OnnxGraph
             writer.String(2, output);
             writer.String(3, $"{operatorType}_{index}");
             writer.String(4, operatorType);
-            if (floatAttribute is { } attribute)
+            foreach (OnnxAttribute attribute in attributes)
             {
-                writer.Message(5, a =>
-                {
-                    a.String(1, attribute.Name);
-                    a.Float(2, attribute.Value);
-                    a.Int64(20, 1);
-                });
+                writer.Message(5, attribute.Write);
             }
         });
         return output;
@@ -211,5 +217,56 @@ public sealed class OnnxGraph
         }
 
         return name;
+    }
+}
+
+/// <summary>One attribute of an ONNX node: a float, an integer, or a list of integers.</summary>
+/// <param name="Name">The attribute's name.</param>
+/// <param name="Float">Its value, when a float.</param>
+/// <param name="Int">Its value, when an integer.</param>
+/// <param name="Ints">Its values, when a list of integers.</param>
+public readonly record struct OnnxAttribute(string Name, float? Float, long? Int, long[]? Ints)
+{
+    /// <summary>A float attribute.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>The attribute.</returns>
+    public static OnnxAttribute Of(string name, float value) => new(name, value, null, null);
+
+    /// <summary>An integer attribute.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>The attribute.</returns>
+    public static OnnxAttribute Of(string name, long value) => new(name, null, value, null);
+
+    /// <summary>An attribute of integers.</summary>
+    /// <param name="name">Its name.</param>
+    /// <param name="values">Its values.</param>
+    /// <returns>The attribute.</returns>
+    public static OnnxAttribute Of(string name, params long[] values) => new(name, null, null, values);
+
+    internal void Write(ProtobufWriter writer)
+    {
+        // AttributeProto: name = 1, f = 2, i = 3, ints = 8, type = 20 (FLOAT 1, INT 2, INTS 7).
+        writer.String(1, Name);
+        if (Float is { } f)
+        {
+            writer.Float(2, f);
+            writer.Int64(20, 1);
+        }
+        else if (Int is { } i)
+        {
+            writer.Int64(3, i);
+            writer.Int64(20, 2);
+        }
+        else
+        {
+            foreach (long value in Ints ?? [])
+            {
+                writer.Int64(8, value);
+            }
+
+            writer.Int64(20, 7);
+        }
     }
 }

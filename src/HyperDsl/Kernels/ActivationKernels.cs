@@ -26,6 +26,15 @@ public static class ActivationKernels
     /// </summary>
     public const float LeakyReluSlope = 0.01f;
 
+    /// <summary>
+    /// y = x + f for a residual layer, and the residual's gradient in the backward pass (∂L/∂x = the layer's own
+    /// input gradient + ∂L/∂y); <paramref name="sum"/> may be either operand's memory.
+    /// </summary>
+    /// <param name="x">The layer's input, or the gradient carried past it.</param>
+    /// <param name="f">The layer's function of x, or its input gradient.</param>
+    /// <param name="sum">Receives their sum.</param>
+    public static void AddResidual(ReadOnlySpan<float> x, ReadOnlySpan<float> f, Span<float> sum) => System.Numerics.Tensors.TensorPrimitives.Add(x, f, sum);
+
     /// <summary>Writes max(z, 0).</summary>
     /// <param name="preActivations">The pre-activations z.</param>
     /// <param name="output">Receives f(z); may be <paramref name="preActivations"/>.</param>

@@ -56,20 +56,67 @@ public sealed class HyperNetworkDescription
         DecoderScratchPerRow = decoderScratchPerRow;
         TargetLayers = targetLayers;
 
-        LayerDescription lastTarget = targetLayers[targetLayers.Count - 1];
-        TargetParameterCount = lastTarget.BiasOffset + lastTarget.Units;
+        // Each layer's parameters (weights, then bias) follow the last one's in W; the last layer with parameters ends W
+        // (a pool may come after it). A shared layer's go to θ's shared part, the others to the generated vector G.
+        var segments = new List<ParameterSegment>();
+        int generatedCount = 0;
+        int sharedCount = 0;
+        foreach (LayerDescription layer in targetLayers)
+        {
+            int length = layer.ParameterCount;
+            if (length == 0)
+            {
+                continue;
+            }
+
+            if (layer.WeightsOffset != TargetParameterCount)
+            {
+                throw new ArgumentException($"{name}: the target's layers do not follow one another in W.");
+            }
+
+            int source = layer.Shared ? sharedCount : generatedCount;
+            if (segments.Count > 0 && segments[^1].Shared == layer.Shared)
+            {
+                segments[^1] = segments[^1] with { Length = segments[^1].Length + length };
+            }
+            else
+            {
+                segments.Add(new ParameterSegment(layer.WeightsOffset, length, layer.Shared, source));
+            }
+
+            if (layer.Shared)
+            {
+                sharedCount += length;
+            }
+            else
+            {
+                generatedCount += length;
+            }
+
+            TargetParameterCount += length;
+        }
+
+        Segments = segments;
+        GeneratedParameterCount = generatedCount;
+        SharedParameterCount = sharedCount;
+        if (generatedCount == 0)
+        {
+            throw new ArgumentException($"{name}: every layer of the target is shared; there is nothing to generate.");
+        }
+
         LayerDescription head = decoderLayers[decoderLayers.Count - 1];
-        ChunkCount = ThetaLayout.ChunkCountOf(TargetParameterCount, chunkSize);
+        ChunkCount = ThetaLayout.ChunkCountOf(generatedCount, chunkSize);
         DecoderInputSize = checked((int)ThetaLayout.DecoderInputSizeOf(embeddingSize, conditionSize, chunkEmbeddingSize));
-        if (decoderLayers[0].Inputs != DecoderInputSize || head.Units != ThetaLayout.HeadUnitsOf(TargetParameterCount, chunkSize))
+        if (decoderLayers[0].Inputs != DecoderInputSize || head.Units != ThetaLayout.HeadUnitsOf(generatedCount, chunkSize))
         {
             throw new ArgumentException($"{name}: the decoder's layers do not fit its conditioning and its target.");
         }
 
-        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units);
+        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units, sharedCount);
         DecoderOffset = checked((int)theta.DecoderOffset);
         DecoderParameterCount = checked((int)theta.DecoderParameterCount);
         ChunkEmbeddingsOffset = checked((int)theta.ChunkEmbeddingsOffset);
+        SharedOffset = checked((int)theta.SharedOffset);
         ParameterCount = checked((int)theta.ParameterCount);
     }
 
@@ -99,6 +146,21 @@ public sealed class HyperNetworkDescription
 
     /// <summary>Floats in the target network's W.</summary>
     public int TargetParameterCount { get; }
+
+    /// <summary>Floats of W that the decoder generates: those of the layers that are not shared.</summary>
+    public int GeneratedParameterCount { get; }
+
+    /// <summary>Floats of W learned directly, in θ: those of the shared layers (0 when none is shared).</summary>
+    public int SharedParameterCount { get; }
+
+    /// <summary>Offset of the shared layers' parameters in θ (after the chunk embeddings).</summary>
+    public int SharedOffset { get; }
+
+    /// <summary>Whether some target layer is shared, so that W is assembled from the generated vector and θ.</summary>
+    public bool HasSharedLayers => SharedParameterCount > 0;
+
+    /// <summary>W in runs of consecutive generated or shared parameters, in order.</summary>
+    internal IReadOnlyList<ParameterSegment> Segments { get; }
 
     /// <summary>Offset of the decoder g's parameters in θ (after the embedding table).</summary>
     public int DecoderOffset { get; }
@@ -133,7 +195,7 @@ public sealed class HyperNetworkDescription
     /// <summary>Where the head's parameters end in θ: the decoder's backward writes ∂L/∂θ in [HeadOffset, HeadEnd) rather than adding to it.</summary>
     public int HeadEnd => DecoderOffset + Head.BiasOffset + Head.Units;
 
-    /// <summary>Outputs of one head call: ChunkSize when chunked, else the target's parameter count.</summary>
+    /// <summary>Outputs of one head call: ChunkSize when chunked, else the number of generated parameters.</summary>
     public int HeadUnits => Head.Units;
 
     /// <summary>Inputs of the head: the width of g's last hidden layer, or of g's input when it has none.</summary>
@@ -145,3 +207,13 @@ public sealed class HyperNetworkDescription
     /// <summary>Whether the head emits W in chunks.</summary>
     public bool IsChunked => ChunkSize > 0;
 }
+
+/// <summary>
+/// A run of W's parameters that are all generated or all shared: W[TargetOffset, TargetOffset + Length) comes from the
+/// generated vector G, or from θ's shared part, at <see cref="SourceOffset"/>.
+/// </summary>
+/// <param name="TargetOffset">Where the run starts in W.</param>
+/// <param name="Length">Its floats.</param>
+/// <param name="Shared">Whether it is learned directly rather than generated.</param>
+/// <param name="SourceOffset">Where it starts in G, or in θ's shared part.</param>
+internal readonly record struct ParameterSegment(int TargetOffset, int Length, bool Shared, int SourceOffset);

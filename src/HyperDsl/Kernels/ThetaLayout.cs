@@ -7,7 +7,8 @@ namespace HyperDsl.Kernels;
 /// </summary>
 /// <remarks>
 /// θ = [task-embedding table, Tasks × EmbeddingSize, row-major] [the decoder g: each body layer, then the head]
-/// [chunk embeddings, ChunkCount × ChunkEmbeddingSize, when chunked]. g's input row for a task (and chunk k) is
+/// [chunk embeddings, ChunkCount × ChunkEmbeddingSize, when chunked] [shared target layers, learned directly: each
+/// one's weights then bias, in the target's layout and order]. g's input row for a task (and chunk k) is
 /// [embedding ; condition ; chunk embedding k]. Sizes are <see cref="long"/> so that a caller can tell an overflow.
 /// </remarks>
 internal sealed class ThetaLayout
@@ -17,14 +18,17 @@ internal sealed class ThetaLayout
     /// <param name="chunkCount">Head calls per task, from <see cref="ChunkCountOf"/>.</param>
     /// <param name="chunkEmbeddingSize">Width of a chunk embedding, or 0 when not chunked.</param>
     /// <param name="decoderParameterCount">Floats of the decoder g's layers.</param>
-    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount)
+    /// <param name="sharedParameterCount">Floats of the target's shared layers, or 0.</param>
+    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount, long sharedParameterCount = 0)
     {
         EmbeddingsLength = (long)tasks * embeddingSize;
         DecoderOffset = EmbeddingsLength;
         DecoderParameterCount = decoderParameterCount;
         ChunkEmbeddingsOffset = DecoderOffset + decoderParameterCount;
         ChunkEmbeddingsLength = (long)chunkCount * chunkEmbeddingSize;
-        ParameterCount = ChunkEmbeddingsOffset + ChunkEmbeddingsLength;
+        SharedOffset = ChunkEmbeddingsOffset + ChunkEmbeddingsLength;
+        SharedLength = sharedParameterCount;
+        ParameterCount = SharedOffset + sharedParameterCount;
     }
 
     /// <summary>Floats of the task-embedding table, at offset 0.</summary>
@@ -42,16 +46,22 @@ internal sealed class ThetaLayout
     /// <summary>Floats of the chunk embeddings (0 when not chunked).</summary>
     public long ChunkEmbeddingsLength { get; }
 
+    /// <summary>Offset of the shared target layers' parameters: right after the chunk embeddings.</summary>
+    public long SharedOffset { get; }
+
+    /// <summary>Floats of the shared target layers' parameters (0 when none is shared).</summary>
+    public long SharedLength { get; }
+
     /// <summary>Floats in θ.</summary>
     public long ParameterCount { get; }
 
-    /// <summary>Head calls per task: ⌈P / chunkSize⌉ when chunked (chunkSize &gt; 0), else 1.</summary>
-    public static int ChunkCountOf(int targetParameterCount, int chunkSize)
-        => chunkSize > 0 ? (int)(((long)targetParameterCount + chunkSize - 1) / chunkSize) : 1;
+    /// <summary>Head calls per task: ⌈G / chunkSize⌉ for the G generated parameters when chunked (chunkSize &gt; 0), else 1.</summary>
+    public static int ChunkCountOf(int generatedParameterCount, int chunkSize)
+        => chunkSize > 0 ? (int)(((long)generatedParameterCount + chunkSize - 1) / chunkSize) : 1;
 
-    /// <summary>Outputs of one head call: the chunk size when chunked, else all P target parameters.</summary>
-    public static int HeadUnitsOf(int targetParameterCount, int chunkSize)
-        => chunkSize > 0 ? chunkSize : targetParameterCount;
+    /// <summary>Outputs of one head call: the chunk size when chunked, else all G generated target parameters.</summary>
+    public static int HeadUnitsOf(int generatedParameterCount, int chunkSize)
+        => chunkSize > 0 ? chunkSize : generatedParameterCount;
 
     /// <summary>Width of g's input row: [embedding ; condition ; chunk embedding].</summary>
     public static long DecoderInputSizeOf(int embeddingSize, int conditionSize, int chunkEmbeddingSize)

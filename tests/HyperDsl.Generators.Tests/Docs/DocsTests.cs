@@ -95,6 +95,8 @@ public sealed class DocsTests(ITestOutputHelper output)
                 [TargetNetwork(inputs: 1)] [Dense(40, Activation.Relu)] [Dense(40, Activation.Relu)] [Dense(1)] public partial class SineNet;
                 [TargetNetwork(inputs: 64)] [Dense(256, Activation.Relu)] [Dense(256, Activation.Relu)] [Dense(10)] public partial class BigNet;
                 [TargetNetwork(inputs: 1)] [Dense(1)] public partial class Other;
+                [TargetNetwork(inputs: 4)] [Dense(8, Activation.Relu, Shared = true)] [Dense(1, Shared = true)] public partial class AllShared;
+                [TargetNetwork(inputs: 4)] [Dense(8, Activation.Relu, Shared = true)] [Dense(1)] public partial class HeadGenerated;
                 public class MyBase { }
                 public interface IMyFeature { }
             }

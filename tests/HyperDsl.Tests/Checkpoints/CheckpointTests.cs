@@ -186,6 +186,127 @@ public sealed class CheckpointTests : IDisposable
     }
 
     /// <summary>
+    /// Networks with images save each tensor in PyTorch's shape and order — <c>nn.Conv2d.weight</c>
+    /// <c>[filters, channels, k, k]</c>, <c>nn.LayerNorm.weight</c> <c>[C, H, W]</c>, a Linear layer after an image
+    /// reading (c, h, w) — worked out here from the layout contract by index arithmetic, and a file written in that
+    /// order by hand loads into the same parameters.
+    /// </summary>
+    [Theory]
+    [InlineData("ConvValidNet")]
+    [InlineData("PoolNet")]
+    [InlineData("ResidualImageNet")]
+    public void A_network_with_images_round_trips_in_PyTorch_shapes_and_order(string name)
+    {
+        var layers = (IReadOnlyList<LayerDescription>)typeof(LeNet).Assembly.GetType("HyperDsl.Tests.Networks." + name)!.GetProperty("Layers")!.GetValue(null)!;
+        int count = layers.Max(l => l.BiasOffset + l.BiasLength);
+        var random = new Random(31);
+        float[] parameters = Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray();
+
+        // PyTorch's tensors from the generated layout, element by element in PyTorch's row-major order.
+        var expected = new List<SafetensorsBytes.Tensor>();
+        foreach (LayerDescription layer in layers)
+        {
+            Shape input = layer.InputShape;
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    var dense = new List<float>();
+                    for (int o = 0; o < layer.Units; o++)
+                    {
+                        for (int i = 0; i < input.Size; i++)
+                        {
+                            // Feature i in (c, h, w) order is stored at pixel (h·W + w), channel c.
+                            int stored = input.IsImage ? ((i % (input.Height * input.Width)) * input.Channels) + (i / (input.Height * input.Width)) : i;
+                            dense.Add(parameters[layer.WeightsOffset + (stored * layer.Units) + o]);
+                        }
+                    }
+
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".weight", [layer.Units, input.Size], [.. dense]));
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".bias", [layer.Units], parameters.AsSpan(layer.BiasOffset, layer.Units).ToArray()));
+                    break;
+                case LayerKind.Conv2D:
+                    int filters = layer.OutputShape.Channels, k = layer.Kernel;
+                    var conv = new List<float>();
+                    for (int f = 0; f < filters; f++)
+                    {
+                        for (int c = 0; c < input.Channels; c++)
+                        {
+                            for (int ky = 0; ky < k; ky++)
+                            {
+                                for (int kx = 0; kx < k; kx++)
+                                {
+                                    conv.Add(parameters[layer.WeightsOffset + (((((ky * k) + kx) * input.Channels) + c) * filters) + f]);
+                                }
+                            }
+                        }
+                    }
+
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".weight", [filters, input.Channels, k, k], [.. conv]));
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".bias", [filters], parameters.AsSpan(layer.BiasOffset, filters).ToArray()));
+                    break;
+                case LayerKind.LayerNorm:
+                    long[] shape = input.IsImage ? [input.Channels, input.Height, input.Width] : [input.Size];
+                    float[] gamma = new float[input.Size], beta = new float[input.Size];
+                    for (int i = 0; i < input.Size; i++)
+                    {
+                        int stored = input.IsImage ? ((i % (input.Height * input.Width)) * input.Channels) + (i / (input.Height * input.Width)) : i;
+                        gamma[i] = parameters[layer.WeightsOffset + stored];
+                        beta[i] = parameters[layer.BiasOffset + stored];
+                    }
+
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".weight", shape, gamma));
+                    expected.Add(SafetensorsBytes.Tensor.F32(layer.Name + ".bias", shape, beta));
+                    break;
+                default:
+                    Assert.Equal(0, layer.WeightsLength + layer.BiasLength);
+                    break;
+            }
+        }
+
+        string saved = Path.Combine(folder, name + ".safetensors");
+        SaveImageNetwork(name, saved, parameters);
+        var tensors = SafetensorsBytes.Parse(File.ReadAllBytes(saved), out var metadata);
+        Assert.Equal(expected.Select(t => t.Name).Order(StringComparer.Ordinal), tensors.Keys.Order(StringComparer.Ordinal));
+        foreach (SafetensorsBytes.Tensor tensor in expected)
+        {
+            Assert.Equal(tensor.Shape, tensors[tensor.Name].Shape);
+            Assert.Equal(SafetensorsBytes.Tensor.F32(tensor.Name, tensor.Shape, tensors[tensor.Name].Values).Data, tensor.Data);
+        }
+
+        // A file written by another implementation in PyTorch's order (no HyperDsl metadata) loads into the same layout.
+        string foreign = Path.Combine(folder, name + "-torch.safetensors");
+        File.WriteAllBytes(foreign, SafetensorsBytes.Build(expected, new Dictionary<string, string> { ["format"] = "pt" }));
+        float[] loaded = new float[count];
+        LoadImageNetwork(name, foreign, loaded);
+        Assert.Equal(parameters, loaded);
+
+        float[] reloaded = new float[count];
+        LoadImageNetwork(name, saved, reloaded);
+        Assert.Equal(parameters, reloaded);
+        Assert.Contains("Conv2D", metadata["architecture"], StringComparison.Ordinal);
+    }
+
+    private static void SaveImageNetwork(string name, string path, float[] parameters)
+    {
+        switch (name)
+        {
+            case nameof(ConvValidNet): Checkpoint.SaveTarget<ConvValidNet>(path, parameters); break;
+            case nameof(PoolNet): Checkpoint.SaveTarget<PoolNet>(path, parameters); break;
+            default: Checkpoint.SaveTarget<ResidualImageNet>(path, parameters); break;
+        }
+    }
+
+    private static void LoadImageNetwork(string name, string path, float[] parameters)
+    {
+        switch (name)
+        {
+            case nameof(ConvValidNet): Checkpoint.LoadTarget<ConvValidNet>(path, parameters); break;
+            case nameof(PoolNet): Checkpoint.LoadTarget<PoolNet>(path, parameters); break;
+            default: Checkpoint.LoadTarget<ResidualImageNet>(path, parameters); break;
+        }
+    }
+
+    /// <summary>
     /// A file in the byte layout of the reference implementation's <c>safetensors.torch.save_file</c> for a PyTorch model
     /// <c>Dense0 = nn.Linear(2, 3)</c>, <c>Dense1 = nn.Linear(3, 2)</c> (metadata <c>{"format": "pt"}</c>, keys sorted,
     /// header padded with spaces). The Python library cannot be installed here (no PyPI access), so the file is

@@ -20,6 +20,35 @@ public static class HyperCatalog
         ["ChunkedEmbeddingHyper"] = (typeof(ChunkedEmbeddingHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Silu) })),
         ["ChunkedBothHyper"] = (typeof(ChunkedBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 3, conditionSize: 2, chunkSize: 6, chunkEmbeddingSize: 3, body: new[] { (5, Activation.Tanh) })),
         ["ChunkLargerThanTargetHyper"] = (typeof(ChunkLargerThanTargetHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 2, chunkSize: 40, chunkEmbeddingSize: 1, body: new[] { (3, Activation.Softplus) })),
+        ["ConvFullHyper"] = (typeof(ConvFullHyper), new ReferenceHyperNetwork(
+            ImageCatalog.Reference(nameof(ConvStridedNet)),
+            tasks: 3,
+            embeddingSize: 2,
+            body: new[] { (4, Activation.Tanh) })),
+        ["PoolChunkedHyper"] = (typeof(PoolChunkedHyper), new ReferenceHyperNetwork(
+            ImageCatalog.Reference(nameof(PoolNet)),
+            conditionSize: 2,
+            chunkSize: 16,
+            chunkEmbeddingSize: 2,
+            body: new[] { (5, Activation.Tanh) })),
+        ["ResidualImageHyper"] = (typeof(ResidualImageHyper), new ReferenceHyperNetwork(
+            ImageCatalog.Reference(nameof(ResidualImageNet)),
+            tasks: 2,
+            embeddingSize: 2,
+            conditionSize: 1)),
+        ["SharedFullHyper"] = (typeof(SharedFullHyper), new ReferenceHyperNetwork(
+            ImageCatalog.Reference(nameof(MixedSharingNet)),
+            tasks: 3,
+            embeddingSize: 2,
+            body: new[] { (4, Activation.Tanh) },
+            sharedLayers: new[] { 0, 3 })),
+        ["SharedChunkedHyper"] = (typeof(SharedChunkedHyper), new ReferenceHyperNetwork(
+            ImageCatalog.Reference(nameof(MixedSharingNet)),
+            conditionSize: 2,
+            chunkSize: 7,
+            chunkEmbeddingSize: 2,
+            body: new[] { (5, Activation.Sigmoid) },
+            sharedLayers: new[] { 0, 3 })),
         ["WideHeadHyper"] = (typeof(WideHeadHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, chunkSize: 605, chunkEmbeddingSize: 2, body: new[] { (5, Activation.Tanh) })),
     };
 

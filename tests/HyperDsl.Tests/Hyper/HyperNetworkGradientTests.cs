@@ -30,8 +30,7 @@ public sealed class HyperNetworkGradientTests
     public void Two_threads_match_finite_differences_too(string name)
     {
         (IHyperModel model, ReferenceHyperNetwork reference) = HyperCatalog.Create(name, maxTasks: 4, maxSamplesPerTask: 3);
-        var threaded = (HyperNetworkModel<Networks.TinyTarget>)model;
-        threaded.Threads = 2;
+        model.Threads = 2;
         model.Initialize(seed: 13);
         var data = new HyperBatchData(reference, tasks: 3, samples: 3, Loss.MeanSquaredError, seed: 8);
         try
@@ -40,7 +39,7 @@ public sealed class HyperNetworkGradientTests
         }
         finally
         {
-            threaded.Threads = 1;
+            model.Threads = 1;
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using HyperDsl.Tests.Networks;
 using HyperDsl.Tests.Reference;
@@ -65,6 +66,70 @@ public sealed class HyperfanInitTests(ITestOutputHelper output)
             Assert.InRange(actual / target, 0.5, 2.0);
         }
     }
+
+    /// <summary>
+    /// Convolutions aim at their kernel²·channels fan-in (kernel²·filters fan-out); a LayerNorm's γ starts at 1 and β
+    /// at 0, each within 0.1 — with a full head (through the head's bias) and a chunked one (through the fixed offset).
+    /// </summary>
+    [Theory]
+    [InlineData("ResidualImageHyper", HyperfanInit.FanIn)]
+    [InlineData("ResidualImageHyper", HyperfanInit.FanOut)]
+    [InlineData("PoolChunkedHyper", HyperfanInit.FanIn)]
+    [InlineData("ConvFullHyper", HyperfanInit.FanOut)]
+    public void Generated_image_layers_start_with_the_hyperfan_variance_and_norms_near_identity(string name, HyperfanInit init)
+    {
+        (IHyperModel model, ReferenceHyperNetwork reference) = HyperCatalog.Create(name, maxTasks: 1, maxSamplesPerTask: 1);
+        var target = (ReferenceImageNetwork)reference.Target;
+        double[] scale = target.HyperfanScale(fanOut: init == HyperfanInit.FanOut);
+        double[] offsets = target.ParameterOffsets();
+        var layers = target.Layers.ToList();
+        var regions = new List<(string What, int Start, int End)>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            int end = l + 1 < layers.Count ? layers[l + 1].Weights : target.ParameterCount;
+            if (layers[l].Bias > layers[l].Weights)
+            {
+                regions.Add(($"layer {l} {layers[l].Kind} weights", layers[l].Weights, layers[l].Bias));
+                regions.Add(($"layer {l} {layers[l].Kind} bias", layers[l].Bias, end));
+            }
+        }
+
+        var sums = new double[regions.Count];
+        var counts = new long[regions.Count];
+        float[] weights = new float[target.ParameterCount];
+        var random = new Random(5);
+        for (int seed = 1; seed <= 4; seed++)
+        {
+            model.Initialize(seed, init);
+            for (int draw = 0; draw < 100; draw++)
+            {
+                float[] embedding = Enumerable.Range(0, reference.EmbeddingSize).Select(_ => (float)Gaussian(random)).ToArray();
+                float[] condition = Enumerable.Range(0, reference.ConditionSize).Select(_ => (float)Gaussian(random)).ToArray();
+                model.GenerateFromEmbedding(embedding, condition, weights);
+                for (int r = 0; r < regions.Count; r++)
+                {
+                    for (int p = regions[r].Start; p < regions[r].End; p++)
+                    {
+                        double deviation = weights[p] - offsets[p];
+                        sums[r] += deviation * deviation;
+                    }
+
+                    counts[r] += regions[r].End - regions[r].Start;
+                }
+            }
+        }
+
+        Assert.Contains(regions, region => region.What.Contains("Conv2D", StringComparison.Ordinal));
+        for (int r = 0; r < regions.Count; r++)
+        {
+            double actual = sums[r] / counts[r];
+            double expected = scale[regions[r].Start] * scale[regions[r].Start];
+            output.WriteLine($"{name} {init}, {regions[r].What}: variance around the offset {actual:G4}, target {expected:G4}, ratio {actual / expected:F2}");
+            Assert.InRange(actual / expected, 0.5, 2.0);
+        }
+    }
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Fact]
     public void The_same_seed_gives_the_same_parameters_and_another_seed_others()

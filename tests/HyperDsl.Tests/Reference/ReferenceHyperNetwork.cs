@@ -8,18 +8,20 @@ namespace HyperDsl.Tests.Reference;
 /// The oracle for generated hypernetworks, in double precision and written from the definitions: θ = [embedding table ;
 /// generator network g (body, then a head to P or ChunkSize outputs) ; chunk embeddings], g's input [embedding ;
 /// condition ; chunk embedding k], W the first P outputs of the chunks in order, multiplied (chunked only) by the fixed
-/// hyperfan factor of each target layer: √(gain/(2·fan-in)) for weights, √(gain/2) for biases.
+/// hyperfan factor of each target layer (√(gain/(2·fan-in)) for weights, √(gain/2) for biases, 0.1 for a LayerNorm's
+/// γ and β) and shifted by 1 for a LayerNorm's γ.
 /// </summary>
 public sealed class ReferenceHyperNetwork
 {
     public ReferenceHyperNetwork(
-        ReferenceNetwork target,
+        IReferenceTarget target,
         int tasks = 0,
         int embeddingSize = 0,
         int conditionSize = 0,
         int chunkSize = 0,
         int chunkEmbeddingSize = 0,
-        IEnumerable<(int Units, Activation Activation)>? body = null)
+        IEnumerable<(int Units, Activation Activation)>? body = null,
+        IEnumerable<int>? sharedLayers = null)
     {
         Target = target;
         Tasks = tasks;
@@ -27,13 +29,28 @@ public sealed class ReferenceHyperNetwork
         ConditionSize = conditionSize;
         ChunkSize = chunkSize;
         ChunkEmbeddingSize = chunkEmbeddingSize;
-        ChunkCount = chunkSize > 0 ? (target.ParameterCount + chunkSize - 1) / chunkSize : 1;
-        int headUnits = chunkSize > 0 ? chunkSize : target.ParameterCount;
+        Shared = new bool[target.ParameterCount];
+        var ranges = target.LayerParameters();
+        foreach (int layer in sharedLayers ?? Array.Empty<int>())
+        {
+            Array.Fill(Shared, true, ranges[layer].Start, ranges[layer].Length);
+        }
+
+        SharedCount = Shared.Count(shared => shared);
+        int generated = target.ParameterCount - SharedCount;
+        ChunkCount = chunkSize > 0 ? (generated + chunkSize - 1) / chunkSize : 1;
+        int headUnits = chunkSize > 0 ? chunkSize : generated;
         Generator = new ReferenceNetwork(embeddingSize + conditionSize + chunkEmbeddingSize, (body ?? Array.Empty<(int, Activation)>()).Append((headUnits, Activation.Identity)));
-        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize);
+        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount;
     }
 
-    public ReferenceNetwork Target { get; }
+    /// <summary>Per parameter of W: whether its layer is shared (learned in θ, after the chunk embeddings).</summary>
+    public bool[] Shared { get; }
+
+    /// <summary>Floats of the shared layers in θ.</summary>
+    public int SharedCount { get; }
+
+    public IReferenceTarget Target { get; }
 
     public ReferenceNetwork Generator { get; }
 
@@ -71,14 +88,18 @@ public sealed class ReferenceHyperNetwork
         }
 
         double[] raw = Generator.Forward(generator, rows, ChunkCount);
-        double[] weights = raw.Take(Target.ParameterCount).ToArray();
-        if (ChunkSize > 0)
+        double[] scale = Target.HyperfanScale();
+        double[] offsets = Target.ParameterOffsets();
+        var weights = new double[Target.ParameterCount];
+        int next = 0;
+        int sharedOffset = ChunkEmbeddingsOffset + (ChunkCount * ChunkEmbeddingSize);
+        int nextShared = 0;
+        for (int p = 0; p < weights.Length; p++)
         {
-            double[] scale = HyperfanScale(Target);
-            for (int p = 0; p < weights.Length; p++)
-            {
-                weights[p] *= scale[p];
-            }
+            // Generated parameters are the head's outputs in order (chunked: scaled and shifted); shared ones come from θ.
+            weights[p] = Shared[p]
+                ? theta[sharedOffset + nextShared++]
+                : ChunkSize > 0 ? (raw[next++] * scale[p]) + offsets[p] : raw[next++];
         }
 
         return weights;
@@ -102,29 +123,8 @@ public sealed class ReferenceHyperNetwork
     public double TaskLoss(IReadOnlyList<double> theta, double[] embedding, double[] condition, double[] inputs, double[] targets, int samples, Loss loss)
         => ReferenceLosses.Value(loss, Target.Forward(Generate(theta, embedding, condition), inputs, samples), targets, samples, Target.OutputSize);
 
-    /// <summary>The hyperfan-in deviation of every target parameter: √(gain/(2·fan-in)) for weights, √(gain/2) for biases.</summary>
-    public static double[] HyperfanScale(ReferenceNetwork target, bool fanOut = false)
-    {
-        var scale = new double[target.ParameterCount];
-        for (int l = 0; l < target.Layers.Count; l++)
-        {
-            ReferenceLayer layer = target.Layers[l];
-            double gain = Gain(layer.Activation);
-            int weights = target.WeightsOffset(l);
-            double fan = fanOut ? layer.Units : layer.Inputs;
-            for (int i = 0; i < layer.Inputs * layer.Units; i++)
-            {
-                scale[weights + i] = Math.Sqrt(gain / (2 * fan));
-            }
-
-            for (int o = 0; o < layer.Units; o++)
-            {
-                scale[weights + (layer.Inputs * layer.Units) + o] = Math.Sqrt(gain / 2);
-            }
-        }
-
-        return scale;
-    }
+    /// <summary>The hyperfan deviation of every target parameter (see <see cref="IReferenceTarget.HyperfanScale"/>).</summary>
+    public static double[] HyperfanScale(IReferenceTarget target, bool fanOut = false) => target.HyperfanScale(fanOut);
 
     /// <summary>Kaiming's gain² for the activation that follows a layer.</summary>
     public static double Gain(Activation activation) => activation switch

@@ -12,7 +12,7 @@ public sealed record ReferenceLayer(int Inputs, int Units, Activation Activation
 /// DESIGN.md, written from the math and not from the emitter. Parameters are laid out layer by layer, each layer's
 /// weights input-major (W[i * units + o]) then its bias.
 /// </summary>
-public sealed class ReferenceNetwork
+public sealed class ReferenceNetwork : IReferenceTarget
 {
     public ReferenceNetwork(int inputs, IEnumerable<(int Units, Activation Activation)> layers)
     {
@@ -41,6 +41,37 @@ public sealed class ReferenceNetwork
     /// <summary>Offset of layer <paramref name="index"/>'s weights; its bias follows them.</summary>
     public int WeightsOffset(int index)
         => Layers.Take(index).Sum(layer => (layer.Inputs * layer.Units) + layer.Units);
+
+    /// <inheritdoc/>
+    public double[] HyperfanScale(bool fanOut = false)
+    {
+        var scale = new double[ParameterCount];
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            ReferenceLayer layer = Layers[l];
+            double gain = ReferenceHyperNetwork.Gain(layer.Activation);
+            int weights = WeightsOffset(l);
+            double fan = fanOut ? layer.Units : layer.Inputs;
+            for (int i = 0; i < layer.Inputs * layer.Units; i++)
+            {
+                scale[weights + i] = Math.Sqrt(gain / (2 * fan));
+            }
+
+            for (int o = 0; o < layer.Units; o++)
+            {
+                scale[weights + (layer.Inputs * layer.Units) + o] = Math.Sqrt(gain / 2);
+            }
+        }
+
+        return scale;
+    }
+
+    /// <inheritdoc/>
+    public double[] ParameterOffsets() => new double[ParameterCount];
+
+    /// <inheritdoc/>
+    public (int Start, int Length)[] LayerParameters()
+        => Layers.Select((layer, l) => (WeightsOffset(l), (layer.Inputs * layer.Units) + layer.Units)).ToArray();
 
     public override string ToString()
         => $"{InputSize} -> " + string.Join(" -> ", Layers.Select(layer => $"{layer.Units} {layer.Activation}"));
