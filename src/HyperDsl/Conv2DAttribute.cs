@@ -8,9 +8,9 @@ namespace HyperDsl;
 /// no dilation, no groups) followed by the activation.
 /// </summary>
 /// <remarks>
-/// Parameters: the weights, stored input-major as <c>[inChannels·kernel·kernel × filters]</c> (row
-/// <c>(c·kernel + ky)·kernel + kx</c> holds the weights of input channel c at window position (ky, kx) for every
-/// filter), then the bias <c>[filters]</c>. Checkpoints and the ONNX export use PyTorch's
+/// Parameters: the weights, stored input-major as <c>[kernel·kernel·inChannels × filters]</c> (row
+/// <c>(ky·kernel + kx)·inChannels + c</c> holds the weights of input channel c at window position (ky, kx) for every
+/// filter, the order in which a window of a channels-last image lies in memory), then the bias <c>[filters]</c>. Checkpoints and the ONNX export use PyTorch's
 /// <c>Conv2d.weight</c> <c>[filters, inChannels, kernel, kernel]</c>.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]

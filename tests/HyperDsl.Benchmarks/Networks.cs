@@ -25,3 +25,53 @@ public partial class LargeNet;
 [Dense(256, Activation.Relu)]
 public partial class LargeHyper;
 #pragma warning restore HD0021
+
+/// <summary>The image configuration's target: LeNet-5's shape, 1×28×28 → 6@5×5 → pool → 16@5×5 → pool → 120 → 84 → 10.</summary>
+[TargetNetwork(Channels = 1, Height = 28, Width = 28)]
+[Conv2D(6, 5, Activation.Relu)]
+[MaxPool2D(2)]
+[Conv2D(16, 5, Activation.Relu)]
+[MaxPool2D(2)]
+[Dense(120, Activation.Relu)]
+[Dense(84, Activation.Relu)]
+[Dense(10)]
+public partial class LeNet;
+
+/// <summary>The image configuration's hypernetwork (as samples/ImageTasks): 8 → 64 → chunks of 2048, 22 per task.</summary>
+[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 8)]
+[Dense(64, Activation.Relu)]
+public partial class LeNetHyper;
+
+// LeNet's layers one by one, each as a network of its own, for per-layer times. A network's edges convert images
+// between NCHW and the NHWC kept inside, so the image layers' times include one such conversion or two. Their ReLU
+// outputs are hidden layers of LeNet, not the output layers HD0020 warns about.
+#pragma warning disable HD0020
+
+[TargetNetwork(Channels = 1, Height = 28, Width = 28)]
+[Conv2D(6, 5, Activation.Relu)]
+public partial class LeNetConv0;
+
+[TargetNetwork(Channels = 6, Height = 24, Width = 24)]
+[MaxPool2D(2)]
+public partial class LeNetPool1;
+
+[TargetNetwork(Channels = 6, Height = 12, Width = 12)]
+[Conv2D(16, 5, Activation.Relu)]
+public partial class LeNetConv2;
+
+[TargetNetwork(Channels = 16, Height = 8, Width = 8)]
+[MaxPool2D(2)]
+public partial class LeNetPool3;
+
+[TargetNetwork(inputs: 256)]
+[Dense(120, Activation.Relu)]
+public partial class LeNetDense4;
+
+[TargetNetwork(inputs: 120)]
+[Dense(84, Activation.Relu)]
+public partial class LeNetDense5;
+
+[TargetNetwork(inputs: 84)]
+[Dense(10)]
+public partial class LeNetDense6;
+#pragma warning restore HD0020

@@ -16,8 +16,23 @@ using HyperDsl.Benchmarks;
 // then prints the ratios and the fraction of the measured peak, and writes them to artifacts/benchmarks/report.md.
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks            the measured run
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks -- --smoke each benchmark once, so that none rots
+//   --suite dense | images   only the MLP configurations or only LeNet (with the FMA peak either way); --rounds N
 bool smoke = args.Contains("--smoke");
 int rounds = smoke ? 1 : RoundsArgument(args);
+
+// --suite dense (the MLP configurations), images (LeNet) or all; the FMA peak runs with each.
+string suite = SuiteArgument(args);
+var suites = new List<Type> { typeof(PeakBenchmarks) };
+if (suite is "all" or "dense")
+{
+    suites.AddRange(new[] { typeof(TrainingBenchmarks), typeof(ScalarTrainingBenchmarks), typeof(InferenceBenchmarks) });
+}
+
+if (suite is "all" or "images")
+{
+    suites.AddRange(new[] { typeof(LeNetInferenceBenchmarks), typeof(LeNetTrainingBenchmarks), typeof(LeNetLayerBenchmarks) });
+}
+
 Job job = smoke
     ? Job.Dry.WithToolchain(InProcessEmitToolchain.Instance)
     : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(15);
@@ -33,7 +48,7 @@ var results = new Dictionary<string, List<(double Nanoseconds, long Bytes)>>();
 for (int round = 1; round <= rounds; round++)
 {
     Console.WriteLine($"== round {round} of {rounds}");
-    Summary[] summaries = BenchmarkRunner.Run(new[] { typeof(PeakBenchmarks), typeof(TrainingBenchmarks), typeof(ScalarTrainingBenchmarks), typeof(InferenceBenchmarks) }, config);
+    Summary[] summaries = BenchmarkRunner.Run(suites.ToArray(), config);
     foreach (BenchmarkReport report in summaries.SelectMany(summary => summary.Reports))
     {
         if (report.ResultStatistics is null)
@@ -58,6 +73,13 @@ Console.WriteLine(table);
 Directory.CreateDirectory(Path.Combine("artifacts", "benchmarks"));
 File.WriteAllText(Path.Combine("artifacts", "benchmarks", "report.md"), table);
 return 0;
+
+static string SuiteArgument(string[] args)
+{
+    int at = Array.IndexOf(args, "--suite");
+    string value = at >= 0 && at + 1 < args.Length ? args[at + 1] : "all";
+    return value is "all" or "dense" or "images" ? value : throw new ArgumentException($"--suite must be all, dense or images, not '{value}'.");
+}
 
 static int RoundsArgument(string[] args)
 {
@@ -104,6 +126,22 @@ internal static class Report
 
         double twoThreadPeak = 2 * PeakBenchmarks.Flops / results["FmaChainTwoThreads"].Nanoseconds;
         text.AppendLine(invariant, $"Medians of {rounds} rounds (each the median of its iterations), spread of the rounds beside. Measured FMA peak (16 independent chains, one core): {peak:F1} GFLOP/s ({results["FmaChain"].Spread}); two threads at once: {twoThreadPeak:F1} GFLOP/s ({twoThreadPeak / peak:F2}× one).");
+        if (results.ContainsKey("ScalarStep(small)"))
+        {
+            WriteDense(text, results, peak);
+        }
+
+        if (results.ContainsKey("LeNetHyperStep(1)"))
+        {
+            WriteImages(text, results, peak);
+        }
+
+        return text.ToString();
+    }
+
+    private static void WriteDense(StringBuilder text, Dictionary<string, Measured> results, double peak)
+    {
+        CultureInfo invariant = CultureInfo.InvariantCulture;
         text.AppendLine();
         text.AppendLine("| training step (ComputeGradients + Adam) | threads | time | spread | GFLOP/s | of peak | bytes moved (estimate) | GB/s | allocated | scalar C# | scalar / HyperDsl |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -140,7 +178,43 @@ internal static class Report
         double read = results["ReadHeadWeights"].Nanoseconds;
         double generate = results["GenerateHyperDsl"].Nanoseconds;
         text.AppendLine(invariant, $"Reading the head's weights once (the floor under Generate): {Time(read)}; Generate takes {generate / read:F2}× that.");
-        return text.ToString();
+    }
+
+    private static void WriteImages(StringBuilder text, Dictionary<string, Measured> results, double peak)
+    {
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        text.AppendLine();
+        text.AppendLine("| LeNet forward, W cached, 1 thread | HyperDsl | spread | allocated | scalar C# | ONNX Runtime | allocated | scalar / HyperDsl | ONNX Runtime / HyperDsl |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (int samples in new[] { 1, 64 })
+        {
+            Measured ours = results[$"LeNetForwardHyperDsl({samples})"];
+            Measured scalar = results[$"LeNetForwardScalar({samples})"];
+            Measured onnx = results[$"LeNetForwardOnnx({samples})"];
+            text.AppendLine(invariant, $"| {samples} sample{(samples == 1 ? string.Empty : "s")} | {Time(ours.Nanoseconds)} | {ours.Spread} | {ours.Bytes} B | {Time(scalar.Nanoseconds)} | {Time(onnx.Nanoseconds)} | {onnx.Bytes} B | {scalar.Nanoseconds / ours.Nanoseconds:F1}× | {onnx.Nanoseconds / ours.Nanoseconds:F1}× |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(invariant, $"LeNetHyper training step: 2 tasks × {LeNetTrainingBenchmarks.Samples} images, softmax cross-entropy, Adam; body 8 → 64 (ReLU), chunks of {LeNetHyper.ChunkSize} ({LeNetHyper.ChunkCount} per task, chunk embeddings of 8), {LeNetHyper.ParameterCount:N0} parameters in θ; {LeNetTrainingBenchmarks.Flops / 1e6:F1} MFLOP per step.");
+        text.AppendLine();
+        text.AppendLine("| threads | time | spread | GFLOP/s | of one core's peak | allocated |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Measured step = results[$"LeNetHyperStep({threads})"];
+            double gflops = LeNetTrainingBenchmarks.Flops / step.Nanoseconds;
+            text.AppendLine(invariant, $"| {threads} | {Time(step.Nanoseconds)} | {step.Spread} | {gflops:F1} | {gflops / peak:P0} | {step.Bytes} B |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| LeNet layer alone, 64 samples | forward | backward (with input gradient) | allocated |");
+        text.AppendLine("| --- | --- | --- | --- |");
+        foreach (string layer in new[] { "Conv0", "MaxPool1", "Conv2", "MaxPool3", "Dense4", "Dense5", "Dense6" })
+        {
+            Measured forward = results[$"LayerForward({layer})"];
+            Measured backward = results[$"LayerBackward({layer})"];
+            text.AppendLine(invariant, $"| {layer} | {Time(forward.Nanoseconds)} | {Time(backward.Nanoseconds)} | {Math.Max(forward.Bytes, backward.Bytes)} B |");
+        }
     }
 
     private static string Time(double nanoseconds) => nanoseconds switch

@@ -226,3 +226,123 @@ public sealed class ScalarHyperStep
         }
     }
 }
+
+/// <summary>
+/// LeNet written by hand as plain scalar C# over NCHW images: direct convolution loops, 2×2 max pooling, dense layers,
+/// reading the generated network's parameter layout (the offsets come from <see cref="LeNet.Layers"/>).
+/// </summary>
+public sealed class ScalarLeNet
+{
+    private readonly float[] weights;
+    private readonly int[] offsets;
+    private readonly float[] conv0;
+    private readonly float[] pool1;
+    private readonly float[] conv2;
+    private readonly float[] pool3;
+    private readonly float[] dense4;
+    private readonly float[] dense5;
+
+    public ScalarLeNet(float[] weights, int maxBatch)
+    {
+        this.weights = weights;
+        offsets = new int[LeNet.Layers.Count];
+        for (int l = 0; l < offsets.Length; l++)
+        {
+            offsets[l] = LeNet.Layers[l].WeightsOffset;
+        }
+
+        conv0 = new float[6 * 24 * 24];
+        pool1 = new float[6 * 12 * 12];
+        conv2 = new float[16 * 8 * 8];
+        pool3 = new float[16 * 4 * 4];
+        dense4 = new float[120];
+        dense5 = new float[84];
+        _ = maxBatch;
+    }
+
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int n)
+    {
+        for (int s = 0; s < n; s++)
+        {
+            Convolve(inputs.Slice(s * 784, 784), 1, 28, 28, offsets[0], 6, conv0);
+            MaxPool(conv0, 6, 24, 24, pool1);
+            Convolve(pool1, 6, 12, 12, offsets[2], 16, conv2);
+            MaxPool(conv2, 16, 8, 8, pool3);
+            Dense(pool3, 256, offsets[4], 120, relu: true, dense4);
+            Dense(dense4, 120, offsets[5], 84, relu: true, dense5);
+            Dense(dense5, 84, offsets[6], 10, relu: false, outputs.Slice(s * 10, 10));
+        }
+    }
+
+    /// <summary>A valid 5×5 convolution with ReLU; the weight of (filter f, channel c, ky, kx) is at row (ky·5 + kx)·C + c, column f.</summary>
+    private void Convolve(ReadOnlySpan<float> x, int channels, int height, int width, int offset, int filters, Span<float> y)
+    {
+        const int K = 5;
+        int outHeight = height - K + 1, outWidth = width - K + 1;
+        int bias = offset + (K * K * channels * filters);
+        for (int f = 0; f < filters; f++)
+        {
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                for (int ox = 0; ox < outWidth; ox++)
+                {
+                    float sum = weights[bias + f];
+                    for (int c = 0; c < channels; c++)
+                    {
+                        for (int ky = 0; ky < K; ky++)
+                        {
+                            for (int kx = 0; kx < K; kx++)
+                            {
+                                sum += x[(((c * height) + oy + ky) * width) + ox + kx] * weights[offset + ((((((ky * K) + kx) * channels) + c) * filters) + f)];
+                            }
+                        }
+                    }
+
+                    y[(((f * outHeight) + oy) * outWidth) + ox] = Math.Max(sum, 0f);
+                }
+            }
+        }
+    }
+
+    private static void MaxPool(ReadOnlySpan<float> x, int channels, int height, int width, Span<float> y)
+    {
+        int outHeight = height / 2, outWidth = width / 2;
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oy = 0; oy < outHeight; oy++)
+            {
+                for (int ox = 0; ox < outWidth; ox++)
+                {
+                    int i = (((c * height) + (2 * oy)) * width) + (2 * ox);
+                    y[(((c * outHeight) + oy) * outWidth) + ox] = Math.Max(Math.Max(x[i], x[i + 1]), Math.Max(x[i + width], x[i + width + 1]));
+                }
+            }
+        }
+    }
+
+    private void Dense(ReadOnlySpan<float> x, int inputs, int offset, int units, bool relu, Span<float> y)
+    {
+        int bias = offset + (inputs * units);
+        for (int o = 0; o < units; o++)
+        {
+            y[o] = weights[bias + o];
+        }
+
+        for (int i = 0; i < inputs; i++)
+        {
+            float xi = x[i];
+            for (int o = 0; o < units; o++)
+            {
+                y[o] += xi * weights[offset + (i * units) + o];
+            }
+        }
+
+        if (relu)
+        {
+            for (int o = 0; o < units; o++)
+            {
+                y[o] = Math.Max(y[o], 0f);
+            }
+        }
+    }
+}

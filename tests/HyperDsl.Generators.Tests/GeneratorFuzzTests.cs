@@ -61,7 +61,25 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         Gen.Select(Gen.OneOf(Integers), units => $"[Dense(units: {units})]"),
         Gen.Const("[Dense]"));
 
+    private static readonly string[] Flags = { ", Residual = true", ", Shared = true", ", Residual = false", ", Shared = true, Residual = true", ", Residual = 1" };
+
+    private static readonly string[] Paddings = { "Padding.Valid", "Padding.Same", "(Padding)2", "(Padding)(-1)", "0", "default" };
+
+    /// <summary>Image layers with sensible and extreme windows, strides and paddings, and the flags any layer takes.</summary>
+    private static readonly Gen<string> ImageLayer = Gen.OneOf(
+        Gen.Select(Gen.OneOf(SmallIntegers), Gen.OneOf(SmallIntegers), Gen.OneOf(Activations), (filters, kernel, activation) => $"[Conv2D({filters}, {kernel}, {activation})]"),
+        Gen.Select(Gen.OneOf(Integers), Gen.OneOf(Integers), Gen.OneOf(Integers), Gen.OneOf(Paddings), (filters, kernel, stride, padding) => $"[Conv2D({filters}, {kernel}, Stride = {stride}, Padding = {padding})]"),
+        Gen.Select(Gen.OneOf(SmallIntegers), Gen.OneOf(Flags), (filters, flags) => $"[Conv2D({filters}, 3, Activation.Relu, Padding = Padding.Same{flags})]"),
+        Gen.Select(Gen.OneOf(Gen.OneOf(SmallIntegers), Gen.OneOf(Integers)), size => $"[MaxPool2D({size})]"),
+        Gen.Select(Gen.OneOf(Gen.OneOf(SmallIntegers), Gen.OneOf(Integers)), size => $"[AvgPool2D({size})]"),
+        Gen.Const("[GlobalAvgPool2D]"),
+        Gen.Select(Gen.OneOf(Flags.Append(string.Empty).ToArray()), flags => $"[LayerNorm({flags.TrimStart(',', ' ')})]"),
+        Gen.Select(Gen.OneOf(SmallIntegers), Gen.OneOf(Flags), (units, flags) => $"[Dense({units}, Activation.Tanh{flags})]"));
+
     private static readonly Gen<string> Target = Gen.OneOf(
+        Gen.Select(Gen.OneOf(SmallIntegers), Gen.OneOf(SmallIntegers), Gen.OneOf(SmallIntegers), (c, h, w) => $"[TargetNetwork(Channels = {c}, Height = {h}, Width = {w})]"),
+        Gen.Select(Gen.OneOf(Integers), Gen.OneOf(Integers), (c, h) => $"[TargetNetwork(Channels = {c}, Height = {h}, Width = 4)]"),
+        Gen.Select(Gen.OneOf(SmallIntegers), c => $"[TargetNetwork({c}, Channels = 1, Height = 2, Width = 2)]"),
         Gen.Select(Gen.OneOf(SmallIntegers), inputs => $"[TargetNetwork({inputs})]"),
         Gen.Select(Gen.OneOf(Integers), inputs => $"[TargetNetwork(inputs: {inputs})]"),
         Gen.Const("[TargetNetwork]"),
@@ -77,7 +95,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         HyperSetting.Array[0, 4],
         (target, settings) => $"[HyperNetwork(typeof({target}){string.Concat(settings)})]");
 
-    private static readonly Gen<string> Attribute = Gen.Frequency((6, Dense), (3, Target), (3, Hyper));
+    private static readonly Gen<string> Attribute = Gen.Frequency((6, Dense), (4, ImageLayer), (3, Target), (3, Hyper));
 
     private static readonly Gen<string> Declaration = Gen.Select(
         Attribute.Array[0, 6],
@@ -99,10 +117,24 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
         Gen.Frequency((4, Gen.Const(string.Empty)), (1, Gen.Select(Gen.OneOf(Names), name => $", Name = {name}"))),
         (units, activation, name) => $"[Dense({units}, {activation}{name})]");
 
-    private static readonly Gen<string> ValidTarget = Gen.Select(
-        Gen.OneOf(SmallIntegers),
-        ValidDense.Array[1, 4],
-        (inputs, layers) => $"[TargetNetwork({inputs})]{string.Concat(layers)} public partial class T0;");
+    /// <summary>Valid image layers over an image of at least 8×8 (a few pools and valid 3×3 convolutions fit in it).</summary>
+    private static readonly Gen<string> ValidImageLayer = Gen.OneOf(
+        Gen.Select(Gen.OneOf("1", "2", "3"), Gen.OneOf("1", "3"), Gen.OneOf(Activations.Take(8).ToArray()), Gen.OneOf("Padding.Valid", "Padding.Same"), Gen.OneOf("1", "2"), Gen.OneOf(string.Empty, ", Shared = true"),
+            (filters, kernel, activation, padding, stride, shared) => $"[Conv2D({filters}, {kernel}, {activation}, Padding = {padding}, Stride = {stride}{shared})]"),
+        Gen.OneOf(Gen.Const("[MaxPool2D(2)]"), Gen.Const("[AvgPool2D(2)]"), Gen.Const("[LayerNorm]"), Gen.Const("[LayerNorm(Shared = true)]")));
+
+    private static readonly Gen<string> ValidTarget = Gen.OneOf(
+        Gen.Select(
+            Gen.OneOf(SmallIntegers),
+            ValidDense.Array[1, 4],
+            (inputs, layers) => $"[TargetNetwork({inputs})]{string.Concat(layers)} public partial class T0;"),
+        Gen.Select(
+            Gen.OneOf("1", "2", "3"),
+            Gen.OneOf("8", "9", "11"),
+            ValidImageLayer.Array[1, 3],
+            Gen.OneOf(string.Empty, "[GlobalAvgPool2D]"),
+            ValidDense.Array[1, 2],
+            (channels, side, images, global, dense) => $"[TargetNetwork(Channels = {channels}, Height = {side}, Width = {side})]{string.Concat(images)}{global}{string.Concat(dense)} public partial class T0;"));
 
     private static readonly Gen<string> ValidHyper = Gen.Select(
         Gen.OneOf("Tasks = 3, EmbeddingSize = 2", "ConditionSize = 2", "Tasks = 2, EmbeddingSize = 2, ConditionSize = 1"),
@@ -171,6 +203,16 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
                 if (!hyperErrors && !inputErrors)
                 {
                     stats.AddOrUpdate("checked to compile", 1, (_, n) => n + 1);
+                    if (source.Contains("Conv2D", StringComparison.Ordinal) || source.Contains("Pool2D", StringComparison.Ordinal) || source.Contains("LayerNorm", StringComparison.Ordinal))
+                    {
+                        stats.AddOrUpdate("of those with image or norm layers", 1, (_, n) => n + 1);
+                    }
+
+                    if (source.Contains("Shared = true", StringComparison.Ordinal) && source.Contains("HyperNetwork", StringComparison.Ordinal))
+                    {
+                        stats.AddOrUpdate("of those with a hypernetwork over shared layers", 1, (_, n) => n + 1);
+                    }
+
                     var errors = generated.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
                     Assert.True(errors.Count == 0, $"no HD error, but the generated code does not compile:\n{string.Join("\n", errors)}");
                 }

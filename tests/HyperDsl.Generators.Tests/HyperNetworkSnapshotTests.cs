@@ -41,5 +41,27 @@ public sealed class HyperNetworkSnapshotTests
             public partial class ChunkedHyper;
             """, files: 2);
 
+    [Fact]
+    public void Hypernetwork_over_an_image_target_with_shared_convolutions()
+        => Verify(nameof(Hypernetwork_over_an_image_target_with_shared_convolutions), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(Channels = 1, Height = 12, Width = 12)]
+            [Conv2D(4, 3, Activation.Relu, Shared = true)]
+            [MaxPool2D(2)]
+            [Conv2D(8, 3, Activation.Relu, Padding = Padding.Same, Stride = 2, Shared = true)]
+            [LayerNorm]
+            [Conv2D(8, 3, Activation.Relu, Padding = Padding.Same, Residual = true)]
+            [GlobalAvgPool2D]
+            [Dense(10)]
+            public partial class SmallConvNet;
+
+            [HyperNetwork(typeof(SmallConvNet), Tasks = 5, EmbeddingSize = 4, ChunkSize = 128, ChunkEmbeddingSize = 4)]
+            [Dense(16, Activation.Relu)]
+            public partial class ConvHyper;
+            """, files: 2);
+
     private static void Verify(string caseName, string source, int files) => SnapshotCase.Verify(caseName, source, files);
 }

@@ -23,6 +23,24 @@ public sealed class TargetNetworkSnapshotTests
             """);
 
     [Fact]
+    public void LeNet_over_an_image()
+        => Verify(nameof(LeNet_over_an_image), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(Channels = 1, Height = 28, Width = 28)]
+            [Conv2D(6, 5, Activation.Relu)]
+            [MaxPool2D(2)]
+            [Conv2D(16, 5, Activation.Relu)]
+            [AvgPool2D(2)]
+            [Dense(120, Activation.Relu)]
+            [Dense(84, Activation.Relu)]
+            [Dense(10)]
+            public partial class LeNet;
+            """);
+
+    [Fact]
     public void Every_activation()
         => Verify(nameof(Every_activation), """
             using HyperDsl;

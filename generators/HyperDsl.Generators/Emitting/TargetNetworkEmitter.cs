@@ -42,7 +42,7 @@ internal static class TargetNetworkEmitter
         writer.Line("//");
         writer.Line("// Every kernel exists for Vector512, Vector256, Vector128 and scalars; a check that the JIT folds to a constant");
         writer.Line("// runs the widest path the CPU accelerates. Backward carries the gradients of a tile of");
-        writer.Line($"// {layout.BackwardTileRows} samples at a time through the layers.");
+        writer.Line($"// {layout.BackwardTileRows} {(layout.BackwardTileRows == 1 ? "sample" : "samples")} at a time through the layers.");
         writer.Line("#nullable enable");
         writer.Line();
         using (DeclarationWriter.OpenContainers(writer, declaration))
@@ -87,7 +87,9 @@ internal static class TargetNetworkEmitter
             writer.Line(GeneratedCodeAttribute);
             writer.Line($"public const int {GeneratedMembers.OutputSize} = {layout.OutputSize};");
             writer.Line();
-            writer.Line($"/// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = {layout.ParameterCount}.</summary>");
+            writer.Line(layout.Layers.All(layer => layer.Kind == LayerKindSpec.Dense)
+                ? $"/// <summary>Floats in the flat parameter vector W: Σ (inputs·units + units) over the layers = {layout.ParameterCount}.</summary>"
+                : $"/// <summary>Floats in the flat parameter vector W: Σ (weights + bias) over the layers = {layout.ParameterCount}.</summary>");
             writer.Line(GeneratedCodeAttribute);
             writer.Line($"public const int {GeneratedMembers.ParameterCount} = {layout.ParameterCount};");
             writer.Line();
