@@ -106,6 +106,11 @@ public sealed class ImageSet
             }
         }
 
-        throw new FileNotFoundException($"{folder} holds neither {name}.gz nor {name}.", Path.Combine(folder, name + ".gz"));
+        throw new FileNotFoundException(
+            $"{folder} holds neither {name}.gz nor {name}. --data expects a folder with mnist/ and fashion-mnist/, each holding "
+            + "the four IDX files of its data set (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+            + "t10k-labels-idx1-ubyte; gzipped or not), as MNIST (LeCun, Cortes and Burges) and Fashion-MNIST (Zalando "
+            + "Research, github.com/zalandoresearch/fashion-mnist) distribute them.",
+            Path.Combine(folder, name + ".gz"));
     }
 }

@@ -28,11 +28,11 @@ public partial class SharedConvLeNet;
 /// Generates all 44,426 weights of LeNet for each task (0: MNIST digits, 1: Fashion-MNIST clothes) from a learned
 /// embedding, in 22 chunks of 2048.
 /// </summary>
-[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 8)]
-[Dense(64, Activation.Relu)]
+[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 16)]
+[Dense(128, Activation.Relu)]
 public partial class LeNetHyper;
 
 /// <summary>Generates the classifier (the three Dense layers, 41,854 weights) per task; the convolutions are learned directly in θ.</summary>
-[HyperNetwork(typeof(SharedConvLeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 8)]
-[Dense(64, Activation.Relu)]
+[HyperNetwork(typeof(SharedConvLeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 16)]
+[Dense(128, Activation.Relu)]
 public partial class SharedConvLeNetHyper;

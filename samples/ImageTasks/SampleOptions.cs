@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ImageTasks;
 
 /// <summary>The sample's command line.</summary>
-public sealed record SampleOptions(string? DataFolder, double Epochs, string Variant, float LearningRate, int Threads, int Seed, string? JsonPath, bool Smoke, bool Help)
+public sealed record SampleOptions(string? DataFolder, double Epochs, string Variant, float LearningRate, int Threads, int Seed, int Seeds, string? JsonPath, bool Smoke, bool Help)
 {
     public const string Usage = """
         Usage: dotnet run --project samples/ImageTasks -c Release -- --data FOLDER [options]
@@ -13,9 +13,11 @@ public sealed record SampleOptions(string? DataFolder, double Epochs, string Var
           --epochs N      passes over the 60,000 training images of each task (default 12)
           --variant V     generated (LeNetHyper), shared (SharedConvLeNetHyper), direct (LeNet
                           trained on each task without a hypernetwork) or all (default)
-          --lr X          the peak learning rate of Adam's cosine schedule (default 0.001)
+          --lr X          the peak learning rate of Adam's cosine schedule (default 0.003)
           --threads N     threads per training step, 1 or 2 (default 2)
           --seed N        seed of the whole run (default 1)
+          --seeds N       N runs of each variant, seeded --seed, --seed + 1, ...; the figures are their
+                          mean (default 1)
           --json PATH     write the figures as JSON
           --smoke         a short run on small synthetic images instead of --data (for CI)
           --help          this text
@@ -23,7 +25,7 @@ public sealed record SampleOptions(string? DataFolder, double Epochs, string Var
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(null, 12, "all", 1e-3f, 2, 1, null, false, false);
+        var options = new SampleOptions(null, 12, "all", 3e-3f, 2, 1, 1, null, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -53,6 +55,7 @@ public sealed record SampleOptions(string? DataFolder, double Epochs, string Var
                 "--lr" => options with { LearningRate = (float)PositiveNumber(name, value) },
                 "--threads" => options with { Threads = value is "1" or "2" ? int.Parse(value, CultureInfo.InvariantCulture) : throw new ArgumentException($"--threads is 1 or 2, not '{value}'.") },
                 "--seed" => options with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed needs a whole number, not '{value}'.") },
+                "--seeds" => options with { Seeds = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seeds) && seeds >= 1 ? seeds : throw new ArgumentException($"--seeds needs a whole number of at least 1, not '{value}'.") },
                 "--json" => options with { JsonPath = value },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };

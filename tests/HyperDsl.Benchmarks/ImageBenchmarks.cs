@@ -40,7 +40,7 @@ public class LeNetInferenceBenchmarks
 
         outputs = new float[Samples * LeNet.OutputSize];
         workspace = new float[LeNet.WorkspaceSize(Samples)];
-        scalar = new ScalarLeNet(weights, Samples);
+        scalar = new ScalarLeNet(weights);
         onnx = new BoundSession(OnnxExport.TargetNetworkGraph<LeNet>(weights), new[] { ("x", inputs, new long[] { Samples, 1, 28, 28 }) }, ("y", outputs, new long[] { Samples, 10 }));
 
         // The three must compute the same function, or the comparison means nothing.
@@ -84,6 +84,9 @@ public class LeNetTrainingBenchmarks
     /// <summary>Images per task.</summary>
     public const int Samples = 64;
 
+    /// <summary>The decoder body's one layer, the head's input.</summary>
+    public const int BodyWidth = 128;
+
     private LeNetHyper model = null!;
     private Adam adam = null!;
     private readonly int[] taskIds = { 0, 1 };
@@ -103,7 +106,7 @@ public class LeNetTrainingBenchmarks
         {
             double conv0 = 24 * 24 * 25 * 6, conv2 = 8 * 8 * 150 * 16, dense = (256 * 120) + (120 * 84) + (84 * 10);
             double perImage = (conv0 + conv2 + dense) + (conv0 + conv2 + dense) + (conv2 + dense);
-            double head = 3.0 * 2 * LeNetHyper.ChunkCount * 64 * LeNetHyper.ChunkSize;
+            double head = 3.0 * 2 * LeNetHyper.ChunkCount * BodyWidth * LeNetHyper.ChunkSize;
             return 2 * ((2 * Samples * perImage) + head);
         }
     }

@@ -37,9 +37,9 @@ public partial class LargeHyper;
 [Dense(10)]
 public partial class LeNet;
 
-/// <summary>The image configuration's hypernetwork (as samples/ImageTasks): 8 → 64 → chunks of 2048, 22 per task.</summary>
-[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 8)]
-[Dense(64, Activation.Relu)]
+/// <summary>The image configuration's hypernetwork (as samples/ImageTasks): [8 ; 16] → 128 → chunks of 2048, 22 per task.</summary>
+[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 16)]
+[Dense(128, Activation.Relu)]
 public partial class LeNetHyper;
 
 // LeNet's layers one by one, each as a network of its own, for per-layer times. A network's edges convert images

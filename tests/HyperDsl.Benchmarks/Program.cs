@@ -195,7 +195,7 @@ internal static class Report
         }
 
         text.AppendLine();
-        text.AppendLine(invariant, $"LeNetHyper training step: 2 tasks × {LeNetTrainingBenchmarks.Samples} images, softmax cross-entropy, Adam; body 8 → 64 (ReLU), chunks of {LeNetHyper.ChunkSize} ({LeNetHyper.ChunkCount} per task, chunk embeddings of 8), {LeNetHyper.ParameterCount:N0} parameters in θ; {LeNetTrainingBenchmarks.Flops / 1e6:F1} MFLOP per step.");
+        text.AppendLine(invariant, $"LeNetHyper training step: 2 tasks × {LeNetTrainingBenchmarks.Samples} images, softmax cross-entropy, Adam; decoder [embedding {LeNetHyper.EmbeddingSize} ; chunk embedding 16] → {LeNetTrainingBenchmarks.BodyWidth} (ReLU) → chunks of {LeNetHyper.ChunkSize} ({LeNetHyper.ChunkCount} per task), {LeNetHyper.ParameterCount:N0} parameters in θ; {LeNetTrainingBenchmarks.Flops / 1e6:F1} MFLOP per step.");
         text.AppendLine();
         text.AppendLine("| threads | time | spread | GFLOP/s | of one core's peak | allocated |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");

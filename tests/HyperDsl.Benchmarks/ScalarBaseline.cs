@@ -229,7 +229,8 @@ public sealed class ScalarHyperStep
 
 /// <summary>
 /// LeNet written by hand as plain scalar C# over NCHW images: direct convolution loops, 2×2 max pooling, dense layers,
-/// reading the generated network's parameter layout (the offsets come from <see cref="LeNet.Layers"/>).
+/// reading the generated network's parameter layout (the offsets come from <see cref="LeNet.Layers"/>). One sample at a
+/// time, as such code usually is; buffers allocated once.
 /// </summary>
 public sealed class ScalarLeNet
 {
@@ -239,10 +240,11 @@ public sealed class ScalarLeNet
     private readonly float[] pool1;
     private readonly float[] conv2;
     private readonly float[] pool3;
+    private readonly float[] flat;
     private readonly float[] dense4;
     private readonly float[] dense5;
 
-    public ScalarLeNet(float[] weights, int maxBatch)
+    public ScalarLeNet(float[] weights)
     {
         this.weights = weights;
         offsets = new int[LeNet.Layers.Count];
@@ -255,9 +257,9 @@ public sealed class ScalarLeNet
         pool1 = new float[6 * 12 * 12];
         conv2 = new float[16 * 8 * 8];
         pool3 = new float[16 * 4 * 4];
+        flat = new float[16 * 4 * 4];
         dense4 = new float[120];
         dense5 = new float[84];
-        _ = maxBatch;
     }
 
     public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int n)
@@ -268,7 +270,17 @@ public sealed class ScalarLeNet
             MaxPool(conv0, 6, 24, 24, pool1);
             Convolve(pool1, 6, 12, 12, offsets[2], 16, conv2);
             MaxPool(conv2, 16, 8, 8, pool3);
-            Dense(pool3, 256, offsets[4], 120, relu: true, dense4);
+
+            // The generated layout's first dense layer reads the features as (row, column, channel).
+            for (int c = 0; c < 16; c++)
+            {
+                for (int p = 0; p < 16; p++)
+                {
+                    flat[(p * 16) + c] = pool3[(c * 16) + p];
+                }
+            }
+
+            Dense(flat, 256, offsets[4], 120, relu: true, dense4);
             Dense(dense4, 120, offsets[5], 84, relu: true, dense5);
             Dense(dense5, 84, offsets[6], 10, relu: false, outputs.Slice(s * 10, 10));
         }

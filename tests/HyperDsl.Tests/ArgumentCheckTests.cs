@@ -97,6 +97,32 @@ public sealed class ArgumentCheckTests
         Assert.All(longOutputs.Take(Batch), value => Assert.NotEqual(Sentinel, value));
     }
 
+    /// <summary>An image network names the NCHW sizes it needs, and writes nothing when refused.</summary>
+    [Fact]
+    public void An_image_network_rejects_spans_that_are_too_short_and_writes_nothing()
+    {
+        const int Images = 3;
+        float[] weights = new float[Networks.LeNet.ParameterCount];
+        float[] images = new float[Images * 784];
+        float[] scores = Filled(Images * 10);
+        float[] space = Filled(Networks.LeNet.WorkspaceSize(Images));
+        float[] weightGradients = Filled(Networks.LeNet.ParameterCount);
+        float[] imageGradients = Filled(Images * 784);
+        var exception = Assert.ThrowsAny<ArgumentException>(() => Networks.LeNet.Forward(weights, images.AsSpan(1), scores, Images, space));
+        Assert.Equal("inputs", exception.ParamName);
+        Assert.Contains($"at least {Images * 784}", exception.Message);
+        Assert.Contains($"holds {(Images * 784) - 1}", exception.Message);
+        exception = Assert.ThrowsAny<ArgumentException>(() => Networks.LeNet.Forward(weights, images, scores.AsSpan(1), Images, space));
+        Assert.Equal("outputs", exception.ParamName);
+        exception = Assert.ThrowsAny<ArgumentException>(() => Networks.LeNet.Backward(weights, images, new float[Images * 10], Images, space, weightGradients, imageGradients.AsSpan(1)));
+        Assert.Equal("inputGradients", exception.ParamName);
+        Assert.Contains($"at least {Images * 784}", exception.Message);
+        Assert.All(scores, value => Assert.Equal(Sentinel, value));
+        Assert.All(space, value => Assert.Equal(Sentinel, value));
+        Assert.All(weightGradients, value => Assert.Equal(Sentinel, value));
+        Assert.All(imageGradients, value => Assert.Equal(Sentinel, value));
+    }
+
     [Fact]
     public void Workspace_size_is_per_sample_times_batch_and_refuses_to_overflow()
     {

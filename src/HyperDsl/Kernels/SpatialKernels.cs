@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace HyperDsl.Kernels;
 
@@ -44,22 +45,25 @@ public static class SpatialKernels
     private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int batch, int rows, int columns)
     {
         int size = rows * columns;
+        CheckLengths(source.Length, destination.Length, batch * size, batch * size);
+        if (rows == 1 || columns == 1)
+        {
+            source[..(batch * size)].CopyTo(destination);
+            return;
+        }
+
+        ref float from = ref MemoryMarshal.GetReference(source);
+        ref float to = ref MemoryMarshal.GetReference(destination);
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> from = source.Slice(n * size, size);
-            Span<float> to = destination.Slice(n * size, size);
-            if (rows == 1 || columns == 1)
-            {
-                from.CopyTo(to);
-                continue;
-            }
-
+            ref float sample = ref Unsafe.Add(ref from, n * size);
+            ref float transposed = ref Unsafe.Add(ref to, n * size);
             for (int r = 0; r < rows; r++)
             {
-                ReadOnlySpan<float> row = from.Slice(r * columns, columns);
+                ref float row = ref Unsafe.Add(ref sample, r * columns);
                 for (int c = 0; c < columns; c++)
                 {
-                    to[(c * rows) + r] = row[c];
+                    Unsafe.Add(ref transposed, (c * rows) + r) = Unsafe.Add(ref row, c);
                 }
             }
         }
@@ -76,39 +80,50 @@ public static class SpatialKernels
     /// <param name="geometry">The convolution's shapes.</param>
     public static void WindowsToRows(ReadOnlySpan<float> input, Span<float> columns, int batch, in ConvolutionGeometry geometry)
     {
-        int channels = geometry.Channels;
-        int taps = geometry.Kernel * geometry.Kernel * channels;
-        int inputSize = geometry.Height * geometry.Width * channels;
+        int channels = geometry.Channels, kernel = geometry.Kernel, stride = geometry.Stride;
+        int height = geometry.Height, width = geometry.Width, outputWidth = geometry.OutputWidth;
+        int taps = kernel * kernel * channels;
+        int run = kernel * channels;
+        int inputSize = height * width * channels;
+        int rowsPerSample = geometry.OutputPixels * taps;
+        CheckLengths(input.Length, columns.Length, batch * inputSize, batch * rowsPerSample);
+
+        // Small runs (a window row is often 5 to 50 floats) are moved with inline vector code rather than library
+        // calls, whose fixed cost would be most of the work here.
+        ref float source = ref MemoryMarshal.GetReference(input);
+        ref float destination = ref MemoryMarshal.GetReference(columns);
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> image = input.Slice(n * inputSize, inputSize);
-            Span<float> rows = columns.Slice(n * geometry.OutputPixels * taps, geometry.OutputPixels * taps);
+            ref float image = ref Unsafe.Add(ref source, n * inputSize);
+            ref float row = ref Unsafe.Add(ref destination, n * rowsPerSample);
             for (int oy = 0; oy < geometry.OutputHeight; oy++)
             {
-                for (int ox = 0; ox < geometry.OutputWidth; ox++)
+                for (int ox = 0; ox < outputWidth; ox++, row = ref Unsafe.Add(ref row, taps))
                 {
-                    Span<float> row = rows.Slice(((oy * geometry.OutputWidth) + ox) * taps, taps);
-                    for (int ky = 0; ky < geometry.Kernel; ky++)
+                    int x0 = (ox * stride) - geometry.PadLeft;
+                    int first = Math.Max(0, -x0);
+                    int last = Math.Min(kernel, width - x0);
+                    for (int ky = 0; ky < kernel; ky++)
                     {
-                        int y = (oy * geometry.Stride) + ky - geometry.PadTop;
-                        Span<float> tapRow = row.Slice(ky * geometry.Kernel * channels, geometry.Kernel * channels);
-                        if ((uint)y >= (uint)geometry.Height)
+                        int y = (oy * stride) + ky - geometry.PadTop;
+                        ref float tapRow = ref Unsafe.Add(ref row, ky * run);
+                        if (first == 0 && last == kernel && (uint)y < (uint)height)
                         {
-                            tapRow.Clear();
+                            // Inside the image (every window of a valid convolution): the whole window row at once.
+                            Copy(ref Unsafe.Add(ref image, ((y * width) + x0) * channels), ref tapRow, run);
                             continue;
                         }
 
-                        int x0 = (ox * geometry.Stride) - geometry.PadLeft;
-                        int first = Math.Max(0, -x0);
-                        int last = Math.Min(geometry.Kernel, geometry.Width - x0);
-                        tapRow[..(first * channels)].Clear();
-                        if (last > first)
+                        if ((uint)y >= (uint)height || last <= first)
                         {
-                            // The taps of one window row are consecutive pixels: one run of (last − first) × channels floats.
-                            image.Slice(((y * geometry.Width) + x0 + first) * channels, (last - first) * channels).CopyTo(tapRow[(first * channels)..]);
+                            Clear(ref tapRow, run);
+                            continue;
                         }
 
-                        tapRow[(Math.Max(last, first) * channels)..].Clear();
+                        // The taps of one window row are consecutive pixels: one run of (last − first) × channels floats.
+                        Clear(ref tapRow, first * channels);
+                        Copy(ref Unsafe.Add(ref image, ((y * width) + x0 + first) * channels), ref Unsafe.Add(ref tapRow, first * channels), (last - first) * channels);
+                        Clear(ref Unsafe.Add(ref tapRow, last * channels), (kernel - last) * channels);
                     }
                 }
             }
@@ -125,34 +140,33 @@ public static class SpatialKernels
     /// <param name="geometry">The convolution's shapes.</param>
     public static void RowsToWindows(ReadOnlySpan<float> columnGradients, Span<float> inputGradient, int batch, in ConvolutionGeometry geometry)
     {
-        int channels = geometry.Channels;
-        int taps = geometry.Kernel * geometry.Kernel * channels;
-        int inputSize = geometry.Height * geometry.Width * channels;
+        int channels = geometry.Channels, kernel = geometry.Kernel, stride = geometry.Stride;
+        int height = geometry.Height, width = geometry.Width, outputWidth = geometry.OutputWidth;
+        int taps = kernel * kernel * channels;
+        int run = kernel * channels;
+        int inputSize = height * width * channels;
+        int rowsPerSample = geometry.OutputPixels * taps;
+        CheckLengths(columnGradients.Length, inputGradient.Length, batch * rowsPerSample, batch * inputSize);
         inputGradient[..(batch * inputSize)].Clear();
+        ref float source = ref MemoryMarshal.GetReference(columnGradients);
+        ref float destination = ref MemoryMarshal.GetReference(inputGradient);
         for (int n = 0; n < batch; n++)
         {
-            Span<float> image = inputGradient.Slice(n * inputSize, inputSize);
-            ReadOnlySpan<float> rows = columnGradients.Slice(n * geometry.OutputPixels * taps, geometry.OutputPixels * taps);
+            ref float image = ref Unsafe.Add(ref destination, n * inputSize);
+            ref float row = ref Unsafe.Add(ref source, n * rowsPerSample);
             for (int oy = 0; oy < geometry.OutputHeight; oy++)
             {
-                for (int ox = 0; ox < geometry.OutputWidth; ox++)
+                for (int ox = 0; ox < outputWidth; ox++, row = ref Unsafe.Add(ref row, taps))
                 {
-                    ReadOnlySpan<float> row = rows.Slice(((oy * geometry.OutputWidth) + ox) * taps, taps);
-                    for (int ky = 0; ky < geometry.Kernel; ky++)
+                    int x0 = (ox * stride) - geometry.PadLeft;
+                    int first = Math.Max(0, -x0);
+                    int last = Math.Min(kernel, width - x0);
+                    for (int ky = 0; ky < kernel; ky++)
                     {
-                        int y = (oy * geometry.Stride) + ky - geometry.PadTop;
-                        if ((uint)y >= (uint)geometry.Height)
+                        int y = (oy * stride) + ky - geometry.PadTop;
+                        if ((uint)y < (uint)height && last > first)
                         {
-                            continue;
-                        }
-
-                        int x0 = (ox * geometry.Stride) - geometry.PadLeft;
-                        int first = Math.Max(0, -x0);
-                        int last = Math.Min(geometry.Kernel, geometry.Width - x0);
-                        if (last > first)
-                        {
-                            Span<float> target = image.Slice(((y * geometry.Width) + x0 + first) * channels, (last - first) * channels);
-                            TensorPrimitives.Add(target, row.Slice(((ky * geometry.Kernel) + first) * channels, (last - first) * channels), target);
+                            Add(ref Unsafe.Add(ref image, ((y * width) + x0 + first) * channels), ref Unsafe.Add(ref row, (ky * run) + (first * channels)), (last - first) * channels);
                         }
                     }
                 }
@@ -173,27 +187,22 @@ public static class SpatialKernels
         int channels = geometry.Channels;
         int inputSize = geometry.Height * geometry.Width * channels;
         int outputSize = geometry.OutputPixels * channels;
+        CheckLengths(input.Length, output.Length, batch * inputSize, batch * outputSize);
+        ref float source = ref MemoryMarshal.GetReference(input);
+        ref float pixel = ref MemoryMarshal.GetReference(output);
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> image = input.Slice(n * inputSize, inputSize);
+            ref float image = ref Unsafe.Add(ref source, n * inputSize);
             for (int oy = 0; oy < geometry.OutputHeight; oy++)
             {
-                for (int ox = 0; ox < geometry.OutputWidth; ox++)
+                for (int ox = 0; ox < geometry.OutputWidth; ox++, pixel = ref Unsafe.Add(ref pixel, channels))
                 {
-                    Span<float> pixel = output.Slice((n * outputSize) + (((oy * geometry.OutputWidth) + ox) * channels), channels);
+                    Copy(ref Unsafe.Add(ref image, TapOffset(geometry, oy, ox, 0, 0)), ref pixel, channels);
                     for (int ky = 0; ky < geometry.Kernel; ky++)
                     {
-                        for (int kx = 0; kx < geometry.Kernel; kx++)
+                        for (int kx = ky == 0 ? 1 : 0; kx < geometry.Kernel; kx++)
                         {
-                            ReadOnlySpan<float> tap = Tap(image, geometry, oy, ox, ky, kx);
-                            if (ky == 0 && kx == 0)
-                            {
-                                tap.CopyTo(pixel);
-                            }
-                            else
-                            {
-                                TensorPrimitives.Max(pixel, tap, pixel);
-                            }
+                            Max(ref pixel, ref Unsafe.Add(ref image, TapOffset(geometry, oy, ox, ky, kx)), channels);
                         }
                     }
                 }
@@ -253,25 +262,27 @@ public static class SpatialKernels
         int channels = geometry.Channels;
         int inputSize = geometry.Height * geometry.Width * channels;
         int outputSize = geometry.OutputPixels * channels;
+        CheckLengths(input.Length, output.Length, batch * inputSize, batch * outputSize);
         float scale = 1f / (geometry.Kernel * geometry.Kernel);
+        ref float source = ref MemoryMarshal.GetReference(input);
+        ref float pixel = ref MemoryMarshal.GetReference(output);
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> image = input.Slice(n * inputSize, inputSize);
+            ref float image = ref Unsafe.Add(ref source, n * inputSize);
             for (int oy = 0; oy < geometry.OutputHeight; oy++)
             {
-                for (int ox = 0; ox < geometry.OutputWidth; ox++)
+                for (int ox = 0; ox < geometry.OutputWidth; ox++, pixel = ref Unsafe.Add(ref pixel, channels))
                 {
-                    Span<float> pixel = output.Slice((n * outputSize) + (((oy * geometry.OutputWidth) + ox) * channels), channels);
-                    pixel.Clear();
+                    Clear(ref pixel, channels);
                     for (int ky = 0; ky < geometry.Kernel; ky++)
                     {
                         for (int kx = 0; kx < geometry.Kernel; kx++)
                         {
-                            TensorPrimitives.Add(pixel, Tap(image, geometry, oy, ox, ky, kx), pixel);
+                            Add(ref pixel, ref Unsafe.Add(ref image, TapOffset(geometry, oy, ox, ky, kx)), channels);
                         }
                     }
 
-                    TensorPrimitives.Multiply(pixel, scale, pixel);
+                    Scale(ref pixel, ref pixel, scale, channels);
                 }
             }
         }
@@ -287,21 +298,23 @@ public static class SpatialKernels
         int channels = geometry.Channels;
         int inputSize = geometry.Height * geometry.Width * channels;
         int outputSize = geometry.OutputPixels * channels;
+        CheckLengths(outputGradient.Length, inputGradient.Length, batch * outputSize, batch * inputSize);
         float scale = 1f / (geometry.Kernel * geometry.Kernel);
         inputGradient[..(batch * inputSize)].Clear();
+        ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
+        ref float destination = ref MemoryMarshal.GetReference(inputGradient);
         for (int n = 0; n < batch; n++)
         {
-            Span<float> gradientImage = inputGradient.Slice(n * inputSize, inputSize);
+            ref float gradientImage = ref Unsafe.Add(ref destination, n * inputSize);
             for (int oy = 0; oy < geometry.OutputHeight; oy++)
             {
-                for (int ox = 0; ox < geometry.OutputWidth; ox++)
+                for (int ox = 0; ox < geometry.OutputWidth; ox++, gradient = ref Unsafe.Add(ref gradient, channels))
                 {
-                    ReadOnlySpan<float> gradient = outputGradient.Slice((n * outputSize) + (((oy * geometry.OutputWidth) + ox) * channels), channels);
                     for (int ky = 0; ky < geometry.Kernel; ky++)
                     {
                         for (int kx = 0; kx < geometry.Kernel; kx++)
                         {
-                            TensorPrimitives.Multiply(gradient, scale, gradientImage.Slice(TapOffset(geometry, oy, ox, ky, kx), channels));
+                            Scale(ref gradient, ref Unsafe.Add(ref gradientImage, TapOffset(geometry, oy, ox, ky, kx)), scale, channels);
                         }
                     }
                 }
@@ -350,10 +363,155 @@ public static class SpatialKernels
         }
     }
 
-    /// <summary>The channels of one window tap (ky, kx) of the window at output pixel (oy, ox).</summary>
-    private static ReadOnlySpan<float> Tap(ReadOnlySpan<float> image, in ConvolutionGeometry geometry, int oy, int ox, int ky, int kx)
-        => image.Slice(TapOffset(geometry, oy, ox, ky, kx), geometry.Channels);
+    /// <summary>Refuses buffers shorter than the shapes say, before anything is read or written without bounds checks.</summary>
+    private static void CheckLengths(int sourceLength, int destinationLength, long sourceNeeded, long destinationNeeded)
+    {
+        if (sourceLength < sourceNeeded || destinationLength < destinationNeeded)
+        {
+            throw new ArgumentException($"The buffers hold {sourceLength} and {destinationLength} floats; the shapes need {sourceNeeded} and {destinationNeeded}.");
+        }
+    }
 
+    /// <summary><paramref name="count"/> floats from <paramref name="from"/> to <paramref name="to"/> (which do not overlap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float from, ref float to, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - 8; i += 8)
+            {
+                Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= count - 4; i += 4)
+            {
+                Vector128.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+        }
+    }
+
+    /// <summary>Sets <paramref name="count"/> floats to 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Clear(ref float to, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - 8; i += 8)
+            {
+                Vector256<float>.Zero.StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) = 0f;
+        }
+    }
+
+    /// <summary><paramref name="into"/>[i] += <paramref name="from"/>[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref float into, ref float from, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - 8; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref into, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= count - 4; i += 4)
+            {
+                (Vector128.LoadUnsafe(ref into, (nuint)i) + Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref into, i) += Unsafe.Add(ref from, i);
+        }
+    }
+
+    /// <summary><paramref name="to"/>[i] = <paramref name="from"/>[i] × <paramref name="scale"/> (the two may be the same).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(ref float from, ref float to, float scale, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - 8; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref from, (nuint)i) * scale).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= count - 4; i += 4)
+            {
+                (Vector128.LoadUnsafe(ref from, (nuint)i) * scale).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i) * scale;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="into"/>[i] = max(<paramref name="into"/>[i], <paramref name="from"/>[i]), NaN winning as in
+    /// PyTorch's max pool: <paramref name="from"/> is taken where it is larger or NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max(ref float into, ref float from, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - 8; i += 8)
+            {
+                Vector256<float> current = Vector256.LoadUnsafe(ref into, (nuint)i), candidate = Vector256.LoadUnsafe(ref from, (nuint)i);
+                Vector256<float> take = Vector256.GreaterThan(candidate, current) | ~Vector256.Equals(candidate, candidate);
+                Vector256.ConditionalSelect(take, candidate, current).StoreUnsafe(ref into, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= count - 4; i += 4)
+            {
+                Vector128<float> current = Vector128.LoadUnsafe(ref into, (nuint)i), candidate = Vector128.LoadUnsafe(ref from, (nuint)i);
+                Vector128<float> take = Vector128.GreaterThan(candidate, current) | ~Vector128.Equals(candidate, candidate);
+                Vector128.ConditionalSelect(take, candidate, current).StoreUnsafe(ref into, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            float candidate = Unsafe.Add(ref from, i);
+            if (candidate > Unsafe.Add(ref into, i) || float.IsNaN(candidate))
+            {
+                Unsafe.Add(ref into, i) = candidate;
+            }
+        }
+    }
+
+    /// <summary>Where the channels of tap (ky, kx) of the window at output pixel (oy, ox) start in an NHWC image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TapOffset(in ConvolutionGeometry geometry, int oy, int ox, int ky, int kx)
         => ((((oy * geometry.Stride) + ky) * geometry.Width) + (ox * geometry.Stride) + kx) * geometry.Channels;
 

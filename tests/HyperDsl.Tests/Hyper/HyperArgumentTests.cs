@@ -66,6 +66,27 @@ public sealed class HyperArgumentTests
             embedded.ComputeGradients(new TaskBatch(new[] { 0 }, new float[4], new float[4], 2), (Loss)42));
     }
 
+    /// <summary>A hypernetwork over an image target with shared layers checks the same things, with the image's sizes.</summary>
+    [Fact]
+    public void An_image_hypernetwork_with_shared_layers_refuses_bad_input_and_changes_nothing()
+    {
+        var model = new SharedFullHyper(maxTasks: 2, maxSamplesPerTask: 2);
+        model.Initialize(4);
+        model.Gradients.Fill(0.5f);
+        int inputs = 2 * 2 * MixedSharingNet.InputSize, targets = 2 * 2 * MixedSharingNet.OutputSize;
+        AssertRejected(model, "task id 3 (task 1 of the batch) is out of range; ids run from 0 to 2", () =>
+            model.ComputeGradients(new TaskBatch(new[] { 0, 3 }, new float[inputs], new float[targets], 2), Loss.MeanSquaredError));
+        AssertRejected(model, $"batch.Inputs holds {inputs - 1} floats; 4 samples × InputSize 36 = {inputs} are needed", () =>
+            model.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[inputs - 1], new float[targets], 2), Loss.MeanSquaredError));
+        float[] image = new float[inputs];
+        image[100] = float.NaN;
+        AssertRejected(model, "batch.Inputs[100] is NaN", () =>
+            model.ComputeGradients(new TaskBatch(new[] { 0, 1 }, image, new float[targets], 2), Loss.MeanSquaredError));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Generate(3, new float[MixedSharingNet.ParameterCount]));
+        var exception = Assert.ThrowsAny<ArgumentException>(() => model.Generate(0, new float[MixedSharingNet.ParameterCount - 1]));
+        Assert.Contains($"{MixedSharingNet.ParameterCount}", exception.Message);
+    }
+
     [Fact]
     public void Capacities_below_one_are_refused()
     {

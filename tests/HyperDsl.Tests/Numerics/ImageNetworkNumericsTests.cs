@@ -70,6 +70,15 @@ public sealed class ImageNetworkNumericsTests
         CheckGradients(name, type, reference, batch: 3, parameterSample: int.MaxValue, inputSample: int.MaxValue);
     }
 
+    /// <summary>A batch larger than any tile of samples the backward pass carries, so that tiles follow tiles and the last is partial.</summary>
+    [Theory]
+    [MemberData(nameof(SmallNames))]
+    public void Backward_over_a_large_batch_matches_finite_differences_on_a_sample_of_its_parameters_and_inputs(string name)
+    {
+        (Type type, ReferenceImageNetwork reference) = Networks[name];
+        CheckGradients(name, type, reference, batch: 37, parameterSample: 60, inputSample: 40);
+    }
+
     [Fact]
     public void Backward_of_a_LeNet_size_network_matches_finite_differences_on_a_sample_of_its_parameters_and_inputs()
     {
