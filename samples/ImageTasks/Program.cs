@@ -90,7 +90,7 @@ try
             ["mnist_test_accuracy_per_seed"] = runs.Select(run => run.Accuracy[0]).ToArray(),
             ["fashion_mnist_test_accuracy_per_seed"] = runs.Select(run => run.Accuracy[1]).ToArray(),
             ["seconds"] = runs.Average(run => run.Seconds),
-            ["final_loss"] = runs.Select(run => run.FinalLoss).Where(loss => !float.IsNaN(loss)).Cast<float?>().LastOrDefault(), // the direct baseline keeps no running loss
+            ["final_loss"] = float.IsNaN(runs[^1].FinalLoss) ? null : runs[^1].FinalLoss, // the last seed's; the direct baseline keeps none
         });
     }
 
