@@ -40,11 +40,13 @@ internal sealed class ColumnPlan
     /// <summary>Blocks at constant offsets, after the loop.</summary>
     public IReadOnlyList<ColumnBlock> Unrolled { get; }
 
-    public static ColumnPlan Create(int width, VectorTier tier)
+    public static ColumnPlan Create(int width, VectorTier tier) => Create(width, tier, tier.ColumnVectors);
+
+    /// <summary>A plan whose blocks hold at most <paramref name="perBlock"/> registers.</summary>
+    public static ColumnPlan Create(int width, VectorTier tier, int perBlock)
     {
         int lanes = tier.Full.Lanes;
         int fullCount = width / lanes;
-        int perBlock = tier.ColumnVectors;
         int uniformBlocks = fullCount / perBlock;
 
         ColumnBlock? loopBody = null;

@@ -102,11 +102,13 @@ internal static class KernelClassEmitter
                 continue;
             }
 
-            LayerKernel[] kernels = LayerKernel.OfDenseLayer(layer, layer.IsLast ? headRole : DenseKernelRole.Layer);
+            LayerKernel[] kernels = spatial.Spec.ConvolvesDirectly
+                ? DirectConvolutionKernelEmitter.Kernels(spatial)
+                : LayerKernel.OfDenseLayer(layer, layer.IsLast ? headRole : DenseKernelRole.Layer);
             foreach (LayerKernel kernel in kernels)
             {
                 writer.Line();
-                EmitKernel(writer, layer, kernel);
+                EmitKernel(writer, spatial.Spec.ConvolvesDirectly ? spatial : layer, kernel);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using HyperDsl.Generators.Model;
 
 namespace HyperDsl.Generators.Emitting;
@@ -27,7 +28,9 @@ internal static partial class TargetPassEmitter
             writer.Line("// holding a layer's output gradients while the layer below receives its own.");
             if (layout.MaxColumns > 0)
             {
-                writer.Line($"// A convolution's window rows get their gradients in a buffer of tile × {layout.MaxColumns} floats after them.");
+                writer.Line(layout.Layers.Any(layer => layer.Spec.ConvolvesDirectly)
+                    ? $"// After them, tile × {layout.MaxColumns} floats for a convolution's window rows' gradients, or its output gradients filter by filter."
+                    : $"// A convolution's window rows get their gradients in a buffer of tile × {layout.MaxColumns} floats after them.");
             }
 
             writer.Line($"int tile = Math.Min(batch, {tile});");
@@ -250,6 +253,12 @@ internal static partial class TargetPassEmitter
             }
         }
 
+        if (layer.Spec.ConvolvesDirectly)
+        {
+            EmitDirectConvolutionBackward(writer, layer, z, input, below, first, declareBelow, finishBelow);
+            return (below, true);
+        }
+
         string rowsInput = convolution ? PassEmitter.TileSlice(layer.ColumnsSlot, layer.OutputPixelsTimesTaps()) : input;
         writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(product)}({rowsInput}, {z}, parameterGradients, {rows});");
         using (first ? writer.Open("if (!inputGradients.IsEmpty)") : default(CodeWriter.Block?))
@@ -275,5 +284,30 @@ internal static partial class TargetPassEmitter
         }
 
         return (below, true);
+    }
+
+    /// <summary>
+    /// A convolution computed directly: its z gradients turned filter by filter (NCHW), their sums into the bias's
+    /// gradients, then the weight gradients and, where wanted, the input's, each vectorised over output columns.
+    /// </summary>
+    private static void EmitDirectConvolutionBackward(CodeWriter writer, LayerSlice layer, string z, string input, string below, bool first, System.Action declareBelow, System.Action finishBelow)
+    {
+        LayerSpec spec = layer.Spec;
+        string filterGradients = KernelText.Local(layer) + "FilterGradients";
+        writer.Line($"Span<float> {filterGradients} = windowGradients.Slice(0, {KernelText.Times("rows", layer.Units)});");
+        writer.Line($"SpatialKernels.ChannelsFirst({z}, {filterGradients}, rows, {spec.Output.Channels}, {spec.OutputPixels});");
+        writer.Line($"SpatialKernels.AddChannelSums({filterGradients}, parameterGradients.Slice({layer.BiasOffset}, {spec.Output.Channels}), rows, {spec.Output.Channels}, {spec.OutputPixels});");
+        writer.Line($"{DenseWeightGradientKernelEmitter.MethodName(layer)}({input}, {filterGradients}, parameterGradients, rows);");
+        using (first ? writer.Open("if (!inputGradients.IsEmpty)") : default(CodeWriter.Block?))
+        {
+            declareBelow();
+            writer.Line($"{DenseInputGradientKernelEmitter.MethodName(layer)}(parameters, {filterGradients}, {below}, rows);");
+            if (layer.Residual)
+            {
+                writer.Line($"ActivationKernels.AddResidual({KernelText.Local(layer)}Carried, {below}, {below});");
+            }
+
+            finishBelow();
+        }
     }
 }

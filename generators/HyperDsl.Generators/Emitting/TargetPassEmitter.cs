@@ -61,12 +61,14 @@ internal static partial class TargetPassEmitter
         LayerSlice product = layer.AsDense!;
         string local = KernelText.Local(layer);
         string formula = layer.Residual ? $"x + {KernelText.Formula(layer)}" : KernelText.Formula(layer);
-        writer.Line(convolution
-            ? $"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Spec.Kernel}×{layer.Spec.Kernel} windows, stride {layer.Spec.Stride}): y = {formula}, x one output pixel's window."
-            : $"// {layer.Name} ({KernelText.Shape(layer)}): y = {formula}.");
+        writer.Line(!convolution
+            ? $"// {layer.Name} ({KernelText.Shape(layer)}): y = {formula}."
+            : layer.Spec.ConvolvesDirectly
+                ? $"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Spec.Kernel}×{layer.Spec.Kernel} windows, stride 1): y = {formula}, x one output pixel's window, read in place: one channel's windows are runs of its rows."
+                : $"// {layer.Name} ({KernelText.Shape(layer)}, {layer.Spec.Kernel}×{layer.Spec.Kernel} windows, stride {layer.Spec.Stride}): y = {formula}, x one output pixel's window.");
         string rows = "batch";
         string source = previous;
-        if (convolution)
+        if (convolution && !layer.Spec.ConvolvesDirectly)
         {
             string windows = local + "Windows";
             writer.Line($"Span<float> {windows} = workspace.Slice({PassEmitter.Region(layer.ColumnsSlot, "batch")}, {KernelText.Times("batch", layer.OutputPixelsTimesTaps())});");

@@ -40,6 +40,7 @@ internal static class GeneratedMembers
     {
         "Parameters", "Gradients", "TaskEmbeddings", "MaxTasks", "MaxSamplesPerTask", "Threads", "Initialize",
         "ComputeGradients", "GenerateFromEmbedding", "ComputeEmbeddingGradient", "ComputeConditionGradient", "Predict", "GenerateCore",
+        "AddAnchorPenaltyGradients",
     };
 
     /// <summary>Members of a hypernetwork: its generated part and its base class's.</summary>

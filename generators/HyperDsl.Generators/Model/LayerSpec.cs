@@ -71,6 +71,15 @@ internal sealed record LayerSpec(
     /// <summary>Rows of a convolution's weight matrix: kernel² × input channels, one per window tap and channel.</summary>
     public int ConvolutionTaps => Kernel * Kernel * Input.Channels;
 
+    /// <summary>
+    /// Whether a Conv2D layer is computed directly rather than as the product of its window rows with its weights: one
+    /// input channel, stride 1 and no padding, so that the inputs under a run of output columns are a run of an input
+    /// row. Such a layer is vectorised over output columns, whatever its number of filters, and keeps no window rows.
+    /// </summary>
+    public bool ConvolvesDirectly
+        => Kind == LayerKindSpec.Conv2D && Input.Channels == 1 && Stride == 1 && PadTop == 0 && PadLeft == 0
+            && Output.Height == Input.Height - Kernel + 1 && Output.Width == Input.Width - Kernel + 1;
+
     /// <summary>Output pixels of a spatial layer: its output's height × width.</summary>
     public int OutputPixels => Output.Height * Output.Width;
 

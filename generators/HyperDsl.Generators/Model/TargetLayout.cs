@@ -74,7 +74,10 @@ internal sealed class TargetLayout
     /// </summary>
     public int MaxUnits { get; }
 
-    /// <summary>Per sample, the floats of the largest convolution's window rows (their gradients pass through scratch), or 0.</summary>
+    /// <summary>
+    /// Per sample, the floats of backward scratch the convolutions need next to the gradient buffers, or 0: the largest
+    /// window rows' gradients, or a direct convolution's output gradients turned filter by filter.
+    /// </summary>
     public int MaxColumns { get; }
 
     /// <summary>Whether a layer adds its input to its output: the backward pass then carries the output gradient in a third buffer.</summary>
@@ -144,7 +147,12 @@ internal sealed class TargetLayout
             switch (layer.Kind)
             {
                 case LayerKindSpec.Dense or LayerKindSpec.Conv2D:
-                    if (layer.Kind == LayerKindSpec.Conv2D)
+                    if (layer.ConvolvesDirectly)
+                    {
+                        // No window rows; its output gradients are turned filter by filter in the columns' scratch.
+                        maxColumns = Math.Max(maxColumns, units);
+                    }
+                    else if (layer.Kind == LayerKindSpec.Conv2D)
                     {
                         long windowRows = (long)layer.OutputPixels * layer.ConvolutionTaps;
                         columnsSlot = Region(windowRows);
@@ -230,7 +238,7 @@ internal sealed class TargetLayout
 /// <param name="WeightsOffset">Offset of its weights (Dense <c>[Inputs × Units]</c>, Conv2D <c>[taps × filters]</c>, LayerNorm γ).</param>
 /// <param name="WeightsLength">Floats of the weights.</param>
 /// <param name="BiasOffset">Offset of its bias (LayerNorm β).</param>
-/// <param name="ColumnsSlot">Per-sample workspace offset of a Conv2D layer's window rows, or −1.</param>
+/// <param name="ColumnsSlot">Per-sample workspace offset of a Conv2D layer's window rows, or −1 (other kinds, and convolutions computed directly).</param>
 /// <param name="PreActivationSlot">Per-sample workspace offset of z, or −1 when z is not kept.</param>
 /// <param name="ActivationSlot">Per-sample workspace offset of f(z) (LayerNorm: x̂), or −1 when not kept.</param>
 /// <param name="StatisticsSlot">Per-sample workspace offset of a LayerNorm's 1/σ, or −1.</param>

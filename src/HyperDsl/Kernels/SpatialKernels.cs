@@ -40,6 +40,27 @@ public static partial class SpatialKernels
     public static void ChannelsFirst(ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int pixels)
         => Transpose(source, destination, batch, pixels, channels);
 
+    /// <summary>
+    /// Adds to each channel's entry of <paramref name="sums"/> the sum of that channel's values over every pixel of
+    /// <paramref name="batch"/> NCHW samples: a convolution's bias gradients from its output gradients.
+    /// </summary>
+    /// <param name="values">NCHW values.</param>
+    /// <param name="sums">One entry per channel, added to.</param>
+    /// <param name="batch">Samples.</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="pixels">Height × width.</param>
+    public static void AddChannelSums(ReadOnlySpan<float> values, Span<float> sums, int batch, int channels, int pixels)
+    {
+        CheckLengths(values.Length, sums.Length, (long)batch * channels * pixels, channels);
+        for (int n = 0; n < batch; n++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                sums[c] += TensorPrimitives.Sum(values.Slice(((n * channels) + c) * pixels, pixels));
+            }
+        }
+    }
+
     /// <summary>Transposes each sample's <c>[rows × columns]</c> matrix into <c>[columns × rows]</c>.</summary>
     private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int batch, int rows, int columns)
     {

@@ -15,21 +15,20 @@
 //   GlobalAvgPool5  GlobalAvgPool2D           8×3×3 -> 8          Identity    -             -
 //   Dense6          Dense                     8 -> 10             Identity    [1064, 1144)  [1144, 1154)
 //
-// Workspace: 2885 floats per sample. Each region holds batch × units floats and starts at batch × its offset.
+// Workspace: 1985 floats per sample. Each region holds batch × units floats and starts at batch × its offset.
 //   layer           keeps                                 offset
 //   input           the input images, NHWC                [0, 144)
-//   Conv0           each output pixel's window, as a row  [144, 1044)
-//   Conv0           f(z)                                  [1044, 1444)
-//   MaxPool1        the output, NHWC                      [1444, 1544)
-//   Conv2           each output pixel's window, as a row  [1544, 1868)
-//   Conv2           f(z)                                  [1868, 1940)
-//   LayerNorm3      x̂, the normalised input              [1940, 2012)
-//   LayerNorm3      1/σ per sample                        [2012, 2013)
-//   LayerNorm3      the output, NHWC                      [2013, 2085)
-//   Conv4           each output pixel's window, as a row  [2085, 2733)
-//   Conv4           f(z)                                  [2733, 2805)
-//   Conv4           the output, NHWC                      [2805, 2877)
-//   GlobalAvgPool5  the output                            [2877, 2885)
+//   Conv0           f(z)                                  [144, 544)
+//   MaxPool1        the output, NHWC                      [544, 644)
+//   Conv2           each output pixel's window, as a row  [644, 968)
+//   Conv2           f(z)                                  [968, 1040)
+//   LayerNorm3      x̂, the normalised input              [1040, 1112)
+//   LayerNorm3      1/σ per sample                        [1112, 1113)
+//   LayerNorm3      the output, NHWC                      [1113, 1185)
+//   Conv4           each output pixel's window, as a row  [1185, 1833)
+//   Conv4           f(z)                                  [1833, 1905)
+//   Conv4           the output, NHWC                      [1905, 1977)
+//   GlobalAvgPool5  the output                            [1977, 1985)
 //   Dense6          nothing: writes the outputs           -
 //
 // Every kernel exists for Vector512, Vector256, Vector128 and scalars; a check that the JIT folds to a constant
@@ -130,11 +129,11 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
         {
-            new(Name: "Conv0", Inputs: 144, Units: 400, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 36, ActivationSlot: 1044) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(1, 12, 12), OutputShape = global::HyperDsl.Shape.Image(4, 10, 10), Kernel = 3, Stride = 1, PadTop = 0, PadLeft = 0, Shared = true },
+            new(Name: "Conv0", Inputs: 144, Units: 400, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 36, ActivationSlot: 144) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(1, 12, 12), OutputShape = global::HyperDsl.Shape.Image(4, 10, 10), Kernel = 3, Stride = 1, PadTop = 0, PadLeft = 0, Shared = true },
             new(Name: "MaxPool1", Inputs: 400, Units: 100, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 40, BiasOffset: 40, ActivationSlot: -1) { Kind = global::HyperDsl.LayerKind.MaxPool2D, InputShape = global::HyperDsl.Shape.Image(4, 10, 10), OutputShape = global::HyperDsl.Shape.Image(4, 5, 5), Kernel = 2, Stride = 2, PadTop = 0, PadLeft = 0 },
-            new(Name: "Conv2", Inputs: 100, Units: 72, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 40, BiasOffset: 328, ActivationSlot: 1868) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(4, 5, 5), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3), Kernel = 3, Stride = 2, PadTop = 1, PadLeft = 1, Shared = true },
-            new(Name: "LayerNorm3", Inputs: 72, Units: 72, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 336, BiasOffset: 408, ActivationSlot: 1940) { Kind = global::HyperDsl.LayerKind.LayerNorm, InputShape = global::HyperDsl.Shape.Image(8, 3, 3), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3) },
-            new(Name: "Conv4", Inputs: 72, Units: 72, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 480, BiasOffset: 1056, ActivationSlot: 2733) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(8, 3, 3), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3), Kernel = 3, Stride = 1, PadTop = 1, PadLeft = 1, Residual = true },
+            new(Name: "Conv2", Inputs: 100, Units: 72, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 40, BiasOffset: 328, ActivationSlot: 968) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(4, 5, 5), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3), Kernel = 3, Stride = 2, PadTop = 1, PadLeft = 1, Shared = true },
+            new(Name: "LayerNorm3", Inputs: 72, Units: 72, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 336, BiasOffset: 408, ActivationSlot: 1040) { Kind = global::HyperDsl.LayerKind.LayerNorm, InputShape = global::HyperDsl.Shape.Image(8, 3, 3), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3) },
+            new(Name: "Conv4", Inputs: 72, Units: 72, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 480, BiasOffset: 1056, ActivationSlot: 1833) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(8, 3, 3), OutputShape = global::HyperDsl.Shape.Image(8, 3, 3), Kernel = 3, Stride = 1, PadTop = 1, PadLeft = 1, Residual = true },
             new(Name: "GlobalAvgPool5", Inputs: 72, Units: 8, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 1064, BiasOffset: 1064, ActivationSlot: -1) { Kind = global::HyperDsl.LayerKind.GlobalAvgPool2D, InputShape = global::HyperDsl.Shape.Image(8, 3, 3) },
             new(Name: "Dense6", Inputs: 8, Units: 10, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 1064, BiasOffset: 1144, ActivationSlot: -1),
         };
@@ -157,14 +156,14 @@ namespace Demo
             "Total parameters: 1,154\n";
 
         /// <summary>
-        /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 2885 per sample.
+        /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 1985 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>
         /// <param name="batch">The number of samples, at least 1.</param>
         /// <returns>The number of floats.</returns>
         /// <exception cref="global::System.ArgumentOutOfRangeException">The batch is less than 1, or so large that the size does not fit in an array.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-        public static int WorkspaceSize(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize("SmallConvNet.WorkspaceSize", batch, 2885);
+        public static int WorkspaceSize(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize("SmallConvNet.WorkspaceSize", batch, 1985);
 
         /// <summary>Runs the network on a batch of samples with the parameters W: outputs = h(inputs; W).</summary>
         /// <param name="parameters">W, exactly <see cref="ParameterCount"/> floats laid out as <see cref="Layout"/> says.</param>
@@ -226,44 +225,42 @@ namespace HyperDsl.Generated
         /// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckForward("SmallConvNet.Forward", parameters, 1154, inputs, 144, outputs, 10, batch, workspace, 2885);
+            NetworkArguments.CheckForward("SmallConvNet.Forward", parameters, 1154, inputs, 144, outputs, 10, batch, workspace, 1985);
 
             // The input images (1×12×12, NCHW) turned channels-last (NHWC), as every image inside the network is kept.
             Span<float> input = workspace.Slice(0, batch * 144);
             SpatialKernels.ChannelsLast(inputs, input, batch, 1, 144);
 
-            // Conv0 (1×12×12 -> 4×10×10, 3×3 windows, stride 1): y = relu(x·W + b), x one output pixel's window.
-            Span<float> conv0Windows = workspace.Slice(batch * 144, batch * 900);
-            SpatialKernels.WindowsToRows(input, conv0Windows, batch, Conv0Geometry);
-            Span<float> conv0Activations = workspace.Slice(batch * 1044, batch * 400);
-            Conv0Forward(parameters, conv0Windows, conv0Activations, batch * 100);
+            // Conv0 (1×12×12 -> 4×10×10, 3×3 windows, stride 1): y = relu(x·W + b), x one output pixel's window, read in place: one channel's windows are runs of its rows.
+            Span<float> conv0Activations = workspace.Slice(batch * 144, batch * 400);
+            Conv0Forward(parameters, input, conv0Activations, batch);
 
             // MaxPool1 (4×10×10 -> 4×5×5): the largest value of each 2×2 window, per channel.
-            Span<float> maxPool1Outputs = workspace.Slice(batch * 1444, batch * 100);
+            Span<float> maxPool1Outputs = workspace.Slice(batch * 544, batch * 100);
             SpatialKernels.MaxPool(conv0Activations, maxPool1Outputs, batch, MaxPool1Geometry);
 
             // Conv2 (4×5×5 -> 8×3×3, 3×3 windows, stride 2): y = relu(x·W + b), x one output pixel's window.
-            Span<float> conv2Windows = workspace.Slice(batch * 1544, batch * 324);
+            Span<float> conv2Windows = workspace.Slice(batch * 644, batch * 324);
             SpatialKernels.WindowsToRows(maxPool1Outputs, conv2Windows, batch, Conv2Geometry);
-            Span<float> conv2Activations = workspace.Slice(batch * 1868, batch * 72);
+            Span<float> conv2Activations = workspace.Slice(batch * 968, batch * 72);
             Conv2Forward(parameters, conv2Windows, conv2Activations, batch * 9);
 
             // LayerNorm3 (8×3×3 -> 8×3×3): y = γ ⊙ (x − mean) / √(variance + 1e-5) + β over each sample's features.
-            Span<float> layerNorm3Normalized = workspace.Slice(batch * 1940, batch * 72);
-            Span<float> layerNorm3InverseDeviation = workspace.Slice(batch * 2012, batch);
-            Span<float> layerNorm3Outputs = workspace.Slice(batch * 2013, batch * 72);
+            Span<float> layerNorm3Normalized = workspace.Slice(batch * 1040, batch * 72);
+            Span<float> layerNorm3InverseDeviation = workspace.Slice(batch * 1112, batch);
+            Span<float> layerNorm3Outputs = workspace.Slice(batch * 1113, batch * 72);
             NormalizationKernels.LayerNorm(conv2Activations, parameters.Slice(336, 72), parameters.Slice(408, 72), layerNorm3Normalized, layerNorm3InverseDeviation, layerNorm3Outputs, batch, 72);
 
             // Conv4 (8×3×3 -> 8×3×3, 3×3 windows, stride 1): y = x + relu(x·W + b), x one output pixel's window.
-            Span<float> conv4Windows = workspace.Slice(batch * 2085, batch * 648);
+            Span<float> conv4Windows = workspace.Slice(batch * 1185, batch * 648);
             SpatialKernels.WindowsToRows(layerNorm3Outputs, conv4Windows, batch, Conv4Geometry);
-            Span<float> conv4Activations = workspace.Slice(batch * 2733, batch * 72);
-            Span<float> conv4Outputs = workspace.Slice(batch * 2805, batch * 72);
+            Span<float> conv4Activations = workspace.Slice(batch * 1833, batch * 72);
+            Span<float> conv4Outputs = workspace.Slice(batch * 1905, batch * 72);
             Conv4Forward(parameters, conv4Windows, conv4Activations, batch * 9);
             ActivationKernels.AddResidual(layerNorm3Outputs, conv4Activations, conv4Outputs);
 
             // GlobalAvgPool5 (8×3×3 -> 8): the mean of each channel over the image.
-            Span<float> globalAvgPool5Outputs = workspace.Slice(batch * 2877, batch * 8);
+            Span<float> globalAvgPool5Outputs = workspace.Slice(batch * 1977, batch * 8);
             SpatialKernels.GlobalAvgPool(conv4Outputs, globalAvgPool5Outputs, batch, 8, 9);
 
             // Dense6 (8 -> 10): y = x·W + b.
@@ -273,27 +270,27 @@ namespace HyperDsl.Generated
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients)
         {
-            NetworkArguments.CheckBackward("SmallConvNet.Backward", parameters, 1154, inputs, 144, outputGradients, 10, batch, workspace, 2885, parameterGradients, inputGradients);
+            NetworkArguments.CheckBackward("SmallConvNet.Backward", parameters, 1154, inputs, 144, outputGradients, 10, batch, workspace, 1985, parameterGradients, inputGradients);
 
             // The gradients of up to 5 samples flow back together, in three buffers of tile × 400 floats that take turns
             // holding a layer's output gradients while the layer below receives its own.
-            // A convolution's window rows get their gradients in a buffer of tile × 900 floats after them.
+            // After them, tile × 648 floats for a convolution's window rows' gradients, or its output gradients filter by filter.
             int tile = Math.Min(batch, 5);
-            float[] rented = ArrayPool<float>.Shared.Rent(3 * tile * 400 + (tile * 900));
+            float[] rented = ArrayPool<float>.Shared.Rent(3 * tile * 400 + (tile * 648));
             try
             {
-                Span<float> scratch = rented.AsSpan(0, 3 * tile * 400 + (tile * 900));
+                Span<float> scratch = rented.AsSpan(0, 3 * tile * 400 + (tile * 648));
                 Span<float> bufferA = scratch.Slice(0, tile * 400);
                 Span<float> bufferB = scratch.Slice(tile * 400, tile * 400);
                 Span<float> carried = scratch.Slice(2 * tile * 400, tile * 400);
-                Span<float> windowGradients = scratch.Slice(3 * tile * 400, tile * 900);
+                Span<float> windowGradients = scratch.Slice(3 * tile * 400, tile * 648);
                 for (int start = 0; start < batch; start += tile)
                 {
                     int rows = Math.Min(tile, batch - start);
 
                     // Dense6 (8 -> 10, Identity): the output gradients are the gradients of z.
                     ReadOnlySpan<float> dense6Gradients = outputGradients.Slice(start * 10, rows * 10);
-                    Dense6WeightGradient(workspace.Slice(batch * 2877 + start * 8, rows * 8), dense6Gradients, parameterGradients, rows);
+                    Dense6WeightGradient(workspace.Slice(batch * 1977 + start * 8, rows * 8), dense6Gradients, parameterGradients, rows);
                     Span<float> globalAvgPool5Gradients = bufferA.Slice(0, rows * 8);
                     Dense6InputGradient(parameters, dense6Gradients, globalAvgPool5Gradients, rows);
 
@@ -304,8 +301,8 @@ namespace HyperDsl.Generated
                     // Conv4 (8×3×3 -> 8×3×3, Relu): gradients of z = gradients of its outputs × Relu′; they also reach x directly.
                     Span<float> conv4Carried = carried.Slice(0, rows * 72);
                     conv4Gradients.CopyTo(conv4Carried);
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 2733 + start * 72, rows * 72), conv4Gradients, conv4Gradients);
-                    Conv4WeightGradient(workspace.Slice(batch * 2085 + start * 648, rows * 648), conv4Gradients, parameterGradients, rows * 9);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 1833 + start * 72, rows * 72), conv4Gradients, conv4Gradients);
+                    Conv4WeightGradient(workspace.Slice(batch * 1185 + start * 648, rows * 648), conv4Gradients, parameterGradients, rows * 9);
                     Span<float> layerNorm3Gradients = bufferA.Slice(0, rows * 72);
                     Conv4InputGradient(parameters, conv4Gradients, windowGradients.Slice(0, rows * 648), rows * 9);
                     SpatialKernels.RowsToWindows(windowGradients.Slice(0, rows * 648), layerNorm3Gradients, rows, Conv4Geometry);
@@ -313,27 +310,29 @@ namespace HyperDsl.Generated
 
                     // LayerNorm3 (8×3×3 -> 8×3×3): γ and β gradients, and the normalisation's backward.
                     Span<float> conv2Gradients = bufferB.Slice(0, rows * 72);
-                    NormalizationKernels.LayerNormBackward(workspace.Slice(batch * 1940 + start * 72, rows * 72), workspace.Slice(batch * 2012 + start, rows), parameters.Slice(336, 72), layerNorm3Gradients, parameterGradients.Slice(336, 72), parameterGradients.Slice(408, 72), conv2Gradients, rows, 72);
+                    NormalizationKernels.LayerNormBackward(workspace.Slice(batch * 1040 + start * 72, rows * 72), workspace.Slice(batch * 1112 + start, rows), parameters.Slice(336, 72), layerNorm3Gradients, parameterGradients.Slice(336, 72), parameterGradients.Slice(408, 72), conv2Gradients, rows, 72);
 
                     // Conv2 (4×5×5 -> 8×3×3, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 1868 + start * 72, rows * 72), conv2Gradients, conv2Gradients);
-                    Conv2WeightGradient(workspace.Slice(batch * 1544 + start * 324, rows * 324), conv2Gradients, parameterGradients, rows * 9);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 968 + start * 72, rows * 72), conv2Gradients, conv2Gradients);
+                    Conv2WeightGradient(workspace.Slice(batch * 644 + start * 324, rows * 324), conv2Gradients, parameterGradients, rows * 9);
                     Span<float> maxPool1Gradients = bufferA.Slice(0, rows * 100);
                     Conv2InputGradient(parameters, conv2Gradients, windowGradients.Slice(0, rows * 324), rows * 9);
                     SpatialKernels.RowsToWindows(windowGradients.Slice(0, rows * 324), maxPool1Gradients, rows, Conv2Geometry);
 
                     // MaxPool1 (4×10×10 -> 4×5×5): each window's gradient to its first maximum.
                     Span<float> conv0Gradients = bufferB.Slice(0, rows * 400);
-                    SpatialKernels.MaxPoolBackward(workspace.Slice(batch * 1044 + start * 400, rows * 400), workspace.Slice(batch * 1444 + start * 100, rows * 100), maxPool1Gradients, conv0Gradients, rows, MaxPool1Geometry);
+                    SpatialKernels.MaxPoolBackward(workspace.Slice(batch * 144 + start * 400, rows * 400), workspace.Slice(batch * 544 + start * 100, rows * 100), maxPool1Gradients, conv0Gradients, rows, MaxPool1Geometry);
 
                     // Conv0 (1×12×12 -> 4×10×10, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 1044 + start * 400, rows * 400), conv0Gradients, conv0Gradients);
-                    Conv0WeightGradient(workspace.Slice(batch * 144 + start * 900, rows * 900), conv0Gradients, parameterGradients, rows * 100);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 144 + start * 400, rows * 400), conv0Gradients, conv0Gradients);
+                    Span<float> conv0FilterGradients = windowGradients.Slice(0, rows * 400);
+                    SpatialKernels.ChannelsFirst(conv0Gradients, conv0FilterGradients, rows, 4, 100);
+                    SpatialKernels.AddChannelSums(conv0FilterGradients, parameterGradients.Slice(36, 4), rows, 4, 100);
+                    Conv0WeightGradient(workspace.Slice(start * 144, rows * 144), conv0FilterGradients, parameterGradients, rows);
                     if (!inputGradients.IsEmpty)
                     {
                         Span<float> inputGradient = bufferA.Slice(0, rows * 144);
-                        Conv0InputGradient(parameters, conv0Gradients, windowGradients.Slice(0, rows * 900), rows * 100);
-                        SpatialKernels.RowsToWindows(windowGradients.Slice(0, rows * 900), inputGradient, rows, Conv0Geometry);
+                        Conv0InputGradient(parameters, conv0FilterGradients, inputGradient, rows);
                         SpatialKernels.ChannelsFirst(inputGradient, inputGradients.Slice(start * 144, rows * 144), rows, 1, 144);
                     }
                 }
@@ -344,13 +343,17 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 (9 -> 4, Relu) forward, on the widest accelerated path.</summary>
+        /// <summary>Conv0 (1×12×12 -> 4×10×10, Relu, computed directly) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Conv0Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
-            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)
             {
                 Conv0Forward512(parameters, input, output, batch);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Conv0Forward128(parameters, input, output, batch);
             }
             else
             {
@@ -358,498 +361,685 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector512, Vector256 and Vector128 (the same code at this width): y = relu(x·W + b) for each of <paramref name="batch"/> samples.</summary>
+        /// <summary>Conv0 forward, Vector512 and Vector256 (the same code at this width): y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
         private static void Conv0Forward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4], input-major
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 9]
-            ref float y = ref MemoryMarshal.GetReference(output); // [batch × 4]
-            { // columns [0, 4)
-                int n = 0;
-                // 4 samples at a time: each weight register is loaded once for all of them.
-                for (; n <= batch - 4; n += 4)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 9);
-                    ref float yn = ref Unsafe.Add(ref y, n * 4);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc1_0 = acc0_0;
-                    var acc2_0 = acc0_0;
-                    var acc3_0 = acc0_0;
-                    for (int i = 0; i < 9; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 4);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        float x1 = Unsafe.Add(ref xn, i + 9);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, w0, acc1_0);
-                        float x2 = Unsafe.Add(ref xn, i + 18);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, w0, acc2_0);
-                        float x3 = Unsafe.Add(ref xn, i + 27);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, w0, acc3_0);
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, Vector128<float>.Zero), ref yn, 4);
-                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, Vector128<float>.Zero), ref yn, 8);
-                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yn, 12);
-                }
-                // The remaining samples one at a time.
-                for (; n < batch; n++)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 9);
-                    ref float yn = ref Unsafe.Add(ref y, n * 4);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    for (int i = 0; i < 9; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 4);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                }
-            }
-        }
-
-        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) for each of <paramref name="batch"/> samples.</summary>
-        private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4], input-major
-            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 9]
-            ref float y = ref MemoryMarshal.GetReference(output); // [batch × 4]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 12 × 12], one channel
+            Span<float> row = stackalloc float[40]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
             for (int n = 0; n < batch; n++)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float yn = ref Unsafe.Add(ref y, n * 4);
-                for (int o = 0; o < 4; o++)
+                for (int oy = 0; oy < 10; oy++)
                 {
-                    float acc = Unsafe.Add(ref b, o);
-                    for (int i = 0; i < 9; i++)
-                    {
-                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 4 + o);
+                    ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
+                    { // columns [0, 8)
+                        {
+                            Vector256<float> sum0 = Vector256.Create(b);
+                            Vector256<float> sum1 = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum2 = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum3 = Vector256.Create(Unsafe.Add(ref b, 3));
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                }
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(sum0, Vector256<float>.Zero), ref r);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1, Vector256<float>.Zero), ref r, 10);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2, Vector256<float>.Zero), ref r, 20);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3, Vector256<float>.Zero), ref r, 30);
+                        }
                     }
-                    Unsafe.Add(ref yn, o) = MathF.Max(acc, 0f);
+                    { // columns [8, 9)
+                        ref float left = ref Unsafe.Add(ref top, 8);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 8);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    { // columns [9, 10)
+                        ref float left = ref Unsafe.Add(ref top, 9);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 9);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
                 }
             }
         }
 
-        /// <summary>Conv0 (9 -> 4, Relu) parameter gradients, on the widest accelerated path.</summary>
+        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 12 × 12], one channel
+            Span<float> row = stackalloc float[40]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
+                    // Columns [0, 8) in blocks of 4.
+                    for (int j = 0; j < 8; j += 4)
+                    {
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        ref float outputColumn = ref Unsafe.Add(ref r, j);
+                        {
+                            Vector128<float> sum0 = Vector128.Create(b);
+                            Vector128<float> sum1 = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum2 = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum3 = Vector128.Create(Unsafe.Add(ref b, 3));
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    Vector128<float> value = Vector128.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 = Simd.MultiplyAdd(value, Vector128.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                }
+                            }
+                            Vector128.StoreUnsafe(Vector128.Max(sum0, Vector128<float>.Zero), ref outputColumn);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1, Vector128<float>.Zero), ref outputColumn, 10);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2, Vector128<float>.Zero), ref outputColumn, 20);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3, Vector128<float>.Zero), ref outputColumn, 30);
+                        }
+                    }
+                    { // columns [8, 9)
+                        ref float left = ref Unsafe.Add(ref top, 8);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 8);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    { // columns [9, 10)
+                        ref float left = ref Unsafe.Add(ref top, 9);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 9);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
+                }
+            }
+        }
+
+        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 12 × 12], one channel
+            Span<float> row = stackalloc float[40]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
+                    // Columns [0, 10) in blocks of 1.
+                    for (int j = 0; j < 10; j += 1)
+                    {
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        ref float outputColumn = ref Unsafe.Add(ref r, j);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
+                }
+            }
+        }
+
+        /// <summary>Conv0 (1×12×12 -> 4×10×10, Relu, computed directly) weight gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Conv0WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        private static void Conv0WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
         {
-            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)
             {
-                Conv0WeightGradient512(input, outputGradient, parameterGradients, rows);
-            }
-            else
-            {
-                Conv0WeightGradientScalar(input, outputGradient, parameterGradients, rows);
-            }
-        }
-
-        /// <summary>Conv0 parameter gradients, Vector512, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void Conv0WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
-        {
-            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 9]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [9 × 4]
-            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 36); // [4]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 8), 4 at a time.
-            for (int i = 0; i < 8; i += 4)
-            {
-                { // columns [0, 4)
-                    var acc0_0 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero;
-                    var acc2_0 = Vector128<float>.Zero;
-                    var acc3_0 = Vector128<float>.Zero;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 4);
-                        ref float xn = ref Unsafe.Add(ref x, n * 9 + i);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, g0, acc1_0);
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, g0, acc2_0);
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, g0, acc3_0);
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 4);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 4) + acc1_0, ref dwj, 4);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 8) + acc2_0, ref dwj, 8);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 12) + acc3_0, ref dwj, 12);
-                }
-            }
-            { // rows [8, 9)
-                { // columns [0, 4)
-                    var acc0_0 = Vector128<float>.Zero;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 4);
-                        ref float xn = ref Unsafe.Add(ref x, n * 9 + 8);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, 32);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                }
-            }
-            // db += Σₙ g[n, :].
-            { // columns [0, 4)
-                var acc0 = Vector128<float>.Zero;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 4);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-            }
-        }
-
-        /// <summary>Conv0 parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void Conv0WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
-        {
-            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 9]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [9 × 4]
-            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 36); // [4]
-            for (int n = 0; n < rows; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 9);
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                for (int i = 0; i < 9; i++)
-                {
-                    float xi = Unsafe.Add(ref xn, i);
-                    ref float dwi = ref Unsafe.Add(ref dw, i * 4);
-                    for (int o = 0; o < 4; o++)
-                    {
-                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
-                    }
-                }
-                for (int o = 0; o < 4; o++)
-                {
-                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
-                }
-            }
-        }
-
-        /// <summary>Conv0 (9 -> 4, Relu) input gradients, on the widest accelerated path.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Conv0InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Conv0InputGradient512(parameters, outputGradient, inputGradient, rows);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Conv0InputGradient256(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradient512(input, filterGradients, parameterGradients, rows);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Conv0InputGradient128(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradient128(input, filterGradients, parameterGradients, rows);
             }
             else
             {
-                Conv0InputGradientScalar(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradientScalar(input, filterGradients, parameterGradients, rows);
             }
         }
 
-        /// <summary>Conv0 input gradients, Vector512: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Conv0 weight gradients, Vector512 and Vector256 (the same code at this width): dW[ky·3 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
         {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [9 × 4]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 9]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 4; n += 4)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 4);
-                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 8);
-                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 12);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 4);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 8);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(g1_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 11) = Vector128.Sum(g1_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 12) = Vector128.Sum(g1_t0 * w3_t0);
-                    Unsafe.Add(ref dxi, 18) = Vector128.Sum(g2_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 19) = Vector128.Sum(g2_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 20) = Vector128.Sum(g2_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 21) = Vector128.Sum(g2_t0 * w3_t0);
-                    Unsafe.Add(ref dxi, 27) = Vector128.Sum(g3_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 28) = Vector128.Sum(g3_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 29) = Vector128.Sum(g3_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 30) = Vector128.Sum(g3_t0 * w3_t0);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 4);
-                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 8);
-                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 12);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 18) = Vector128.Sum(g2_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 27) = Vector128.Sum(g3_t0 * w0_t0);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 4);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 8);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, Vector256: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [9 × 4]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 9]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 4);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 4);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 8);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(g1_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 11) = Vector128.Sum(g1_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 12) = Vector128.Sum(g1_t0 * w3_t0);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 4);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(g1_t0 * w0_t0);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 4);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 8);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0);
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, Vector128: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [9 × 4]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 9]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = Vector128<float>.Zero; var acc1_2 = Vector128<float>.Zero; var acc1_3 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Vector128.LoadUnsafe(ref gn, 4);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 8);
-                        var w3 = Vector128.LoadUnsafe(ref wi, 12);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc1_1 = Simd.MultiplyAdd(g1, w1, acc1_1);
-                        acc1_2 = Simd.MultiplyAdd(g1, w2, acc1_2);
-                        acc1_3 = Simd.MultiplyAdd(g1, w3, acc1_3);
-                    }
-                    dxi = Vector128.Sum(acc0_0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(acc1_0);
-                    Unsafe.Add(ref dxi, 10) = Vector128.Sum(acc1_1);
-                    Unsafe.Add(ref dxi, 11) = Vector128.Sum(acc1_2);
-                    Unsafe.Add(ref dxi, 12) = Vector128.Sum(acc1_3);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var acc0_0 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Vector128.LoadUnsafe(ref gn, 4);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                    }
-                    dxi = Vector128.Sum(acc0_0);
-                    Unsafe.Add(ref dxi, 9) = Vector128.Sum(acc1_0);
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                // Inputs [0, 8), 4 at a time.
-                for (int i = 0; i < 8; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 4);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 8);
-                        var w3 = Vector128.LoadUnsafe(ref wi, 12);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                    }
-                    dxi = Vector128.Sum(acc0_0);
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1);
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2);
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3);
-                }
-                { // inputs [8, 9)
-                    ref float wi = ref Unsafe.Add(ref w, 32);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 8);
-                    var acc0_0 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                    }
-                    dxi = Vector128.Sum(acc0_0);
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, scalar: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [9 × 4]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 4]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 9]
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 12 × 12], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [9 × 4]
             for (int n = 0; n < rows; n++)
             {
-                ref float gn = ref Unsafe.Add(ref g, n * 4);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 9);
-                for (int i = 0; i < 9; i++)
+                ref float image = ref Unsafe.Add(ref x, n * 144);
+                for (int f = 0; f < 4; f++)
                 {
-                    ref float wi = ref Unsafe.Add(ref w, i * 4);
-                    float acc = 0f;
-                    for (int o = 0; o < 4; o++)
+                    ref float gradients = ref Unsafe.Add(ref g, n * 400 + f * 100);
+                    // One window row at a time: its 3 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 3; ky++)
                     {
-                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
+                        Vector256<float> sum256x0 = Vector256<float>.Zero;
+                        Vector256<float> sum256x1 = Vector256<float>.Zero;
+                        Vector256<float> sum256x2 = Vector256<float>.Zero;
+                        float sum0 = 0f;
+                        float sum1 = 0f;
+                        float sum2 = 0f;
+                        for (int oy = 0; oy < 10; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 12);
+                            { // columns [0, 8)
+                                Vector256<float> gradient256 = Vector256.LoadUnsafe(ref gradientRow);
+                                sum256x0 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputRow), sum256x0);
+                                sum256x1 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputRow, 1), sum256x1);
+                                sum256x2 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputRow, 2), sum256x2);
+                            }
+                            { // columns [8, 9)
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 8);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, 8);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                            }
+                            { // columns [9, 10)
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 9);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, 9);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 12 + f) += Vector256.Sum(sum256x0) + sum0;
+                        Unsafe.Add(ref dw, ky * 12 + f + 4) += Vector256.Sum(sum256x1) + sum1;
+                        Unsafe.Add(ref dw, ky * 12 + f + 8) += Vector256.Sum(sum256x2) + sum2;
                     }
-                    Unsafe.Add(ref dxn, i) = acc;
+                }
+            }
+        }
+
+        /// <summary>Conv0 weight gradients, Vector128: dW[ky·3 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 12 × 12], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [9 × 4]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float image = ref Unsafe.Add(ref x, n * 144);
+                for (int f = 0; f < 4; f++)
+                {
+                    ref float gradients = ref Unsafe.Add(ref g, n * 400 + f * 100);
+                    // One window row at a time: its 3 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 3; ky++)
+                    {
+                        Vector128<float> sum128x0 = Vector128<float>.Zero;
+                        Vector128<float> sum128x1 = Vector128<float>.Zero;
+                        Vector128<float> sum128x2 = Vector128<float>.Zero;
+                        float sum0 = 0f;
+                        float sum1 = 0f;
+                        float sum2 = 0f;
+                        for (int oy = 0; oy < 10; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 12);
+                            // Columns [0, 8) in blocks of 4.
+                            for (int j = 0; j < 8; j += 4)
+                            {
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, j);
+                                Vector128<float> gradient128 = Vector128.LoadUnsafe(ref gradientColumn);
+                                sum128x0 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn), sum128x0);
+                                sum128x1 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 1), sum128x1);
+                                sum128x2 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 2), sum128x2);
+                            }
+                            { // columns [8, 9)
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 8);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, 8);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                            }
+                            { // columns [9, 10)
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 9);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, 9);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 12 + f) += Vector128.Sum(sum128x0) + sum0;
+                        Unsafe.Add(ref dw, ky * 12 + f + 4) += Vector128.Sum(sum128x1) + sum1;
+                        Unsafe.Add(ref dw, ky * 12 + f + 8) += Vector128.Sum(sum128x2) + sum2;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 weight gradients, scalar: dW[ky·3 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 12 × 12], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [9 × 4]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float image = ref Unsafe.Add(ref x, n * 144);
+                for (int f = 0; f < 4; f++)
+                {
+                    ref float gradients = ref Unsafe.Add(ref g, n * 400 + f * 100);
+                    // One window row at a time: its 3 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 3; ky++)
+                    {
+                        float sum0 = 0f;
+                        float sum1 = 0f;
+                        float sum2 = 0f;
+                        for (int oy = 0; oy < 10; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 12);
+                            // Columns [0, 10) in blocks of 1.
+                            for (int j = 0; j < 10; j += 1)
+                            {
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, j);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 12 + f) += sum0;
+                        Unsafe.Add(ref dw, ky * 12 + f + 4) += sum1;
+                        Unsafe.Add(ref dw, ky * 12 + f + 8) += sum2;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 (1×12×12 -> 4×10×10, Relu, computed directly) input gradients, on the widest accelerated path.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Conv0InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated)
+            {
+                Conv0InputGradient512(parameters, filterGradients, inputGradient, rows);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Conv0InputGradient128(parameters, filterGradients, inputGradient, rows);
+            }
+            else
+            {
+                Conv0InputGradientScalar(parameters, filterGradients, inputGradient, rows);
+            }
+        }
+
+        /// <summary>Conv0 input gradients, Vector512 and Vector256 (the same code at this width): dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 12 × 12], one channel
+            inputGradient.Slice(0, rows * 144).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 400);
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                    ref float top = ref Unsafe.Add(ref dx, n * 144 + oy * 12); // the first input row under this output row
+                    { // columns [0, 8)
+                        {
+                            Vector256<float> gradient0 = Vector256.LoadUnsafe(ref gradientRow);
+                            Vector256<float> gradient1 = Vector256.LoadUnsafe(ref gradientRow, 100);
+                            Vector256<float> gradient2 = Vector256.LoadUnsafe(ref gradientRow, 200);
+                            Vector256<float> gradient3 = Vector256.LoadUnsafe(ref gradientRow, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> sum = Vector256.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector256.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector256.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector256.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector256.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    Vector256.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                    { // columns [8, 9)
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 8);
+                        ref float left = ref Unsafe.Add(ref top, 8);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 100);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 200);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
+                    { // columns [9, 10)
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 9);
+                        ref float left = ref Unsafe.Add(ref top, 9);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 100);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 200);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 input gradients, Vector128: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 12 × 12], one channel
+            inputGradient.Slice(0, rows * 144).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 400);
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                    ref float top = ref Unsafe.Add(ref dx, n * 144 + oy * 12); // the first input row under this output row
+                    // Columns [0, 8) in blocks of 4.
+                    for (int j = 0; j < 8; j += 4)
+                    {
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        {
+                            Vector128<float> gradient0 = Vector128.LoadUnsafe(ref gradientColumn);
+                            Vector128<float> gradient1 = Vector128.LoadUnsafe(ref gradientColumn, 100);
+                            Vector128<float> gradient2 = Vector128.LoadUnsafe(ref gradientColumn, 200);
+                            Vector128<float> gradient3 = Vector128.LoadUnsafe(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector128<float> sum = Vector128.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector128.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector128.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector128.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector128.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    Vector128.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                    { // columns [8, 9)
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 8);
+                        ref float left = ref Unsafe.Add(ref top, 8);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 100);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 200);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
+                    { // columns [9, 10)
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 9);
+                        ref float left = ref Unsafe.Add(ref top, 9);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 100);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 200);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 input gradients, scalar: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 4 × 100], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 12 × 12], one channel
+            inputGradient.Slice(0, rows * 144).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 400);
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 10);
+                    ref float top = ref Unsafe.Add(ref dx, n * 144 + oy * 12); // the first input row under this output row
+                    // Columns [0, 10) in blocks of 1.
+                    for (int j = 0; j < 10; j += 1)
+                    {
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 100);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 200);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 300);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -15,17 +15,16 @@
 //   Dense5    Dense          120 -> 84           Relu        [33412, 43492)  [43492, 43576)
 //   Dense6    Dense          84 -> 10            Identity    [43576, 44416)  [44416, 44426)
 //
-// Workspace: 30588 floats per sample. Each region holds batch × units floats and starts at batch × its offset.
+// Workspace: 16188 floats per sample. Each region holds batch × units floats and starts at batch × its offset.
 //   layer     keeps                                 offset
 //   input     the input images, NHWC                [0, 784)
-//   Conv0     each output pixel's window, as a row  [784, 15184)
-//   Conv0     f(z)                                  [15184, 18640)
-//   MaxPool1  the output, NHWC                      [18640, 19504)
-//   Conv2     each output pixel's window, as a row  [19504, 29104)
-//   Conv2     f(z)                                  [29104, 30128)
-//   AvgPool3  the output, NHWC                      [30128, 30384)
-//   Dense4    f(z)                                  [30384, 30504)
-//   Dense5    f(z)                                  [30504, 30588)
+//   Conv0     f(z)                                  [784, 4240)
+//   MaxPool1  the output, NHWC                      [4240, 5104)
+//   Conv2     each output pixel's window, as a row  [5104, 14704)
+//   Conv2     f(z)                                  [14704, 15728)
+//   AvgPool3  the output, NHWC                      [15728, 15984)
+//   Dense4    f(z)                                  [15984, 16104)
+//   Dense5    f(z)                                  [16104, 16188)
 //   Dense6    nothing: writes the outputs           -
 //
 // Every kernel exists for Vector512, Vector256, Vector128 and scalars; a check that the JIT folds to a constant
@@ -126,12 +125,12 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
         public static global::System.Collections.Generic.IReadOnlyList<global::HyperDsl.LayerDescription> Layers { get; } = new global::HyperDsl.LayerDescription[]
         {
-            new(Name: "Conv0", Inputs: 784, Units: 3456, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 150, ActivationSlot: 15184) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(1, 28, 28), OutputShape = global::HyperDsl.Shape.Image(6, 24, 24), Kernel = 5, Stride = 1, PadTop = 0, PadLeft = 0 },
+            new(Name: "Conv0", Inputs: 784, Units: 3456, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 0, BiasOffset: 150, ActivationSlot: 784) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(1, 28, 28), OutputShape = global::HyperDsl.Shape.Image(6, 24, 24), Kernel = 5, Stride = 1, PadTop = 0, PadLeft = 0 },
             new(Name: "MaxPool1", Inputs: 3456, Units: 864, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 156, BiasOffset: 156, ActivationSlot: -1) { Kind = global::HyperDsl.LayerKind.MaxPool2D, InputShape = global::HyperDsl.Shape.Image(6, 24, 24), OutputShape = global::HyperDsl.Shape.Image(6, 12, 12), Kernel = 2, Stride = 2, PadTop = 0, PadLeft = 0 },
-            new(Name: "Conv2", Inputs: 864, Units: 1024, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 156, BiasOffset: 2556, ActivationSlot: 29104) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(6, 12, 12), OutputShape = global::HyperDsl.Shape.Image(16, 8, 8), Kernel = 5, Stride = 1, PadTop = 0, PadLeft = 0 },
+            new(Name: "Conv2", Inputs: 864, Units: 1024, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 156, BiasOffset: 2556, ActivationSlot: 14704) { Kind = global::HyperDsl.LayerKind.Conv2D, InputShape = global::HyperDsl.Shape.Image(6, 12, 12), OutputShape = global::HyperDsl.Shape.Image(16, 8, 8), Kernel = 5, Stride = 1, PadTop = 0, PadLeft = 0 },
             new(Name: "AvgPool3", Inputs: 1024, Units: 256, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 2572, BiasOffset: 2572, ActivationSlot: -1) { Kind = global::HyperDsl.LayerKind.AvgPool2D, InputShape = global::HyperDsl.Shape.Image(16, 8, 8), OutputShape = global::HyperDsl.Shape.Image(16, 4, 4), Kernel = 2, Stride = 2, PadTop = 0, PadLeft = 0 },
-            new(Name: "Dense4", Inputs: 256, Units: 120, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 2572, BiasOffset: 33292, ActivationSlot: 30384) { InputShape = global::HyperDsl.Shape.Image(16, 4, 4) },
-            new(Name: "Dense5", Inputs: 120, Units: 84, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 33412, BiasOffset: 43492, ActivationSlot: 30504),
+            new(Name: "Dense4", Inputs: 256, Units: 120, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 2572, BiasOffset: 33292, ActivationSlot: 15984) { InputShape = global::HyperDsl.Shape.Image(16, 4, 4) },
+            new(Name: "Dense5", Inputs: 120, Units: 84, Activation: global::HyperDsl.Activation.Relu, WeightsOffset: 33412, BiasOffset: 43492, ActivationSlot: 16104),
             new(Name: "Dense6", Inputs: 84, Units: 10, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: 43576, BiasOffset: 44416, ActivationSlot: -1),
         };
 
@@ -153,14 +152,14 @@ namespace Demo
             "Total parameters: 44,426\n";
 
         /// <summary>
-        /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 30588 per sample.
+        /// Floats of workspace that <see cref="Forward"/> needs for <paramref name="batch"/> samples: 16188 per sample.
         /// The workspace keeps the activations that <see cref="Backward"/> reads.
         /// </summary>
         /// <param name="batch">The number of samples, at least 1.</param>
         /// <returns>The number of floats.</returns>
         /// <exception cref="global::System.ArgumentOutOfRangeException">The batch is less than 1, or so large that the size does not fit in an array.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("HyperDsl.Generators", "0.1.0.0")]
-        public static int WorkspaceSize(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize("LeNet.WorkspaceSize", batch, 30588);
+        public static int WorkspaceSize(int batch) => global::HyperDsl.Kernels.NetworkArguments.WorkspaceSize("LeNet.WorkspaceSize", batch, 16188);
 
         /// <summary>Runs the network on a batch of samples with the parameters W: outputs = h(inputs; W).</summary>
         /// <param name="parameters">W, exactly <see cref="ParameterCount"/> floats laid out as <see cref="Layout"/> says.</param>
@@ -222,38 +221,36 @@ namespace HyperDsl.Generated
         /// <summary>outputs = h(inputs; parameters), layer by layer; the workspace keeps what Backward needs.</summary>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int batch, Span<float> workspace)
         {
-            NetworkArguments.CheckForward("LeNet.Forward", parameters, 44426, inputs, 784, outputs, 10, batch, workspace, 30588);
+            NetworkArguments.CheckForward("LeNet.Forward", parameters, 44426, inputs, 784, outputs, 10, batch, workspace, 16188);
 
             // The input images (1×28×28, NCHW) turned channels-last (NHWC), as every image inside the network is kept.
             Span<float> input = workspace.Slice(0, batch * 784);
             SpatialKernels.ChannelsLast(inputs, input, batch, 1, 784);
 
-            // Conv0 (1×28×28 -> 6×24×24, 5×5 windows, stride 1): y = relu(x·W + b), x one output pixel's window.
-            Span<float> conv0Windows = workspace.Slice(batch * 784, batch * 14400);
-            SpatialKernels.WindowsToRows(input, conv0Windows, batch, Conv0Geometry);
-            Span<float> conv0Activations = workspace.Slice(batch * 15184, batch * 3456);
-            Conv0Forward(parameters, conv0Windows, conv0Activations, batch * 576);
+            // Conv0 (1×28×28 -> 6×24×24, 5×5 windows, stride 1): y = relu(x·W + b), x one output pixel's window, read in place: one channel's windows are runs of its rows.
+            Span<float> conv0Activations = workspace.Slice(batch * 784, batch * 3456);
+            Conv0Forward(parameters, input, conv0Activations, batch);
 
             // MaxPool1 (6×24×24 -> 6×12×12): the largest value of each 2×2 window, per channel.
-            Span<float> maxPool1Outputs = workspace.Slice(batch * 18640, batch * 864);
+            Span<float> maxPool1Outputs = workspace.Slice(batch * 4240, batch * 864);
             SpatialKernels.MaxPool(conv0Activations, maxPool1Outputs, batch, MaxPool1Geometry);
 
             // Conv2 (6×12×12 -> 16×8×8, 5×5 windows, stride 1): y = relu(x·W + b), x one output pixel's window.
-            Span<float> conv2Windows = workspace.Slice(batch * 19504, batch * 9600);
+            Span<float> conv2Windows = workspace.Slice(batch * 5104, batch * 9600);
             SpatialKernels.WindowsToRows(maxPool1Outputs, conv2Windows, batch, Conv2Geometry);
-            Span<float> conv2Activations = workspace.Slice(batch * 29104, batch * 1024);
+            Span<float> conv2Activations = workspace.Slice(batch * 14704, batch * 1024);
             Conv2Forward(parameters, conv2Windows, conv2Activations, batch * 64);
 
             // AvgPool3 (16×8×8 -> 16×4×4): the mean of each 2×2 window, per channel.
-            Span<float> avgPool3Outputs = workspace.Slice(batch * 30128, batch * 256);
+            Span<float> avgPool3Outputs = workspace.Slice(batch * 15728, batch * 256);
             SpatialKernels.AvgPool(conv2Activations, avgPool3Outputs, batch, AvgPool3Geometry);
 
             // Dense4 (16×4×4 -> 120): y = relu(x·W + b).
-            Span<float> dense4Activations = workspace.Slice(batch * 30384, batch * 120);
+            Span<float> dense4Activations = workspace.Slice(batch * 15984, batch * 120);
             Dense4Forward(parameters, avgPool3Outputs, dense4Activations, batch);
 
             // Dense5 (120 -> 84): y = relu(x·W + b).
-            Span<float> dense5Activations = workspace.Slice(batch * 30504, batch * 84);
+            Span<float> dense5Activations = workspace.Slice(batch * 16104, batch * 84);
             Dense5Forward(parameters, dense4Activations, dense5Activations, batch);
 
             // Dense6 (84 -> 10): y = x·W + b.
@@ -263,38 +260,38 @@ namespace HyperDsl.Generated
         /// <summary>Adds ∂L/∂W to parameterGradients and writes ∂L/∂x unless inputGradients is empty, a tile of samples at a time.</summary>
         public static void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, int batch, ReadOnlySpan<float> workspace, Span<float> parameterGradients, Span<float> inputGradients)
         {
-            NetworkArguments.CheckBackward("LeNet.Backward", parameters, 44426, inputs, 784, outputGradients, 10, batch, workspace, 30588, parameterGradients, inputGradients);
+            NetworkArguments.CheckBackward("LeNet.Backward", parameters, 44426, inputs, 784, outputGradients, 10, batch, workspace, 16188, parameterGradients, inputGradients);
 
             // The gradients of up to 1 samples flow back together, in two buffers of tile × 3456 floats that take turns
             // holding a layer's output gradients while the layer below receives its own.
-            // A convolution's window rows get their gradients in a buffer of tile × 14400 floats after them.
+            // After them, tile × 9600 floats for a convolution's window rows' gradients, or its output gradients filter by filter.
             int tile = Math.Min(batch, 1);
-            float[] rented = ArrayPool<float>.Shared.Rent(2 * tile * 3456 + (tile * 14400));
+            float[] rented = ArrayPool<float>.Shared.Rent(2 * tile * 3456 + (tile * 9600));
             try
             {
-                Span<float> scratch = rented.AsSpan(0, 2 * tile * 3456 + (tile * 14400));
+                Span<float> scratch = rented.AsSpan(0, 2 * tile * 3456 + (tile * 9600));
                 Span<float> bufferA = scratch.Slice(0, tile * 3456);
                 Span<float> bufferB = scratch.Slice(tile * 3456, tile * 3456);
-                Span<float> windowGradients = scratch.Slice(2 * tile * 3456, tile * 14400);
+                Span<float> windowGradients = scratch.Slice(2 * tile * 3456, tile * 9600);
                 for (int start = 0; start < batch; start += tile)
                 {
                     int rows = Math.Min(tile, batch - start);
 
                     // Dense6 (84 -> 10, Identity): the output gradients are the gradients of z.
                     ReadOnlySpan<float> dense6Gradients = outputGradients.Slice(start * 10, rows * 10);
-                    Dense6WeightGradient(workspace.Slice(batch * 30504 + start * 84, rows * 84), dense6Gradients, parameterGradients, rows);
+                    Dense6WeightGradient(workspace.Slice(batch * 16104 + start * 84, rows * 84), dense6Gradients, parameterGradients, rows);
                     Span<float> dense5Gradients = bufferA.Slice(0, rows * 84);
                     Dense6InputGradient(parameters, dense6Gradients, dense5Gradients, rows);
 
                     // Dense5 (120 -> 84, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 30504 + start * 84, rows * 84), dense5Gradients, dense5Gradients);
-                    Dense5WeightGradient(workspace.Slice(batch * 30384 + start * 120, rows * 120), dense5Gradients, parameterGradients, rows);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 16104 + start * 84, rows * 84), dense5Gradients, dense5Gradients);
+                    Dense5WeightGradient(workspace.Slice(batch * 15984 + start * 120, rows * 120), dense5Gradients, parameterGradients, rows);
                     Span<float> dense4Gradients = bufferB.Slice(0, rows * 120);
                     Dense5InputGradient(parameters, dense5Gradients, dense4Gradients, rows);
 
                     // Dense4 (16×4×4 -> 120, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 30384 + start * 120, rows * 120), dense4Gradients, dense4Gradients);
-                    Dense4WeightGradient(workspace.Slice(batch * 30128 + start * 256, rows * 256), dense4Gradients, parameterGradients, rows);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 15984 + start * 120, rows * 120), dense4Gradients, dense4Gradients);
+                    Dense4WeightGradient(workspace.Slice(batch * 15728 + start * 256, rows * 256), dense4Gradients, parameterGradients, rows);
                     Span<float> avgPool3Gradients = bufferA.Slice(0, rows * 256);
                     Dense4InputGradient(parameters, dense4Gradients, avgPool3Gradients, rows);
 
@@ -303,24 +300,26 @@ namespace HyperDsl.Generated
                     SpatialKernels.AvgPoolBackward(avgPool3Gradients, conv2Gradients, rows, AvgPool3Geometry);
 
                     // Conv2 (6×12×12 -> 16×8×8, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 29104 + start * 1024, rows * 1024), conv2Gradients, conv2Gradients);
-                    Conv2WeightGradient(workspace.Slice(batch * 19504 + start * 9600, rows * 9600), conv2Gradients, parameterGradients, rows * 64);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 14704 + start * 1024, rows * 1024), conv2Gradients, conv2Gradients);
+                    Conv2WeightGradient(workspace.Slice(batch * 5104 + start * 9600, rows * 9600), conv2Gradients, parameterGradients, rows * 64);
                     Span<float> maxPool1Gradients = bufferA.Slice(0, rows * 864);
                     Conv2InputGradient(parameters, conv2Gradients, windowGradients.Slice(0, rows * 9600), rows * 64);
                     SpatialKernels.RowsToWindows(windowGradients.Slice(0, rows * 9600), maxPool1Gradients, rows, Conv2Geometry);
 
                     // MaxPool1 (6×24×24 -> 6×12×12): each window's gradient to its first maximum.
                     Span<float> conv0Gradients = bufferB.Slice(0, rows * 3456);
-                    SpatialKernels.MaxPoolBackward(workspace.Slice(batch * 15184 + start * 3456, rows * 3456), workspace.Slice(batch * 18640 + start * 864, rows * 864), maxPool1Gradients, conv0Gradients, rows, MaxPool1Geometry);
+                    SpatialKernels.MaxPoolBackward(workspace.Slice(batch * 784 + start * 3456, rows * 3456), workspace.Slice(batch * 4240 + start * 864, rows * 864), maxPool1Gradients, conv0Gradients, rows, MaxPool1Geometry);
 
                     // Conv0 (1×28×28 -> 6×24×24, Relu): gradients of z = gradients of its outputs × Relu′.
-                    ActivationKernels.ReluBackward(workspace.Slice(batch * 15184 + start * 3456, rows * 3456), conv0Gradients, conv0Gradients);
-                    Conv0WeightGradient(workspace.Slice(batch * 784 + start * 14400, rows * 14400), conv0Gradients, parameterGradients, rows * 576);
+                    ActivationKernels.ReluBackward(workspace.Slice(batch * 784 + start * 3456, rows * 3456), conv0Gradients, conv0Gradients);
+                    Span<float> conv0FilterGradients = windowGradients.Slice(0, rows * 3456);
+                    SpatialKernels.ChannelsFirst(conv0Gradients, conv0FilterGradients, rows, 6, 576);
+                    SpatialKernels.AddChannelSums(conv0FilterGradients, parameterGradients.Slice(150, 6), rows, 6, 576);
+                    Conv0WeightGradient(workspace.Slice(start * 784, rows * 784), conv0FilterGradients, parameterGradients, rows);
                     if (!inputGradients.IsEmpty)
                     {
                         Span<float> inputGradient = bufferA.Slice(0, rows * 784);
-                        Conv0InputGradient(parameters, conv0Gradients, windowGradients.Slice(0, rows * 14400), rows * 576);
-                        SpatialKernels.RowsToWindows(windowGradients.Slice(0, rows * 14400), inputGradient, rows, Conv0Geometry);
+                        Conv0InputGradient(parameters, conv0FilterGradients, inputGradient, rows);
                         SpatialKernels.ChannelsFirst(inputGradient, inputGradients.Slice(start * 784, rows * 784), rows, 1, 784);
                     }
                 }
@@ -331,7 +330,7 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 (25 -> 6, Relu) forward, on the widest accelerated path.</summary>
+        /// <summary>Conv0 (1×28×28 -> 6×24×24, Relu, computed directly) forward, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Conv0Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
@@ -339,9 +338,13 @@ namespace HyperDsl.Generated
             {
                 Conv0Forward512(parameters, input, output, batch);
             }
-            else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
+            else if (Vector256.IsHardwareAccelerated)
             {
                 Conv0Forward256(parameters, input, output, batch);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Conv0Forward128(parameters, input, output, batch);
             }
             else
             {
@@ -349,916 +352,717 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector512: y = relu(x·W + b) for each of <paramref name="batch"/> samples.</summary>
+        /// <summary>Conv0 forward, Vector512: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
         private static void Conv0Forward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6], input-major
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 25]
-            ref float y = ref MemoryMarshal.GetReference(output); // [batch × 6]
-            { // columns [0, 6)
-                int n = 0;
-                // 4 samples at a time: each weight register is loaded once for all of them.
-                for (; n <= batch - 4; n += 4)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yn = ref Unsafe.Add(ref y, n * 6);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    var acc0_2 = Unsafe.Add(ref b, 5);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1; var acc1_2 = acc0_2;
-                    var acc2_0 = acc0_0; var acc2_1 = acc0_1; var acc2_2 = acc0_2;
-                    var acc3_0 = acc0_0; var acc3_1 = acc0_1; var acc3_2 = acc0_2;
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        var w2 = Unsafe.Add(ref wi, 5);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                        float x1 = Unsafe.Add(ref xn, i + 25);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, w0, acc1_0);
-                        acc1_1 += x1 * w1;
-                        acc1_2 += x1 * w2;
-                        float x2 = Unsafe.Add(ref xn, i + 50);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, w0, acc2_0);
-                        acc2_1 += x2 * w1;
-                        acc2_2 += x2 * w2;
-                        float x3 = Unsafe.Add(ref xn, i + 75);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, w0, acc3_0);
-                        acc3_1 += x3 * w1;
-                        acc3_2 += x3 * w2;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, Vector128<float>.Zero), ref yn, 6);
-                    Unsafe.Add(ref yn, 10) = MathF.Max(acc1_1, 0f);
-                    Unsafe.Add(ref yn, 11) = MathF.Max(acc1_2, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, Vector128<float>.Zero), ref yn, 12);
-                    Unsafe.Add(ref yn, 16) = MathF.Max(acc2_1, 0f);
-                    Unsafe.Add(ref yn, 17) = MathF.Max(acc2_2, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yn, 18);
-                    Unsafe.Add(ref yn, 22) = MathF.Max(acc3_1, 0f);
-                    Unsafe.Add(ref yn, 23) = MathF.Max(acc3_2, 0f);
-                }
-                // The remaining samples one at a time.
-                for (; n < batch; n++)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yn = ref Unsafe.Add(ref y, n * 6);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    var acc0_2 = Unsafe.Add(ref b, 5);
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        var w2 = Unsafe.Add(ref wi, 5);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                        acc0_2 += x0 * w2;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
-                    Unsafe.Add(ref yn, 5) = MathF.Max(acc0_2, 0f);
-                }
-            }
-        }
-
-        /// <summary>Conv0 forward, Vector256 and Vector128 (the same code at this width): y = relu(x·W + b) for each of <paramref name="batch"/> samples.</summary>
-        private static void Conv0Forward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6], input-major
-            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 25]
-            ref float y = ref MemoryMarshal.GetReference(output); // [batch × 6]
-            { // columns [0, 5)
-                int n = 0;
-                // 4 samples at a time: each weight register is loaded once for all of them.
-                for (; n <= batch - 4; n += 4)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yn = ref Unsafe.Add(ref y, n * 6);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    var acc1_0 = acc0_0; var acc1_1 = acc0_1;
-                    var acc2_0 = acc0_0; var acc2_1 = acc0_1;
-                    var acc3_0 = acc0_0; var acc3_1 = acc0_1;
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                        float x1 = Unsafe.Add(ref xn, i + 25);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, w0, acc1_0);
-                        acc1_1 += x1 * w1;
-                        float x2 = Unsafe.Add(ref xn, i + 50);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, w0, acc2_0);
-                        acc2_1 += x2 * w1;
-                        float x3 = Unsafe.Add(ref xn, i + 75);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, w0, acc3_0);
-                        acc3_1 += x3 * w1;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc1_0, Vector128<float>.Zero), ref yn, 6);
-                    Unsafe.Add(ref yn, 10) = MathF.Max(acc1_1, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc2_0, Vector128<float>.Zero), ref yn, 12);
-                    Unsafe.Add(ref yn, 16) = MathF.Max(acc2_1, 0f);
-                    Vector128.StoreUnsafe(Vector128.Max(acc3_0, Vector128<float>.Zero), ref yn, 18);
-                    Unsafe.Add(ref yn, 22) = MathF.Max(acc3_1, 0f);
-                }
-                // The remaining samples one at a time.
-                for (; n < batch; n++)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yn = ref Unsafe.Add(ref y, n * 6);
-                    var acc0_0 = Vector128.LoadUnsafe(ref b);
-                    var acc0_1 = Unsafe.Add(ref b, 4);
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, i * 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Unsafe.Add(ref wi, 4);
-                        float x0 = Unsafe.Add(ref xn, i);
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, w0, acc0_0);
-                        acc0_1 += x0 * w1;
-                    }
-                    Vector128.StoreUnsafe(Vector128.Max(acc0_0, Vector128<float>.Zero), ref yn);
-                    Unsafe.Add(ref yn, 4) = MathF.Max(acc0_1, 0f);
-                }
-            }
-            { // columns [5, 6)
-                ref float wj = ref Unsafe.Add(ref w, 5);
-                ref float bj = ref Unsafe.Add(ref b, 5);
-                int n = 0;
-                // 4 samples at a time: each weight register is loaded once for all of them.
-                for (; n <= batch - 4; n += 4)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yj = ref Unsafe.Add(ref y, n * 6 + 5);
-                    var acc0_0 = bj;
-                    var acc1_0 = acc0_0;
-                    var acc2_0 = acc0_0;
-                    var acc3_0 = acc0_0;
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 6);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                        float x1 = Unsafe.Add(ref xn, i + 25);
-                        acc1_0 += x1 * w0;
-                        float x2 = Unsafe.Add(ref xn, i + 50);
-                        acc2_0 += x2 * w0;
-                        float x3 = Unsafe.Add(ref xn, i + 75);
-                        acc3_0 += x3 * w0;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                    Unsafe.Add(ref yj, 6) = MathF.Max(acc1_0, 0f);
-                    Unsafe.Add(ref yj, 12) = MathF.Max(acc2_0, 0f);
-                    Unsafe.Add(ref yj, 18) = MathF.Max(acc3_0, 0f);
-                }
-                // The remaining samples one at a time.
-                for (; n < batch; n++)
-                {
-                    ref float xn = ref Unsafe.Add(ref x, n * 25);
-                    ref float yj = ref Unsafe.Add(ref y, n * 6 + 5);
-                    var acc0_0 = bj;
-                    for (int i = 0; i < 25; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref wj, i * 6);
-                        var w0 = wi;
-                        float x0 = Unsafe.Add(ref xn, i);
-                        acc0_0 += x0 * w0;
-                    }
-                    yj = MathF.Max(acc0_0, 0f);
-                }
-            }
-        }
-
-        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) for each of <paramref name="batch"/> samples.</summary>
-        private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6], input-major
-            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 25]
-            ref float y = ref MemoryMarshal.GetReference(output); // [batch × 6]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
+            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
             for (int n = 0; n < batch; n++)
             {
-                ref float xn = ref Unsafe.Add(ref x, n * 25);
-                ref float yn = ref Unsafe.Add(ref y, n * 6);
-                for (int o = 0; o < 6; o++)
+                for (int oy = 0; oy < 24; oy++)
                 {
-                    float acc = Unsafe.Add(ref b, o);
-                    for (int i = 0; i < 25; i++)
-                    {
-                        acc += Unsafe.Add(ref xn, i) * Unsafe.Add(ref w, i * 6 + o);
+                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
+                    { // columns [0, 16)
+                        {
+                            Vector512<float> sum0 = Vector512.Create(b);
+                            Vector512<float> sum1 = Vector512.Create(Unsafe.Add(ref b, 1));
+                            Vector512<float> sum2 = Vector512.Create(Unsafe.Add(ref b, 2));
+                            Vector512<float> sum3 = Vector512.Create(Unsafe.Add(ref b, 3));
+                            Vector512<float> sum4 = Vector512.Create(Unsafe.Add(ref b, 4));
+                            Vector512<float> sum5 = Vector512.Create(Unsafe.Add(ref b, 5));
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    Vector512<float> value = Vector512.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0 = Simd.MultiplyAdd(value, Vector512.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                    sum4 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 4)), sum4);
+                                    sum5 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                }
+                            }
+                            Vector512.StoreUnsafe(Vector512.Max(sum0, Vector512<float>.Zero), ref r);
+                            Vector512.StoreUnsafe(Vector512.Max(sum1, Vector512<float>.Zero), ref r, 24);
+                            Vector512.StoreUnsafe(Vector512.Max(sum2, Vector512<float>.Zero), ref r, 48);
+                            Vector512.StoreUnsafe(Vector512.Max(sum3, Vector512<float>.Zero), ref r, 72);
+                            Vector512.StoreUnsafe(Vector512.Max(sum4, Vector512<float>.Zero), ref r, 96);
+                            Vector512.StoreUnsafe(Vector512.Max(sum5, Vector512<float>.Zero), ref r, 120);
+                        }
                     }
-                    Unsafe.Add(ref yn, o) = MathF.Max(acc, 0f);
+                    { // columns [16, 24)
+                        ref float left = ref Unsafe.Add(ref top, 16);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 16);
+                        {
+                            Vector256<float> sum0 = Vector256.Create(b);
+                            Vector256<float> sum1 = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum2 = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum3 = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector256<float> sum4 = Vector256.Create(Unsafe.Add(ref b, 4));
+                            Vector256<float> sum5 = Vector256.Create(Unsafe.Add(ref b, 5));
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                    sum4 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 4)), sum4);
+                                    sum5 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                }
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(sum0, Vector256<float>.Zero), ref outputColumn);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1, Vector256<float>.Zero), ref outputColumn, 24);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2, Vector256<float>.Zero), ref outputColumn, 48);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3, Vector256<float>.Zero), ref outputColumn, 72);
+                            Vector256.StoreUnsafe(Vector256.Max(sum4, Vector256<float>.Zero), ref outputColumn, 96);
+                            Vector256.StoreUnsafe(Vector256.Max(sum5, Vector256<float>.Zero), ref outputColumn, 120);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
                 }
             }
         }
 
-        /// <summary>Conv0 (25 -> 6, Relu) parameter gradients, on the widest accelerated path.</summary>
+        /// <summary>Conv0 forward, Vector256: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        private static void Conv0Forward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
+            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 8.
+                    for (int j = 0; j < 24; j += 8)
+                    {
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        ref float outputColumn = ref Unsafe.Add(ref r, j);
+                        {
+                            Vector256<float> sum0 = Vector256.Create(b);
+                            Vector256<float> sum1 = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum2 = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum3 = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector256<float> sum4 = Vector256.Create(Unsafe.Add(ref b, 4));
+                            Vector256<float> sum5 = Vector256.Create(Unsafe.Add(ref b, 5));
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                    sum4 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 4)), sum4);
+                                    sum5 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                }
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(sum0, Vector256<float>.Zero), ref outputColumn);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1, Vector256<float>.Zero), ref outputColumn, 24);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2, Vector256<float>.Zero), ref outputColumn, 48);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3, Vector256<float>.Zero), ref outputColumn, 72);
+                            Vector256.StoreUnsafe(Vector256.Max(sum4, Vector256<float>.Zero), ref outputColumn, 96);
+                            Vector256.StoreUnsafe(Vector256.Max(sum5, Vector256<float>.Zero), ref outputColumn, 120);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
+                }
+            }
+        }
+
+        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
+            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 4.
+                    for (int j = 0; j < 24; j += 4)
+                    {
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        ref float outputColumn = ref Unsafe.Add(ref r, j);
+                        {
+                            Vector128<float> sum0 = Vector128.Create(b);
+                            Vector128<float> sum1 = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum2 = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum3 = Vector128.Create(Unsafe.Add(ref b, 3));
+                            Vector128<float> sum4 = Vector128.Create(Unsafe.Add(ref b, 4));
+                            Vector128<float> sum5 = Vector128.Create(Unsafe.Add(ref b, 5));
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    Vector128<float> value = Vector128.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0 = Simd.MultiplyAdd(value, Vector128.Create(tap), sum0);
+                                    sum1 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 1)), sum1);
+                                    sum2 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 2)), sum2);
+                                    sum3 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                    sum4 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 4)), sum4);
+                                    sum5 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                }
+                            }
+                            Vector128.StoreUnsafe(Vector128.Max(sum0, Vector128<float>.Zero), ref outputColumn);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1, Vector128<float>.Zero), ref outputColumn, 24);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2, Vector128<float>.Zero), ref outputColumn, 48);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3, Vector128<float>.Zero), ref outputColumn, 72);
+                            Vector128.StoreUnsafe(Vector128.Max(sum4, Vector128<float>.Zero), ref outputColumn, 96);
+                            Vector128.StoreUnsafe(Vector128.Max(sum5, Vector128<float>.Zero), ref outputColumn, 120);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
+                }
+            }
+        }
+
+        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
+            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 1.
+                    for (int j = 0; j < 24; j += 1)
+                    {
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        ref float outputColumn = ref Unsafe.Add(ref r, j);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            float sum4 = Unsafe.Add(ref b, 4);
+                            float sum5 = Unsafe.Add(ref b, 5);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                    sum4 += value * Unsafe.Add(ref tap, 4);
+                                    sum5 += value * Unsafe.Add(ref tap, 5);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 24) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 48) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 72) = MathF.Max(sum3, 0f);
+                            Unsafe.Add(ref outputColumn, 96) = MathF.Max(sum4, 0f);
+                            Unsafe.Add(ref outputColumn, 120) = MathF.Max(sum5, 0f);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
+                }
+            }
+        }
+
+        /// <summary>Conv0 (1×28×28 -> 6×24×24, Relu, computed directly) weight gradients, on the widest accelerated path.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Conv0WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
+        private static void Conv0WeightGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
         {
             if (Vector512.IsHardwareAccelerated)
             {
-                Conv0WeightGradient512(input, outputGradient, parameterGradients, rows);
-            }
-            else if (Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated)
-            {
-                Conv0WeightGradient256(input, outputGradient, parameterGradients, rows);
-            }
-            else
-            {
-                Conv0WeightGradientScalar(input, outputGradient, parameterGradients, rows);
-            }
-        }
-
-        /// <summary>Conv0 parameter gradients, Vector512: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void Conv0WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
-        {
-            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 25]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
-            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 150); // [6]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 24), 4 at a time.
-            for (int i = 0; i < 24; i += 4)
-            {
-                { // columns [0, 6)
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f; var acc0_2 = 0f;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f; var acc1_2 = 0f;
-                    var acc2_0 = Vector128<float>.Zero; var acc2_1 = 0f; var acc2_2 = 0f;
-                    var acc3_0 = Vector128<float>.Zero; var acc3_1 = 0f; var acc3_2 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + i);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Unsafe.Add(ref gn, 4);
-                        var g2 = Unsafe.Add(ref gn, 5);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, g0, acc1_0);
-                        acc1_1 += x1 * g1;
-                        acc1_2 += x1 * g2;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, g0, acc2_0);
-                        acc2_1 += x2 * g1;
-                        acc2_2 += x2 * g2;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, g0, acc3_0);
-                        acc3_1 += x3 * g1;
-                        acc3_2 += x3 * g2;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 6);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Unsafe.Add(ref dwj, 5) += acc0_2;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 6) + acc1_0, ref dwj, 6);
-                    Unsafe.Add(ref dwj, 10) += acc1_1;
-                    Unsafe.Add(ref dwj, 11) += acc1_2;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 12) + acc2_0, ref dwj, 12);
-                    Unsafe.Add(ref dwj, 16) += acc2_1;
-                    Unsafe.Add(ref dwj, 17) += acc2_2;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 18) + acc3_0, ref dwj, 18);
-                    Unsafe.Add(ref dwj, 22) += acc3_1;
-                    Unsafe.Add(ref dwj, 23) += acc3_2;
-                }
-            }
-            { // rows [24, 25)
-                { // columns [0, 6)
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f; var acc0_2 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + 24);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Unsafe.Add(ref gn, 4);
-                        var g2 = Unsafe.Add(ref gn, 5);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        acc0_1 += x0 * g1;
-                        acc0_2 += x0 * g2;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, 144);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Unsafe.Add(ref dwj, 5) += acc0_2;
-                }
-            }
-            // db += Σₙ g[n, :].
-            { // columns [0, 6)
-                var acc0 = Vector128<float>.Zero; var acc1 = 0f; var acc2 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 6);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                    acc1 += Unsafe.Add(ref gn, 4);
-                    acc2 += Unsafe.Add(ref gn, 5);
-                }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                Unsafe.Add(ref db, 4) += acc1;
-                Unsafe.Add(ref db, 5) += acc2;
-            }
-        }
-
-        /// <summary>Conv0 parameter gradients, Vector256 and Vector128 (the same code at this width): dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void Conv0WeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
-        {
-            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 25]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
-            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 150); // [6]
-            // dW[i, :] += Σₙ x[n, i]·g[n, :], 4 rows of dW at a time.
-            // Rows [0, 24), 4 at a time.
-            for (int i = 0; i < 24; i += 4)
-            {
-                { // columns [0, 5)
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = 0f;
-                    var acc2_0 = Vector128<float>.Zero; var acc2_1 = 0f;
-                    var acc3_0 = Vector128<float>.Zero; var acc3_1 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + i);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Unsafe.Add(ref gn, 4);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        acc0_1 += x0 * g1;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        var x1_128 = Vector128.Create(x1);
-                        acc1_0 = Simd.MultiplyAdd(x1_128, g0, acc1_0);
-                        acc1_1 += x1 * g1;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        var x2_128 = Vector128.Create(x2);
-                        acc2_0 = Simd.MultiplyAdd(x2_128, g0, acc2_0);
-                        acc2_1 += x2 * g1;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        var x3_128 = Vector128.Create(x3);
-                        acc3_0 = Simd.MultiplyAdd(x3_128, g0, acc3_0);
-                        acc3_1 += x3 * g1;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 6);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 6) + acc1_0, ref dwj, 6);
-                    Unsafe.Add(ref dwj, 10) += acc1_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 12) + acc2_0, ref dwj, 12);
-                    Unsafe.Add(ref dwj, 16) += acc2_1;
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj, 18) + acc3_0, ref dwj, 18);
-                    Unsafe.Add(ref dwj, 22) += acc3_1;
-                }
-                { // columns [5, 6)
-                    ref float gj = ref Unsafe.Add(ref g, 5);
-                    var acc0_0 = 0f;
-                    var acc1_0 = 0f;
-                    var acc2_0 = 0f;
-                    var acc3_0 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + i);
-                        var g0 = gn;
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                        float x1 = Unsafe.Add(ref xn, 1);
-                        acc1_0 += x1 * g0;
-                        float x2 = Unsafe.Add(ref xn, 2);
-                        acc2_0 += x2 * g0;
-                        float x3 = Unsafe.Add(ref xn, 3);
-                        acc3_0 += x3 * g0;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, i * 6 + 5);
-                    dwj += acc0_0;
-                    Unsafe.Add(ref dwj, 6) += acc1_0;
-                    Unsafe.Add(ref dwj, 12) += acc2_0;
-                    Unsafe.Add(ref dwj, 18) += acc3_0;
-                }
-            }
-            { // rows [24, 25)
-                { // columns [0, 5)
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref g, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + 24);
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Unsafe.Add(ref gn, 4);
-                        float x0 = xn;
-                        var x0_128 = Vector128.Create(x0);
-                        acc0_0 = Simd.MultiplyAdd(x0_128, g0, acc0_0);
-                        acc0_1 += x0 * g1;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, 144);
-                    Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref dwj) + acc0_0, ref dwj);
-                    Unsafe.Add(ref dwj, 4) += acc0_1;
-                }
-                { // columns [5, 6)
-                    ref float gj = ref Unsafe.Add(ref g, 5);
-                    var acc0_0 = 0f;
-                    for (int n = 0; n < rows; n++)
-                    {
-                        ref float gn = ref Unsafe.Add(ref gj, n * 6);
-                        ref float xn = ref Unsafe.Add(ref x, n * 25 + 24);
-                        var g0 = gn;
-                        float x0 = xn;
-                        acc0_0 += x0 * g0;
-                    }
-                    ref float dwj = ref Unsafe.Add(ref dw, 144 + 5);
-                    dwj += acc0_0;
-                }
-            }
-            // db += Σₙ g[n, :].
-            { // columns [0, 5)
-                var acc0 = Vector128<float>.Zero; var acc1 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref g, n * 6);
-                    acc0 += Vector128.LoadUnsafe(ref gn);
-                    acc1 += Unsafe.Add(ref gn, 4);
-                }
-                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref db) + acc0, ref db);
-                Unsafe.Add(ref db, 4) += acc1;
-            }
-            { // columns [5, 6)
-                ref float gj = ref Unsafe.Add(ref g, 5);
-                ref float dbj = ref Unsafe.Add(ref db, 5);
-                var acc0 = 0f;
-                for (int n = 0; n < rows; n++)
-                {
-                    ref float gn = ref Unsafe.Add(ref gj, n * 6);
-                    acc0 += gn;
-                }
-                dbj += acc0;
-            }
-        }
-
-        /// <summary>Conv0 parameter gradients, scalar: dW += xᵀ·g and db += Σ g over <paramref name="rows"/> samples.</summary>
-        private static void Conv0WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> parameterGradients, int rows)
-        {
-            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 25]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
-            ref float db = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 150); // [6]
-            for (int n = 0; n < rows; n++)
-            {
-                ref float xn = ref Unsafe.Add(ref x, n * 25);
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                for (int i = 0; i < 25; i++)
-                {
-                    float xi = Unsafe.Add(ref xn, i);
-                    ref float dwi = ref Unsafe.Add(ref dw, i * 6);
-                    for (int o = 0; o < 6; o++)
-                    {
-                        Unsafe.Add(ref dwi, o) += xi * Unsafe.Add(ref gn, o);
-                    }
-                }
-                for (int o = 0; o < 6; o++)
-                {
-                    Unsafe.Add(ref db, o) += Unsafe.Add(ref gn, o);
-                }
-            }
-        }
-
-        /// <summary>Conv0 (25 -> 6, Relu) input gradients, on the widest accelerated path.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Conv0InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Conv0InputGradient512(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradient512(input, filterGradients, parameterGradients, rows);
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                Conv0InputGradient256(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradient256(input, filterGradients, parameterGradients, rows);
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                Conv0InputGradient128(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradient128(input, filterGradients, parameterGradients, rows);
             }
             else
             {
-                Conv0InputGradientScalar(parameters, outputGradient, inputGradient, rows);
+                Conv0WeightGradientScalar(input, filterGradients, parameterGradients, rows);
             }
         }
 
-        /// <summary>Conv0 input gradients, Vector512: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
+        /// <summary>Conv0 weight gradients, Vector512: dW[ky·5 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradient512(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
         {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [25 × 6]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 25]
-            int n = 0;
-            // 4 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 4; n += 4)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 6);
-                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 12);
-                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 18);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 6);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 18);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 10);
-                    var g2_t1 = Unsafe.Add(ref gn, 16);
-                    var g3_t1 = Unsafe.Add(ref gn, 22);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var w1_t1 = Unsafe.Add(ref wi, 10);
-                    var w2_t1 = Unsafe.Add(ref wi, 16);
-                    var w3_t1 = Unsafe.Add(ref wi, 22);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 11);
-                    var g2_t2 = Unsafe.Add(ref gn, 17);
-                    var g3_t2 = Unsafe.Add(ref gn, 23);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    var w1_t2 = Unsafe.Add(ref wi, 11);
-                    var w2_t2 = Unsafe.Add(ref wi, 17);
-                    var w3_t2 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 26) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 27) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 28) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2;
-                    Unsafe.Add(ref dxi, 50) = Vector128.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1 + g2_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 51) = Vector128.Sum(g2_t0 * w1_t0) + g2_t1 * w1_t1 + g2_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 52) = Vector128.Sum(g2_t0 * w2_t0) + g2_t1 * w2_t1 + g2_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 53) = Vector128.Sum(g2_t0 * w3_t0) + g2_t1 * w3_t1 + g2_t2 * w3_t2;
-                    Unsafe.Add(ref dxi, 75) = Vector128.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1 + g3_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 76) = Vector128.Sum(g3_t0 * w1_t0) + g3_t1 * w1_t1 + g3_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 77) = Vector128.Sum(g3_t0 * w2_t0) + g3_t1 * w2_t1 + g3_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 78) = Vector128.Sum(g3_t0 * w3_t0) + g3_t1 * w3_t1 + g3_t2 * w3_t2;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 6);
-                    var g2_t0 = Vector128.LoadUnsafe(ref gn, 12);
-                    var g3_t0 = Vector128.LoadUnsafe(ref gn, 18);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 10);
-                    var g2_t1 = Unsafe.Add(ref gn, 16);
-                    var g3_t1 = Unsafe.Add(ref gn, 22);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 11);
-                    var g2_t2 = Unsafe.Add(ref gn, 17);
-                    var g3_t2 = Unsafe.Add(ref gn, 23);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 50) = Vector128.Sum(g2_t0 * w0_t0) + g2_t1 * w0_t1 + g2_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 75) = Vector128.Sum(g3_t0 * w0_t0) + g3_t1 * w0_t1 + g3_t2 * w0_t2;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 6);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 18);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var w1_t1 = Unsafe.Add(ref wi, 10);
-                    var w2_t1 = Unsafe.Add(ref wi, 16);
-                    var w3_t1 = Unsafe.Add(ref wi, 22);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    var w1_t2 = Unsafe.Add(ref wi, 11);
-                    var w2_t2 = Unsafe.Add(ref wi, 17);
-                    var w3_t2 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, Vector256: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [25 × 6]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 25]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 6);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 6);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 18);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 10);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var w1_t1 = Unsafe.Add(ref wi, 10);
-                    var w2_t1 = Unsafe.Add(ref wi, 16);
-                    var w3_t1 = Unsafe.Add(ref wi, 22);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 11);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    var w1_t2 = Unsafe.Add(ref wi, 11);
-                    var w2_t2 = Unsafe.Add(ref wi, 17);
-                    var w3_t2 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 26) = Vector128.Sum(g1_t0 * w1_t0) + g1_t1 * w1_t1 + g1_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 27) = Vector128.Sum(g1_t0 * w2_t0) + g1_t1 * w2_t1 + g1_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 28) = Vector128.Sum(g1_t0 * w3_t0) + g1_t1 * w3_t1 + g1_t2 * w3_t2;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var g1_t0 = Vector128.LoadUnsafe(ref gn, 6);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var g1_t1 = Unsafe.Add(ref gn, 10);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var g1_t2 = Unsafe.Add(ref gn, 11);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(g1_t0 * w0_t0) + g1_t1 * w0_t1 + g1_t2 * w0_t2;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var w1_t0 = Vector128.LoadUnsafe(ref wi, 6);
-                    var w2_t0 = Vector128.LoadUnsafe(ref wi, 12);
-                    var w3_t0 = Vector128.LoadUnsafe(ref wi, 18);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var w1_t1 = Unsafe.Add(ref wi, 10);
-                    var w2_t1 = Unsafe.Add(ref wi, 16);
-                    var w3_t1 = Unsafe.Add(ref wi, 22);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    var w1_t2 = Unsafe.Add(ref wi, 11);
-                    var w2_t2 = Unsafe.Add(ref wi, 17);
-                    var w3_t2 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(g0_t0 * w1_t0) + g0_t1 * w1_t1 + g0_t2 * w1_t2;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(g0_t0 * w2_t0) + g0_t1 * w2_t1 + g0_t2 * w2_t2;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(g0_t0 * w3_t0) + g0_t1 * w3_t1 + g0_t2 * w3_t2;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var g0_t0 = Vector128.LoadUnsafe(ref gn);
-                    var w0_t0 = Vector128.LoadUnsafe(ref wi);
-                    var g0_t1 = Unsafe.Add(ref gn, 4);
-                    var w0_t1 = Unsafe.Add(ref wi, 4);
-                    var g0_t2 = Unsafe.Add(ref gn, 5);
-                    var w0_t2 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(g0_t0 * w0_t0) + g0_t1 * w0_t1 + g0_t2 * w0_t2;
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, Vector128: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [25 × 6]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 25]
-            int n = 0;
-            // 2 samples at a time: each weight register is loaded once for all of them.
-            for (; n <= rows - 2; n += 2)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero; var acc1_1 = Vector128<float>.Zero; var acc1_2 = Vector128<float>.Zero; var acc1_3 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Vector128.LoadUnsafe(ref gn, 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 6);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 12);
-                        var w3 = Vector128.LoadUnsafe(ref wi, 18);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                        acc1_1 = Simd.MultiplyAdd(g1, w1, acc1_1);
-                        acc1_2 = Simd.MultiplyAdd(g1, w2, acc1_2);
-                        acc1_3 = Simd.MultiplyAdd(g1, w3, acc1_3);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var g1_t0 = Unsafe.Add(ref gn, 10);
-                    var w0_t0 = Unsafe.Add(ref wi, 4);
-                    var w1_t0 = Unsafe.Add(ref wi, 10);
-                    var w2_t0 = Unsafe.Add(ref wi, 16);
-                    var w3_t0 = Unsafe.Add(ref wi, 22);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var g1_t1 = Unsafe.Add(ref gn, 11);
-                    var w0_t1 = Unsafe.Add(ref wi, 5);
-                    var w1_t1 = Unsafe.Add(ref wi, 11);
-                    var w2_t1 = Unsafe.Add(ref wi, 17);
-                    var w3_t1 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0 + g1_t1 * w0_t1;
-                    Unsafe.Add(ref dxi, 26) = Vector128.Sum(acc1_1) + g1_t0 * w1_t0 + g1_t1 * w1_t1;
-                    Unsafe.Add(ref dxi, 27) = Vector128.Sum(acc1_2) + g1_t0 * w2_t0 + g1_t1 * w2_t1;
-                    Unsafe.Add(ref dxi, 28) = Vector128.Sum(acc1_3) + g1_t0 * w3_t0 + g1_t1 * w3_t1;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var acc0_0 = Vector128<float>.Zero;
-                    var acc1_0 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var g1 = Vector128.LoadUnsafe(ref gn, 6);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc1_0 = Simd.MultiplyAdd(g1, w0, acc1_0);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var g1_t0 = Unsafe.Add(ref gn, 10);
-                    var w0_t0 = Unsafe.Add(ref wi, 4);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var g1_t1 = Unsafe.Add(ref gn, 11);
-                    var w0_t1 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1;
-                    Unsafe.Add(ref dxi, 25) = Vector128.Sum(acc1_0) + g1_t0 * w0_t0 + g1_t1 * w0_t1;
-                }
-            }
-            // The remaining samples one at a time.
-            for (; n < rows; n++)
-            {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                // Inputs [0, 24), 4 at a time.
-                for (int i = 0; i < 24; i += 4)
-                {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    ref float dxi = ref Unsafe.Add(ref dxn, i);
-                    var acc0_0 = Vector128<float>.Zero; var acc0_1 = Vector128<float>.Zero; var acc0_2 = Vector128<float>.Zero; var acc0_3 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        var w1 = Vector128.LoadUnsafe(ref wi, 6);
-                        var w2 = Vector128.LoadUnsafe(ref wi, 12);
-                        var w3 = Vector128.LoadUnsafe(ref wi, 18);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                        acc0_1 = Simd.MultiplyAdd(g0, w1, acc0_1);
-                        acc0_2 = Simd.MultiplyAdd(g0, w2, acc0_2);
-                        acc0_3 = Simd.MultiplyAdd(g0, w3, acc0_3);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var w0_t0 = Unsafe.Add(ref wi, 4);
-                    var w1_t0 = Unsafe.Add(ref wi, 10);
-                    var w2_t0 = Unsafe.Add(ref wi, 16);
-                    var w3_t0 = Unsafe.Add(ref wi, 22);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var w0_t1 = Unsafe.Add(ref wi, 5);
-                    var w1_t1 = Unsafe.Add(ref wi, 11);
-                    var w2_t1 = Unsafe.Add(ref wi, 17);
-                    var w3_t1 = Unsafe.Add(ref wi, 23);
-                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1;
-                    Unsafe.Add(ref dxi, 1) = Vector128.Sum(acc0_1) + g0_t0 * w1_t0 + g0_t1 * w1_t1;
-                    Unsafe.Add(ref dxi, 2) = Vector128.Sum(acc0_2) + g0_t0 * w2_t0 + g0_t1 * w2_t1;
-                    Unsafe.Add(ref dxi, 3) = Vector128.Sum(acc0_3) + g0_t0 * w3_t0 + g0_t1 * w3_t1;
-                }
-                { // inputs [24, 25)
-                    ref float wi = ref Unsafe.Add(ref w, 144);
-                    ref float dxi = ref Unsafe.Add(ref dxn, 24);
-                    var acc0_0 = Vector128<float>.Zero;
-                    { // columns [0, 4)
-                        var g0 = Vector128.LoadUnsafe(ref gn);
-                        var w0 = Vector128.LoadUnsafe(ref wi);
-                        acc0_0 = Simd.MultiplyAdd(g0, w0, acc0_0);
-                    }
-                    var g0_t0 = Unsafe.Add(ref gn, 4);
-                    var w0_t0 = Unsafe.Add(ref wi, 4);
-                    var g0_t1 = Unsafe.Add(ref gn, 5);
-                    var w0_t1 = Unsafe.Add(ref wi, 5);
-                    dxi = Vector128.Sum(acc0_0) + g0_t0 * w0_t0 + g0_t1 * w0_t1;
-                }
-            }
-        }
-
-        /// <summary>Conv0 input gradients, scalar: dx = g·Wᵀ for <paramref name="rows"/> samples (overwrites dx).</summary>
-        private static void Conv0InputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int rows)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // [25 × 6]
-            ref float g = ref MemoryMarshal.GetReference(outputGradient); // [rows × 6]
-            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 25]
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 28 × 28], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
             for (int n = 0; n < rows; n++)
             {
-                ref float gn = ref Unsafe.Add(ref g, n * 6);
-                ref float dxn = ref Unsafe.Add(ref dx, n * 25);
-                for (int i = 0; i < 25; i++)
+                ref float image = ref Unsafe.Add(ref x, n * 784);
+                for (int f = 0; f < 6; f++)
                 {
-                    ref float wi = ref Unsafe.Add(ref w, i * 6);
-                    float acc = 0f;
-                    for (int o = 0; o < 6; o++)
+                    ref float gradients = ref Unsafe.Add(ref g, n * 3456 + f * 576);
+                    // One window row at a time: its 5 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 5; ky++)
                     {
-                        acc += Unsafe.Add(ref gn, o) * Unsafe.Add(ref wi, o);
+                        Vector512<float> sum512x0 = Vector512<float>.Zero;
+                        Vector512<float> sum512x1 = Vector512<float>.Zero;
+                        Vector512<float> sum512x2 = Vector512<float>.Zero;
+                        Vector512<float> sum512x3 = Vector512<float>.Zero;
+                        Vector512<float> sum512x4 = Vector512<float>.Zero;
+                        Vector256<float> sum256x0 = Vector256<float>.Zero;
+                        Vector256<float> sum256x1 = Vector256<float>.Zero;
+                        Vector256<float> sum256x2 = Vector256<float>.Zero;
+                        Vector256<float> sum256x3 = Vector256<float>.Zero;
+                        Vector256<float> sum256x4 = Vector256<float>.Zero;
+                        for (int oy = 0; oy < 24; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 28);
+                            { // columns [0, 16)
+                                Vector512<float> gradient512 = Vector512.LoadUnsafe(ref gradientRow);
+                                sum512x0 = Simd.MultiplyAdd(gradient512, Vector512.LoadUnsafe(ref inputRow), sum512x0);
+                                sum512x1 = Simd.MultiplyAdd(gradient512, Vector512.LoadUnsafe(ref inputRow, 1), sum512x1);
+                                sum512x2 = Simd.MultiplyAdd(gradient512, Vector512.LoadUnsafe(ref inputRow, 2), sum512x2);
+                                sum512x3 = Simd.MultiplyAdd(gradient512, Vector512.LoadUnsafe(ref inputRow, 3), sum512x3);
+                                sum512x4 = Simd.MultiplyAdd(gradient512, Vector512.LoadUnsafe(ref inputRow, 4), sum512x4);
+                            }
+                            { // columns [16, 24)
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 16);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, 16);
+                                Vector256<float> gradient256 = Vector256.LoadUnsafe(ref gradientColumn);
+                                sum256x0 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn), sum256x0);
+                                sum256x1 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 1), sum256x1);
+                                sum256x2 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 2), sum256x2);
+                                sum256x3 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 3), sum256x3);
+                                sum256x4 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 4), sum256x4);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 30 + f) += Vector512.Sum(sum512x0) + Vector256.Sum(sum256x0);
+                        Unsafe.Add(ref dw, ky * 30 + f + 6) += Vector512.Sum(sum512x1) + Vector256.Sum(sum256x1);
+                        Unsafe.Add(ref dw, ky * 30 + f + 12) += Vector512.Sum(sum512x2) + Vector256.Sum(sum256x2);
+                        Unsafe.Add(ref dw, ky * 30 + f + 18) += Vector512.Sum(sum512x3) + Vector256.Sum(sum256x3);
+                        Unsafe.Add(ref dw, ky * 30 + f + 24) += Vector512.Sum(sum512x4) + Vector256.Sum(sum256x4);
                     }
-                    Unsafe.Add(ref dxn, i) = acc;
+                }
+            }
+        }
+
+        /// <summary>Conv0 weight gradients, Vector256: dW[ky·5 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradient256(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 28 × 28], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float image = ref Unsafe.Add(ref x, n * 784);
+                for (int f = 0; f < 6; f++)
+                {
+                    ref float gradients = ref Unsafe.Add(ref g, n * 3456 + f * 576);
+                    // One window row at a time: its 5 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 5; ky++)
+                    {
+                        Vector256<float> sum256x0 = Vector256<float>.Zero;
+                        Vector256<float> sum256x1 = Vector256<float>.Zero;
+                        Vector256<float> sum256x2 = Vector256<float>.Zero;
+                        Vector256<float> sum256x3 = Vector256<float>.Zero;
+                        Vector256<float> sum256x4 = Vector256<float>.Zero;
+                        for (int oy = 0; oy < 24; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 28);
+                            // Columns [0, 24) in blocks of 8.
+                            for (int j = 0; j < 24; j += 8)
+                            {
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, j);
+                                Vector256<float> gradient256 = Vector256.LoadUnsafe(ref gradientColumn);
+                                sum256x0 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn), sum256x0);
+                                sum256x1 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 1), sum256x1);
+                                sum256x2 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 2), sum256x2);
+                                sum256x3 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 3), sum256x3);
+                                sum256x4 = Simd.MultiplyAdd(gradient256, Vector256.LoadUnsafe(ref inputColumn, 4), sum256x4);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 30 + f) += Vector256.Sum(sum256x0);
+                        Unsafe.Add(ref dw, ky * 30 + f + 6) += Vector256.Sum(sum256x1);
+                        Unsafe.Add(ref dw, ky * 30 + f + 12) += Vector256.Sum(sum256x2);
+                        Unsafe.Add(ref dw, ky * 30 + f + 18) += Vector256.Sum(sum256x3);
+                        Unsafe.Add(ref dw, ky * 30 + f + 24) += Vector256.Sum(sum256x4);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 weight gradients, Vector128: dW[ky·5 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradient128(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 28 × 28], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float image = ref Unsafe.Add(ref x, n * 784);
+                for (int f = 0; f < 6; f++)
+                {
+                    ref float gradients = ref Unsafe.Add(ref g, n * 3456 + f * 576);
+                    // One window row at a time: its 5 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 5; ky++)
+                    {
+                        Vector128<float> sum128x0 = Vector128<float>.Zero;
+                        Vector128<float> sum128x1 = Vector128<float>.Zero;
+                        Vector128<float> sum128x2 = Vector128<float>.Zero;
+                        Vector128<float> sum128x3 = Vector128<float>.Zero;
+                        Vector128<float> sum128x4 = Vector128<float>.Zero;
+                        for (int oy = 0; oy < 24; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 28);
+                            // Columns [0, 24) in blocks of 4.
+                            for (int j = 0; j < 24; j += 4)
+                            {
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, j);
+                                Vector128<float> gradient128 = Vector128.LoadUnsafe(ref gradientColumn);
+                                sum128x0 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn), sum128x0);
+                                sum128x1 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 1), sum128x1);
+                                sum128x2 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 2), sum128x2);
+                                sum128x3 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 3), sum128x3);
+                                sum128x4 = Simd.MultiplyAdd(gradient128, Vector128.LoadUnsafe(ref inputColumn, 4), sum128x4);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 30 + f) += Vector128.Sum(sum128x0);
+                        Unsafe.Add(ref dw, ky * 30 + f + 6) += Vector128.Sum(sum128x1);
+                        Unsafe.Add(ref dw, ky * 30 + f + 12) += Vector128.Sum(sum128x2);
+                        Unsafe.Add(ref dw, ky * 30 + f + 18) += Vector128.Sum(sum128x3);
+                        Unsafe.Add(ref dw, ky * 30 + f + 24) += Vector128.Sum(sum128x4);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 weight gradients, scalar: dW[ky·5 + kx, f] += Σ over output pixels of g[f] · x under tap (ky, kx), over <paramref name="rows"/> images; the bias's come from the sums of the filter gradients.</summary>
+        private static void Conv0WeightGradientScalar(ReadOnlySpan<float> input, ReadOnlySpan<float> filterGradients, Span<float> parameterGradients, int rows)
+        {
+            ref float x = ref MemoryMarshal.GetReference(input); // [rows × 28 × 28], one channel
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dw = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameterGradients), 0); // [25 × 6]
+            for (int n = 0; n < rows; n++)
+            {
+                ref float image = ref Unsafe.Add(ref x, n * 784);
+                for (int f = 0; f < 6; f++)
+                {
+                    ref float gradients = ref Unsafe.Add(ref g, n * 3456 + f * 576);
+                    // One window row at a time: its 5 taps' sums stay in registers while the output rows stream past.
+                    for (int ky = 0; ky < 5; ky++)
+                    {
+                        float sum0 = 0f;
+                        float sum1 = 0f;
+                        float sum2 = 0f;
+                        float sum3 = 0f;
+                        float sum4 = 0f;
+                        for (int oy = 0; oy < 24; oy++)
+                        {
+                            ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                            ref float inputRow = ref Unsafe.Add(ref image, (oy + ky) * 28);
+                            // Columns [0, 24) in blocks of 1.
+                            for (int j = 0; j < 24; j += 1)
+                            {
+                                ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                                ref float inputColumn = ref Unsafe.Add(ref inputRow, j);
+                                float gradient = gradientColumn;
+                                sum0 += gradient * inputColumn;
+                                sum1 += gradient * Unsafe.Add(ref inputColumn, 1);
+                                sum2 += gradient * Unsafe.Add(ref inputColumn, 2);
+                                sum3 += gradient * Unsafe.Add(ref inputColumn, 3);
+                                sum4 += gradient * Unsafe.Add(ref inputColumn, 4);
+                            }
+                        }
+                        Unsafe.Add(ref dw, ky * 30 + f) += sum0;
+                        Unsafe.Add(ref dw, ky * 30 + f + 6) += sum1;
+                        Unsafe.Add(ref dw, ky * 30 + f + 12) += sum2;
+                        Unsafe.Add(ref dw, ky * 30 + f + 18) += sum3;
+                        Unsafe.Add(ref dw, ky * 30 + f + 24) += sum4;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 (1×28×28 -> 6×24×24, Relu, computed directly) input gradients, on the widest accelerated path.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Conv0InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Conv0InputGradient512(parameters, filterGradients, inputGradient, rows);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                Conv0InputGradient256(parameters, filterGradients, inputGradient, rows);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Conv0InputGradient128(parameters, filterGradients, inputGradient, rows);
+            }
+            else
+            {
+                Conv0InputGradientScalar(parameters, filterGradients, inputGradient, rows);
+            }
+        }
+
+        /// <summary>Conv0 input gradients, Vector512: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradient512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 28 × 28], one channel
+            inputGradient.Slice(0, rows * 784).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 3456);
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                    ref float top = ref Unsafe.Add(ref dx, n * 784 + oy * 28); // the first input row under this output row
+                    { // columns [0, 16)
+                        {
+                            Vector512<float> gradient0 = Vector512.LoadUnsafe(ref gradientRow);
+                            Vector512<float> gradient1 = Vector512.LoadUnsafe(ref gradientRow, 576);
+                            Vector512<float> gradient2 = Vector512.LoadUnsafe(ref gradientRow, 1152);
+                            Vector512<float> gradient3 = Vector512.LoadUnsafe(ref gradientRow, 1728);
+                            Vector512<float> gradient4 = Vector512.LoadUnsafe(ref gradientRow, 2304);
+                            Vector512<float> gradient5 = Vector512.LoadUnsafe(ref gradientRow, 2880);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector512<float> sum = Vector512.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector512.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector512.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector512.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector512.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    sum = Simd.MultiplyAdd(gradient4, Vector512.Create(Unsafe.Add(ref tap, 4)), sum);
+                                    sum = Simd.MultiplyAdd(gradient5, Vector512.Create(Unsafe.Add(ref tap, 5)), sum);
+                                    Vector512.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                    { // columns [16, 24)
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, 16);
+                        ref float left = ref Unsafe.Add(ref top, 16);
+                        {
+                            Vector256<float> gradient0 = Vector256.LoadUnsafe(ref gradientColumn);
+                            Vector256<float> gradient1 = Vector256.LoadUnsafe(ref gradientColumn, 576);
+                            Vector256<float> gradient2 = Vector256.LoadUnsafe(ref gradientColumn, 1152);
+                            Vector256<float> gradient3 = Vector256.LoadUnsafe(ref gradientColumn, 1728);
+                            Vector256<float> gradient4 = Vector256.LoadUnsafe(ref gradientColumn, 2304);
+                            Vector256<float> gradient5 = Vector256.LoadUnsafe(ref gradientColumn, 2880);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> sum = Vector256.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector256.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector256.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector256.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector256.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    sum = Simd.MultiplyAdd(gradient4, Vector256.Create(Unsafe.Add(ref tap, 4)), sum);
+                                    sum = Simd.MultiplyAdd(gradient5, Vector256.Create(Unsafe.Add(ref tap, 5)), sum);
+                                    Vector256.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 input gradients, Vector256: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradient256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 28 × 28], one channel
+            inputGradient.Slice(0, rows * 784).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 3456);
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                    ref float top = ref Unsafe.Add(ref dx, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 8.
+                    for (int j = 0; j < 24; j += 8)
+                    {
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        {
+                            Vector256<float> gradient0 = Vector256.LoadUnsafe(ref gradientColumn);
+                            Vector256<float> gradient1 = Vector256.LoadUnsafe(ref gradientColumn, 576);
+                            Vector256<float> gradient2 = Vector256.LoadUnsafe(ref gradientColumn, 1152);
+                            Vector256<float> gradient3 = Vector256.LoadUnsafe(ref gradientColumn, 1728);
+                            Vector256<float> gradient4 = Vector256.LoadUnsafe(ref gradientColumn, 2304);
+                            Vector256<float> gradient5 = Vector256.LoadUnsafe(ref gradientColumn, 2880);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> sum = Vector256.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector256.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector256.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector256.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector256.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    sum = Simd.MultiplyAdd(gradient4, Vector256.Create(Unsafe.Add(ref tap, 4)), sum);
+                                    sum = Simd.MultiplyAdd(gradient5, Vector256.Create(Unsafe.Add(ref tap, 5)), sum);
+                                    Vector256.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 input gradients, Vector128: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradient128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 28 × 28], one channel
+            inputGradient.Slice(0, rows * 784).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 3456);
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                    ref float top = ref Unsafe.Add(ref dx, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 4.
+                    for (int j = 0; j < 24; j += 4)
+                    {
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        {
+                            Vector128<float> gradient0 = Vector128.LoadUnsafe(ref gradientColumn);
+                            Vector128<float> gradient1 = Vector128.LoadUnsafe(ref gradientColumn, 576);
+                            Vector128<float> gradient2 = Vector128.LoadUnsafe(ref gradientColumn, 1152);
+                            Vector128<float> gradient3 = Vector128.LoadUnsafe(ref gradientColumn, 1728);
+                            Vector128<float> gradient4 = Vector128.LoadUnsafe(ref gradientColumn, 2304);
+                            Vector128<float> gradient5 = Vector128.LoadUnsafe(ref gradientColumn, 2880);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector128<float> sum = Vector128.LoadUnsafe(ref target);
+                                    sum = Simd.MultiplyAdd(gradient0, Vector128.Create(tap), sum);
+                                    sum = Simd.MultiplyAdd(gradient1, Vector128.Create(Unsafe.Add(ref tap, 1)), sum);
+                                    sum = Simd.MultiplyAdd(gradient2, Vector128.Create(Unsafe.Add(ref tap, 2)), sum);
+                                    sum = Simd.MultiplyAdd(gradient3, Vector128.Create(Unsafe.Add(ref tap, 3)), sum);
+                                    sum = Simd.MultiplyAdd(gradient4, Vector128.Create(Unsafe.Add(ref tap, 4)), sum);
+                                    sum = Simd.MultiplyAdd(gradient5, Vector128.Create(Unsafe.Add(ref tap, 5)), sum);
+                                    Vector128.StoreUnsafe(sum, ref target);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Conv0 input gradients, scalar: dx = Σ over windows and filters of g[f] · W[tap, f] at each tap's pixel, written for <paramref name="rows"/> images.</summary>
+        private static void Conv0InputGradientScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> filterGradients, Span<float> inputGradient, int rows)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]
+            ref float g = ref MemoryMarshal.GetReference(filterGradients); // [rows × 6 × 576], filter by filter
+            ref float dx = ref MemoryMarshal.GetReference(inputGradient); // [rows × 28 × 28], one channel
+            inputGradient.Slice(0, rows * 784).Clear();
+            for (int n = 0; n < rows; n++)
+            {
+                ref float gradients = ref Unsafe.Add(ref g, n * 3456);
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float gradientRow = ref Unsafe.Add(ref gradients, oy * 24);
+                    ref float top = ref Unsafe.Add(ref dx, n * 784 + oy * 28); // the first input row under this output row
+                    // Columns [0, 24) in blocks of 1.
+                    for (int j = 0; j < 24; j += 1)
+                    {
+                        ref float gradientColumn = ref Unsafe.Add(ref gradientRow, j);
+                        ref float left = ref Unsafe.Add(ref top, j);
+                        {
+                            float gradient0 = gradientColumn;
+                            float gradient1 = Unsafe.Add(ref gradientColumn, 576);
+                            float gradient2 = Unsafe.Add(ref gradientColumn, 1152);
+                            float gradient3 = Unsafe.Add(ref gradientColumn, 1728);
+                            float gradient4 = Unsafe.Add(ref gradientColumn, 2304);
+                            float gradient5 = Unsafe.Add(ref gradientColumn, 2880);
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    ref float target = ref Unsafe.Add(ref inputRow, kx);
+                                    float sum = target;
+                                    sum += gradient0 * tap;
+                                    sum += gradient1 * Unsafe.Add(ref tap, 1);
+                                    sum += gradient2 * Unsafe.Add(ref tap, 2);
+                                    sum += gradient3 * Unsafe.Add(ref tap, 3);
+                                    sum += gradient4 * Unsafe.Add(ref tap, 4);
+                                    sum += gradient5 * Unsafe.Add(ref tap, 5);
+                                    target = sum;
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -44,6 +44,28 @@ public partial class ResidualImageNet;
 [Dense(2, Activation.Sigmoid)]
 public partial class ResidualVectorNet;
 
+/// <summary>
+/// A single-channel convolution computed directly, over a width that takes every register size and scalars (28 output
+/// columns), with more filters than one register group holds and an activation that keeps z.
+/// </summary>
+[TargetNetwork(Channels = 1, Height = 7, Width = 30)]
+[Conv2D(20, 3, Activation.Gelu)]
+[GlobalAvgPool2D]
+[Dense(2)]
+public partial class DirectConvNet;
+
+/// <summary>
+/// Direct convolutions one after another, so that the later ones pass their input gradients down: a 2×2 window over
+/// 10 columns, a residual 1×1, then three filters; a pool and a Dense layer after them.
+/// </summary>
+[TargetNetwork(Channels = 1, Height = 9, Width = 11)]
+[Conv2D(1, 2, Activation.Tanh)]
+[Conv2D(1, 1, Activation.Sigmoid, Residual = true)]
+[Conv2D(3, 3, Activation.Softplus)]
+[MaxPool2D(2)]
+[Dense(2)]
+public partial class DirectChainNet;
+
 /// <summary>LeNet's shape (LeCun et al. 1998): 1×28×28 → conv 6@5×5 → pool → conv 16@5×5 → pool → 120 → 84 → 10.</summary>
 [TargetNetwork(Channels = 1, Height = 28, Width = 28)]
 [Conv2D(6, 5, Activation.Relu)]
@@ -90,3 +112,8 @@ public partial class SharedFullHyper;
 [HyperNetwork(typeof(MixedSharingNet), ConditionSize = 2, ChunkSize = 7, ChunkEmbeddingSize = 2)]
 [Dense(5, Activation.Sigmoid)]
 public partial class SharedChunkedHyper;
+
+/// <summary>A chunked hypernetwork over LeNet for two tasks, the image sample's shape, for the allocation guard of a step.</summary>
+[HyperNetwork(typeof(LeNet), Tasks = 2, EmbeddingSize = 8, ChunkSize = 2048, ChunkEmbeddingSize = 16)]
+[Dense(128, Activation.Relu)]
+public partial class LeNetHyper;

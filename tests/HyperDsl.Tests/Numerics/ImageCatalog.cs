@@ -45,6 +45,18 @@ public static class ImageCatalog
             ReferenceImageLayer.AvgPool(2),
             ReferenceImageLayer.Dense(3, Activation.Tanh),
             ReferenceImageLayer.Dense(2))),
+        ["DirectConvNet"] = (typeof(DirectConvNet), new ReferenceImageNetwork(
+            Shape.Image(1, 7, 30),
+            ReferenceImageLayer.Conv(20, 3, Activation.Gelu),
+            ReferenceImageLayer.GlobalAvgPool(),
+            ReferenceImageLayer.Dense(2))),
+        ["DirectChainNet"] = (typeof(DirectChainNet), new ReferenceImageNetwork(
+            Shape.Image(1, 9, 11),
+            ReferenceImageLayer.Conv(1, 2, Activation.Tanh),
+            ReferenceImageLayer.Conv(1, 1, Activation.Sigmoid, residual: true),
+            ReferenceImageLayer.Conv(3, 3, Activation.Softplus),
+            ReferenceImageLayer.MaxPool(2),
+            ReferenceImageLayer.Dense(2))),
         ["LeNet"] = (typeof(LeNet), new ReferenceImageNetwork(
             Shape.Image(1, 28, 28),
             ReferenceImageLayer.Conv(6, 5, Activation.Relu),
