@@ -290,5 +290,7 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         public string Predict { get; } = network + ".Predict";
 
         public string Generate { get; } = network + ".Generate";
+
+        public string AddAnchorPenaltyGradients { get; } = network + ".AddAnchorPenaltyGradients";
     }
 }

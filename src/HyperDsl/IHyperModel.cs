@@ -126,4 +126,21 @@ public interface IHyperModel
     /// <param name="samples">The number of samples.</param>
     /// <param name="outputs">Receives the outputs, <c>[samples × OutputSize]</c>.</param>
     void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs);
+
+    /// <summary>
+    /// Adds to <see cref="Gradients"/> the gradient of <c>scale · Σᵢ ‖W(task i) − anchors[i]‖²</c> with respect to θ and
+    /// returns that sum, where W(task i) is the target parameter vector g generates for the i-th task under the current
+    /// θ (shared layers included). The gradient reaches g, the task embeddings, the chunk embeddings and the shared
+    /// layers. Call it after <see cref="ComputeGradients"/>, which overwrites the gradients, and before the optimizer's
+    /// step: it is the output regulariser of continual learning (von Oswald et al., 2020), which
+    /// <see cref="Training.OutputRegularizer"/> drives. Allocation-free; runs on the calling thread.
+    /// </summary>
+    /// <param name="taskIds">The tasks' rows of the embedding table; empty when the hypernetwork has no table.</param>
+    /// <param name="conditions">The tasks' condition vectors, <c>[tasks × ConditionSize]</c>; empty when there are none.</param>
+    /// <param name="anchors">Each task's anchor, <c>[tasks × TargetParameterCount]</c>.</param>
+    /// <param name="scale">The factor on the sum of squares, finite and at least 0.</param>
+    /// <returns>The penalty, <c>scale · Σᵢ ‖W(task i) − anchors[i]‖²</c>.</returns>
+    /// <exception cref="ArgumentException">No task is given, the lengths do not match the number of tasks, or a condition or anchor is not finite; nothing has been written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A task id is outside the table, or <paramref name="scale"/> is negative or not finite; nothing has been written.</exception>
+    float AddAnchorPenaltyGradients(ReadOnlySpan<int> taskIds, ReadOnlySpan<float> conditions, ReadOnlySpan<float> anchors, float scale);
 }

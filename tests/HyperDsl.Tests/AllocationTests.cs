@@ -75,6 +75,60 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_image_hypernetwork_step_with_the_output_regularizer_allocates_nothing_after_warm_up(int threads)
+    {
+        const int Samples = 64;
+        var model = new HyperDsl.Tests.Networks.LeNetHyper(maxTasks: 2, maxSamplesPerTask: Samples);
+        IHyperModel hyper = model;
+        model.Initialize(3);
+        model.Threads = threads;
+        try
+        {
+            var random = new Random(4);
+            int[] ids = { 0, 1 };
+            float[] inputs = RandomData.Uniform(2 * Samples * hyper.InputSize, 0f, 1f, random);
+            float[] targets = new float[2 * Samples * hyper.OutputSize];
+            for (int n = 0; n < 2 * Samples; n++)
+            {
+                targets[(n * hyper.OutputSize) + (n % hyper.OutputSize)] = 1f;
+            }
+
+            var optimizer = new HyperDsl.Training.Adam(model);
+            var regularizer = new HyperDsl.Training.OutputRegularizer(hyper, 0.01f, capacity: 2);
+            regularizer.Remember(0);
+            regularizer.Remember(1);
+
+            void Step()
+            {
+                model.ComputeGradients(new TaskBatch(ids, inputs, targets, Samples), Loss.SoftmaxCrossEntropy);
+                regularizer.AddGradients();
+                optimizer.Step(model.Parameters, model.Gradients);
+            }
+
+            for (int i = 0; i < 5; i++)
+            {
+                Step();
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                Step();
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.WriteLine($"LeNetHyper, {threads} thread(s): 10 × (ComputeGradients over 2 × 64 images, output regulariser over 2 tasks, Adam) allocated {allocated} bytes.");
+            Assert.Equal(0, allocated);
+        }
+        finally
+        {
+            model.Threads = 1;
+        }
+    }
+
+    [Theory]
     [InlineData(typeof(HyperDsl.Tests.Networks.LeNet), 1, 200)]
     [InlineData(typeof(HyperDsl.Tests.Networks.LeNet), 64, 10)]
     [InlineData(typeof(HyperDsl.Tests.Networks.ResidualImageNet), 9, 500)]

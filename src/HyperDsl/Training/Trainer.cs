@@ -60,6 +60,12 @@ public sealed class TrainerOptions
 
     /// <summary>Steps between checkpoints; 0 (the default) writes one after the last step only.</summary>
     public int CheckpointEvery { get; init; }
+
+    /// <summary>
+    /// An output regulariser for the model (continual learning), whose penalty's gradient each step adds before clipping;
+    /// the loss the run reports is then the task loss plus the penalty. Null (the default) for none.
+    /// </summary>
+    public OutputRegularizer? Regularizer { get; init; }
 }
 
 /// <summary>What a training run did.</summary>
@@ -120,6 +126,11 @@ public sealed class Trainer
             throw new ArgumentException("LogEvery must be at least 1, EvaluateEvery, CheckpointEvery and ClipNorm at least 0.", nameof(options));
         }
 
+        if (options.Regularizer is not null && !ReferenceEquals(options.Regularizer.Model, model))
+        {
+            throw new ArgumentException("The Regularizer was created for another model; create it for the one being trained.", nameof(options));
+        }
+
         if (options.CheckpointPath is not null && (model is not IHyperCheckpoint || optimizer is not IOptimizerCheckpoint))
         {
             throw new ArgumentException($"CheckpointPath is set, but {(model is not IHyperCheckpoint ? model.GetType().Name : optimizer.GetType().Name)} cannot be saved in a checkpoint (generated hypernetworks and Sgd, Adam, AdamW can).", nameof(options));
@@ -161,6 +172,11 @@ public sealed class Trainer
             }
 
             loss = model.ComputeGradients(new TaskBatch(taskIds, inputs, targets, options.SamplesPerTask, conditions), options.Loss);
+            if (options.Regularizer is not null)
+            {
+                loss += options.Regularizer.AddGradients();
+            }
+
             if (!float.IsFinite(loss))
             {
                 throw new InvalidOperationException($"Step {step}: the loss is {loss.ToString(CultureInfo.InvariantCulture)}; training diverged (try a smaller learning rate or ClipNorm).");

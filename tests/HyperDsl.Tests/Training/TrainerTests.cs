@@ -105,6 +105,40 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void With_the_output_regularizer_a_second_task_moves_the_first_task_s_weights_far_less()
+    {
+        // Task 3 is learned, its W remembered; then only task 20 is trained, with and without the regulariser.
+        double Drift(float beta)
+        {
+            var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 10);
+            model.Initialize(7);
+            new Trainer(model, new Adam(model, 3e-3f), new OneSineTask(3), new TrainerOptions { Steps = 400, TasksPerStep = 1, SamplesPerTask = 10, Seed = 1 }).Run();
+            var regularizer = new OutputRegularizer(model, beta, capacity: 1);
+            regularizer.Remember(3);
+            float[] anchor = regularizer.Anchor(0).ToArray();
+            TrainingSummary second = new Trainer(model, new Adam(model, 3e-3f), new OneSineTask(20), new TrainerOptions { Steps = 400, TasksPerStep = 1, SamplesPerTask = 10, Seed = 2, Regularizer = regularizer }).Run();
+            Assert.True(second.RecentLoss < second.FirstLoss / 3, $"β = {beta}: the second task is learned too ({second.FirstLoss} -> {second.RecentLoss})");
+            float[] now = new float[SineHyper.TargetParameterCount];
+            model.Generate(3, now);
+            return Math.Sqrt(now.Zip(anchor, (a, b) => (double)(a - b) * (a - b)).Sum());
+        }
+
+        double free = Drift(0f);
+        double held = Drift(1f);
+        Assert.True(free > 0.1, $"without the regulariser the first task's W moves ({free})");
+        Assert.True(held < free / 5, $"the regulariser holds the first task's W: moved {held}, against {free} without it");
+    }
+
+    [Fact]
+    public void A_regularizer_of_another_model_is_refused()
+    {
+        var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 5);
+        var other = new SineHyper(maxTasks: 1, maxSamplesPerTask: 5);
+        var exception = Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(model), new OneSineTask(0), new TrainerOptions { TasksPerStep = 1, SamplesPerTask = 5, Regularizer = new OutputRegularizer(other, 0.1f, 1) }));
+        Assert.Contains("Regularizer was created for another model", exception.Message);
+    }
+
+    [Fact]
     public void A_diverging_run_stops_with_a_clear_error()
     {
         var model = new SineHyper(maxTasks: 4, maxSamplesPerTask: 5);
@@ -158,6 +192,26 @@ public sealed class TrainerTests
     }
 
     /// <summary>Sine curves y = A·sin(x − φ), one per task id of SineHyper's table.</summary>
+
+    /// <summary>One task of SineTasks only, as continual learning trains them.</summary>
+    private sealed class OneSineTask(int id) : ITaskSampler
+    {
+        public void Sample(Random random, Span<int> taskIds, Span<float> inputs, Span<float> targets, Span<float> conditions, int samplesPerTask)
+        {
+            float amplitude = 0.1f + (4.9f * (id % 37) / 36f);
+            float phase = MathF.PI * (id % 11) / 10f;
+            for (int t = 0; t < taskIds.Length; t++)
+            {
+                taskIds[t] = id;
+                for (int s = 0; s < samplesPerTask; s++)
+                {
+                    float x = -5f + (10f * random.NextSingle());
+                    inputs[(t * samplesPerTask) + s] = x;
+                    targets[(t * samplesPerTask) + s] = amplitude * MathF.Sin(x - phase);
+                }
+            }
+        }
+    }
 
     private sealed class SineTasks : ITaskSampler
     {
