@@ -196,6 +196,9 @@ internal sealed class AdamState : PartitionedUpdate
     private readonly float[] secondMoment;
     private float stepDecoupledDecay;
 
+    // The moments by their names in torch.optim, built once: the regulariser's look-ahead reads them every step.
+    private KeyValuePair<string, float[]>[]? buffers;
+
     public AdamState(IHyperModel? model, int parameterCount, float learningRate, float beta1, float beta2, float epsilon, float weightDecay)
         : base(model)
     {
@@ -229,7 +232,7 @@ internal sealed class AdamState : PartitionedUpdate
     public Span<float> FirstMoment => firstMoment;
 
     /// <summary>The moments under their names in <c>torch.optim.Adam</c>'s state.</summary>
-    public IReadOnlyList<KeyValuePair<string, float[]>> Buffers => [new("exp_avg", firstMoment), new("exp_avg_sq", secondMoment)];
+    public IReadOnlyList<KeyValuePair<string, float[]>> Buffers => buffers ??= [new("exp_avg", firstMoment), new("exp_avg_sq", secondMoment)];
 
     /// <summary>The settings, for a checkpoint's metadata.</summary>
     public string Settings => string.Create(

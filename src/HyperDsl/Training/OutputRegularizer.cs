@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace HyperDsl.Training;
 
@@ -34,6 +35,10 @@ public sealed class OutputRegularizer
     private readonly int[] order;
     private readonly Random random;
     private int count;
+
+    // The look-ahead's copies of θ and of the optimizer's state, made on its first use.
+    private float[]? savedTheta;
+    private float[][]? savedBuffers;
 
     /// <summary>Creates a regulariser with room for <paramref name="capacity"/> tasks' anchors.</summary>
     /// <param name="model">The hypernetwork whose gradients receive the penalty's.</param>
@@ -201,6 +206,71 @@ public sealed class OutputRegularizer
         }
 
         return (float)penalty;
+    }
+
+    /// <summary>
+    /// As <see cref="AddGradients()"/>, but with the penalty and its gradient taken where <paramref name="lookahead"/>'s
+    /// next step would put θ from the gradients there now — the look-ahead of von Oswald et al., so that the regulariser
+    /// counters the move the task loss is about to make. The step is tried and undone: θ and the optimizer's state are
+    /// as they were. Call it after ComputeGradients and before that optimizer's step, with its learning rate set. The
+    /// first call keeps a copy of θ and of the optimizer's state; later calls allocate nothing.
+    /// </summary>
+    /// <param name="lookahead">The optimizer about to step θ: one of the library's (Adam, AdamW, Sgd), created for this model or for its parameter count.</param>
+    /// <returns>The penalty added to the loss, at the looked-ahead θ.</returns>
+    /// <exception cref="ArgumentException">The optimizer's state cannot be copied (not one of the library's) or it was created for another model.</exception>
+    public float AddGradients(IOptimizer lookahead)
+    {
+        ArgumentNullException.ThrowIfNull(lookahead);
+        if (lookahead is not Checkpoints.IOptimizerCheckpoint state)
+        {
+            throw new ArgumentException($"OutputRegularizer.AddGradients: the look-ahead needs an optimizer whose state can be copied and restored (Adam, AdamW, Sgd); {lookahead.GetType().Name} is not one.", nameof(lookahead));
+        }
+
+        if (lookahead is IModelOptimizer { Model: { } other } && !ReferenceEquals(other, model))
+        {
+            throw new ArgumentException("OutputRegularizer.AddGradients: the optimizer was created for another model.", nameof(lookahead));
+        }
+
+        if (count == 0 || Beta == 0f)
+        {
+            return 0f;
+        }
+
+        Span<float> theta = model.Parameters;
+        IReadOnlyList<KeyValuePair<string, float[]>> buffers = state.CheckpointBuffers;
+        if (savedTheta is null || savedBuffers is null || savedBuffers.Length != buffers.Count)
+        {
+            savedTheta = new float[theta.Length];
+            savedBuffers = new float[buffers.Count][];
+        }
+
+        for (int b = 0; b < buffers.Count; b++)
+        {
+            if (savedBuffers[b] is null || savedBuffers[b].Length != buffers[b].Value.Length)
+            {
+                savedBuffers[b] = new float[buffers[b].Value.Length];
+            }
+
+            buffers[b].Value.CopyTo(savedBuffers[b], 0);
+        }
+
+        theta.CopyTo(savedTheta);
+        int steps = state.CheckpointStepCount;
+        try
+        {
+            lookahead.Step(theta, model.Gradients);
+            return AddGradients();
+        }
+        finally
+        {
+            savedTheta.CopyTo(theta);
+            for (int b = 0; b < buffers.Count; b++)
+            {
+                savedBuffers[b].CopyTo(buffers[b].Value, 0);
+            }
+
+            state.CheckpointStepCount = steps;
+        }
     }
 
     /// <summary>The anchor of the <paramref name="index"/>-th remembered task, in the order they were first remembered.</summary>

@@ -17,6 +17,9 @@ public sealed class Sgd : IOptimizer, IOptimizerCheckpoint, IModelOptimizer
 {
     private readonly SgdUpdate update;
 
+    // The state by its name in torch.optim, built once: the regulariser's look-ahead reads it every step.
+    private KeyValuePair<string, float[]>[]? buffers;
+
     /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">How many parameters it updates.</param>
     /// <param name="learningRate">η, at least 0.</param>
@@ -114,7 +117,7 @@ public sealed class Sgd : IOptimizer, IOptimizerCheckpoint, IModelOptimizer
         $"lr={LearningRate}, momentum={Momentum}, dampening={Dampening}, weight_decay={WeightDecay}, nesterov={Nesterov}");
 
     IReadOnlyList<KeyValuePair<string, float[]>> IOptimizerCheckpoint.CheckpointBuffers =>
-        update.MomentumBuffer.Length == 0 ? [] : [new("momentum_buffer", update.MomentumBuffer)];
+        buffers ??= update.MomentumBuffer.Length == 0 ? [] : [new("momentum_buffer", update.MomentumBuffer)];
 
     int IOptimizerCheckpoint.CheckpointStepCount { get => StepCount; set => StepCount = value; }
 

@@ -66,6 +66,12 @@ public sealed class TrainerOptions
     /// the loss the run reports is then the task loss plus the penalty. Null (the default) for none.
     /// </summary>
     public OutputRegularizer? Regularizer { get; init; }
+
+    /// <summary>
+    /// Whether the <see cref="Regularizer"/>'s penalty is taken where the optimizer's next step would put θ (the paper's
+    /// look-ahead; see <see cref="OutputRegularizer.AddGradients(IOptimizer)"/>) rather than at θ. Default false.
+    /// </summary>
+    public bool RegularizerLookahead { get; init; }
 }
 
 /// <summary>What a training run did.</summary>
@@ -174,7 +180,7 @@ public sealed class Trainer
             loss = model.ComputeGradients(new TaskBatch(taskIds, inputs, targets, options.SamplesPerTask, conditions), options.Loss);
             if (options.Regularizer is not null)
             {
-                loss += options.Regularizer.AddGradients();
+                loss += options.RegularizerLookahead ? options.Regularizer.AddGradients(optimizer) : options.Regularizer.AddGradients();
             }
 
             if (!float.IsFinite(loss))

@@ -106,6 +106,60 @@ public sealed class OutputRegularizerTests
     }
 
     [Fact]
+    public void The_look_ahead_takes_the_penalty_where_the_optimizer_s_step_would_put_theta_and_undoes_that_step()
+    {
+        // Two copies of one evolved state: Adam's moments and θ moved by a few steps.
+        IHyperModel model = Create();
+        IHyperModel copy = Create();
+        var adam = new Adam(model, 0.01f);
+        var copyAdam = new Adam(copy, 0.01f);
+        var regularizer = new OutputRegularizer(model, 0.5f, capacity: 2);
+        var copyRegularizer = new OutputRegularizer(copy, 0.5f, capacity: 2);
+        regularizer.Remember(0);
+        copyRegularizer.Remember(0);
+        var random = new Random(3);
+        for (int step = 0; step < 3; step++)
+        {
+            float[] moved = RandomData.Uniform(model.ParameterCount, -1f, 1f, random);
+            adam.Step(model.Parameters, moved);
+            copyAdam.Step(copy.Parameters, moved);
+        }
+
+        float[] taskGradients = RandomData.Uniform(model.ParameterCount, -1f, 1f, random);
+        float[] theta = model.Parameters.ToArray();
+        float[] firstMoment = adam.FirstMoment.ToArray();
+        float[] secondMoment = adam.SecondMoment.ToArray();
+        taskGradients.CopyTo(model.Gradients);
+        float penalty = regularizer.AddGradients(adam);
+
+        // θ and Adam's state are as they were.
+        Assert.Equal(theta, model.Parameters.ToArray());
+        Assert.Equal(firstMoment, adam.FirstMoment.ToArray());
+        Assert.Equal(secondMoment, adam.SecondMoment.ToArray());
+        Assert.Equal(3, adam.StepCount);
+
+        // The copy takes the step for real and adds the penalty's gradient there: the same numbers.
+        copyAdam.Step(copy.Parameters, taskGradients);
+        taskGradients.CopyTo(copy.Gradients);
+        float expected = copyRegularizer.AddGradients();
+        Assert.True(expected > 0f, "the step moved θ away from the anchor");
+        Assert.Equal(expected, penalty);
+        Assert.Equal(copy.Gradients.ToArray(), model.Gradients.ToArray());
+
+        // Without it the penalty is the one at θ, a different number.
+        taskGradients.CopyTo(model.Gradients);
+        Assert.NotEqual(penalty, regularizer.AddGradients());
+        Assert.Equal("lookahead", Assert.Throws<ArgumentException>(() => regularizer.AddGradients(copyAdam)).ParamName);
+    }
+
+    private static IHyperModel Create()
+    {
+        (IHyperModel created, _) = HyperCatalog.Create("ChunkedEmbeddingHyper", maxTasks: 1, maxSamplesPerTask: 2);
+        created.Initialize(seed: 9);
+        return created;
+    }
+
+    [Fact]
     public void At_the_anchors_the_penalty_is_zero_and_nothing_is_remembered_adds_nothing()
     {
         (IHyperModel model, _) = HyperCatalog.Create("FullEmbeddingHyper", maxTasks: 2, maxSamplesPerTask: 2);
