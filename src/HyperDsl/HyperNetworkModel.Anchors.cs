@@ -43,22 +43,7 @@ public abstract partial class HyperNetworkModel<TTarget>
                 TensorPrimitives.Subtract(GeneratedParameters(t), anchors.Slice((first + t) * parameterCount, parameterCount), weightGradients);
                 penalty += scale * (double)TensorPrimitives.SumOfSquares(weightGradients);
                 TensorPrimitives.Multiply(weightGradients, 2f * scale, weightGradients);
-                Span<float> vectorGradients = GeneratedVectorGradients(t);
-                if (assembledGradients is not null)
-                {
-                    foreach (ParameterSegment segment in description.Segments)
-                    {
-                        if (!segment.Shared)
-                        {
-                            weightGradients.Slice(segment.TargetOffset, segment.Length).CopyTo(vectorGradients.Slice(segment.SourceOffset, segment.Length));
-                        }
-                    }
-                }
-
-                if (description.IsChunked)
-                {
-                    TensorPrimitives.Multiply(vectorGradients, parameterScale, vectorGradients);
-                }
+                WeightGradientsToHead(t);
             }
 
             AddSharedGradients(group);

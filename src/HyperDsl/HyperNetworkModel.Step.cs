@@ -169,6 +169,23 @@ public abstract partial class HyperNetworkModel<TTarget>
             Span<float> weightGradients = assembledGradients.AsSpan(task * TTarget.ParameterCount, TTarget.ParameterCount);
             weightGradients.Clear();
             TTarget.Backward(weights, inputs, outputGradients, samples, lane.TargetWorkspace, weightGradients, Span<float>.Empty);
+        }
+
+        WeightGradientsToHead(task);
+        return value;
+    }
+
+    /// <summary>
+    /// Turns ∂L/∂W of task slot <paramref name="task"/> — in its assembled slot with shared layers, else in ∂L/∂G —
+    /// into the head's output gradient: the generated runs copied to ∂L/∂G (the shared ones stay for
+    /// <see cref="AddSharedGradients"/>), then, for a chunked head, multiplied by the hyperfan factors.
+    /// </summary>
+    private void WeightGradientsToHead(int task)
+    {
+        Span<float> vectorGradients = GeneratedVectorGradients(task);
+        if (assembledGradients is not null)
+        {
+            ReadOnlySpan<float> weightGradients = assembledGradients.AsSpan(task * TTarget.ParameterCount, TTarget.ParameterCount);
             foreach (ParameterSegment segment in description.Segments)
             {
                 if (!segment.Shared)
@@ -183,7 +200,5 @@ public abstract partial class HyperNetworkModel<TTarget>
             // G = s ⊙ head output (+ offset), so the head's output gradient is s ⊙ ∂L/∂G.
             TensorPrimitives.Multiply(vectorGradients, parameterScale, vectorGradients);
         }
-
-        return value;
     }
 }
