@@ -4,6 +4,7 @@ using System.IO;
 using HyperDsl;
 using HyperDsl.Checkpoints;
 using HyperDsl.Training;
+using ImageTasks;
 
 namespace ContinualMnist;
 
@@ -105,7 +106,7 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
         float[] weights = new float[TNetwork.ParameterCount];
-        InitializeLikePyTorch<TNetwork>(weights, random);
+        PyTorchInitialization.Apply<TNetwork>(weights, random);
         float[] gradients = new float[TNetwork.ParameterCount];
         int width = TNetwork.OutputSize;
         float[] inputs = new float[EvaluationBlock * benchmark.InputSize];
@@ -256,19 +257,5 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         }
 
         Console.WriteLine($"{method}: after task {task + 1}, test accuracy {string.Join(", ", parts)}");
-    }
-
-    /// <summary>PyTorch's default for <c>nn.Linear</c>: weights and biases uniform in ±1/√fan-in.</summary>
-    private static void InitializeLikePyTorch<TNetwork>(Span<float> weights, Random random)
-        where TNetwork : ITargetNetwork
-    {
-        foreach (LayerDescription layer in TNetwork.Layers)
-        {
-            double bound = 1 / Math.Sqrt(Math.Max(1, layer.FanIn));
-            foreach (ref float value in weights.Slice(layer.WeightsOffset, layer.WeightsLength + layer.BiasLength))
-            {
-                value = (float)(((2 * random.NextDouble()) - 1) * bound);
-            }
-        }
     }
 }

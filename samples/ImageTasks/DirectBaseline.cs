@@ -16,7 +16,7 @@ public static class DirectBaseline
     {
         var random = new Random(seed);
         float[] weights = new float[LeNet.ParameterCount];
-        Initialize(weights, random);
+        PyTorchInitialization.Apply<LeNet>(weights, random);
         float[] gradients = new float[LeNet.ParameterCount];
         float[] inputs = new float[samples * ImageSet.Pixels];
         float[] targets = new float[samples * ImageSet.Classes];
@@ -58,18 +58,5 @@ public static class DirectBaseline
         }
 
         return (double)correct / test.Count;
-    }
-
-    /// <summary>PyTorch's default for <c>nn.Conv2d</c> and <c>nn.Linear</c>: weights and biases uniform in ±1/√fan-in.</summary>
-    private static void Initialize(Span<float> weights, Random random)
-    {
-        foreach (LayerDescription layer in LeNet.Layers)
-        {
-            double bound = 1 / Math.Sqrt(Math.Max(1, layer.FanIn));
-            foreach (ref float value in weights.Slice(layer.WeightsOffset, layer.WeightsLength + layer.BiasLength))
-            {
-                value = (float)(((2 * random.NextDouble()) - 1) * bound);
-            }
-        }
     }
 }

@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using HyperDsl;
+using HyperDsl.Training;
+using ImageTasks;
+
+namespace FewShotImages;
+
+/// <summary>A mean with the half-width of its 95 % confidence interval (1.96 standard errors).</summary>
+public readonly record struct Estimate(double Mean, double HalfWidth)
+{
+    public static Estimate Of(IReadOnlyList<double> values)
+    {
+        double mean = 0;
+        foreach (double value in values)
+        {
+            mean += value;
+        }
+
+        mean /= values.Count;
+        double variance = 0;
+        foreach (double value in values)
+        {
+            variance += (value - mean) * (value - mean);
+        }
+
+        variance /= Math.Max(1, values.Count - 1);
+        return new Estimate(mean, 1.96 * Math.Sqrt(variance / values.Count));
+    }
+
+    public override string ToString() => $"{100 * Mean:F2} % ± {100 * HalfWidth:F2}";
+}
+
+/// <summary>A few-shot learner: given an episode's support set, scores its queries (<c>[queries × way]</c>, higher is likelier).</summary>
+public interface IEpisodeLearner
+{
+    string Name { get; }
+
+    void Score(Episode episode, Span<float> scores);
+}
+
+/// <summary>The hypernetwork: an embedding fitted to the support images (θ frozen) generates the head; the queries go through EpisodeNet.</summary>
+public sealed class HypernetworkLearner(EpisodeHyper model, FewShotOptions adaptation) : IEpisodeLearner
+{
+    private readonly float[] mean = Mean(model);
+    private readonly float[] embedding = new float[EpisodeHyper.EmbeddingSize];
+
+    public string Name => "hypernetwork";
+
+    public void Score(Episode episode, Span<float> scores)
+    {
+        mean.CopyTo(embedding, 0);
+        FewShot.Adapt(model, episode.Support, episode.Targets, episode.SupportCount, Loss.SoftmaxCrossEntropy, embedding, default, adaptation);
+        model.Predict(embedding, default, episode.QueryImages, episode.QueryCount, scores[..(episode.QueryCount * episode.Way)]);
+    }
+
+    private static float[] Mean(EpisodeHyper model)
+    {
+        float[] mean = new float[EpisodeHyper.EmbeddingSize];
+        FewShot.MeanEmbedding(model, mean);
+        return mean;
+    }
+}
+
+/// <summary>Nearest class mean on pixels: each query goes to the label whose support images' mean is closest.</summary>
+public sealed class NearestMeanLearner : IEpisodeLearner
+{
+    private readonly float[] means = new float[EpisodeHyper.Way * ImageSet.Pixels];
+
+    public string Name => "nearest_mean";
+
+    public void Score(Episode episode, Span<float> scores)
+    {
+        Array.Clear(means);
+        for (int row = 0; row < episode.SupportCount; row++)
+        {
+            Span<float> mean = means.AsSpan(episode.SupportLabels[row] * ImageSet.Pixels, ImageSet.Pixels);
+            ReadOnlySpan<float> image = episode.SupportImages.AsSpan(row * ImageSet.Pixels, ImageSet.Pixels);
+            for (int i = 0; i < ImageSet.Pixels; i++)
+            {
+                mean[i] += image[i] / episode.Shots;
+            }
+        }
+
+        for (int q = 0; q < episode.QueryCount; q++)
+        {
+            ReadOnlySpan<float> image = episode.QueryImages.AsSpan(q * ImageSet.Pixels, ImageSet.Pixels);
+            for (int label = 0; label < episode.Way; label++)
+            {
+                ReadOnlySpan<float> mean = means.AsSpan(label * ImageSet.Pixels, ImageSet.Pixels);
+                float distance = 0f;
+                for (int i = 0; i < ImageSet.Pixels; i++)
+                {
+                    float difference = image[i] - mean[i];
+                    distance += difference * difference;
+                }
+
+                scores[(q * episode.Way) + label] = -distance;
+            }
+        }
+    }
+}
+
+/// <summary>Full-batch Adam from a fixed number of steps and rate, as the baselines train on a support set.</summary>
+public readonly record struct TrainingSetting(float LearningRate, int Steps)
+{
+    public override string ToString() => $"Adam {LearningRate:G3} × {Steps} steps";
+}
+
+/// <summary>The hypernetwork's adaptation to an episode: Adam on the embedding at a rate for a number of steps.</summary>
+public readonly record struct AdaptationSetting(float LearningRate, int Steps)
+{
+    public FewShotOptions Options => new() { LearningRate = LearningRate, Steps = Steps };
+
+    public override string ToString() => $"embedding fitted by Adam {LearningRate:G3} × {Steps} steps";
+}
+
+/// <summary>EpisodeNet (convolutions and head) trained from PyTorch's initialisation on the support images alone.</summary>
+public sealed class ScratchLearner(TrainingSetting setting, int seed) : IEpisodeLearner
+{
+    private readonly float[] weights = new float[EpisodeNet.ParameterCount];
+    private readonly float[] gradients = new float[EpisodeNet.ParameterCount];
+    private readonly float[] outputs = new float[EpisodeNet.OutputSize * EpisodeHyper.Way * Episode.QueriesPerClass];
+    private readonly float[] outputGradients = new float[EpisodeNet.OutputSize * EpisodeHyper.Way * Episode.QueriesPerClass];
+    private readonly float[] workspace = new float[EpisodeNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
+    private readonly Random random = new(seed);
+
+    public string Name => "scratch";
+
+    public TrainingSetting Setting => setting;
+
+    public void Score(Episode episode, Span<float> scores)
+    {
+        PyTorchInitialization.Apply<EpisodeNet>(weights, random);
+        var adam = new Adam(EpisodeNet.ParameterCount, setting.LearningRate);
+        int n = episode.SupportCount;
+        Span<float> support = outputs.AsSpan(0, n * episode.Way);
+        Span<float> supportGradients = outputGradients.AsSpan(0, n * episode.Way);
+        Span<float> supportWorkspace = workspace.AsSpan(0, EpisodeNet.WorkspaceSize(n));
+        for (int step = 0; step < setting.Steps; step++)
+        {
+            EpisodeNet.Forward(weights, episode.Support, support, n, supportWorkspace);
+            Losses.Evaluate(Loss.SoftmaxCrossEntropy, support, episode.Targets, n, episode.Way, supportGradients, 1f);
+            Array.Clear(gradients);
+            EpisodeNet.Backward(weights, episode.Support, supportGradients, n, supportWorkspace, gradients, Span<float>.Empty);
+            adam.Step(weights, gradients);
+        }
+
+        EpisodeNet.Forward(weights, episode.QueryImages, scores[..(episode.QueryCount * episode.Way)], episode.QueryCount, workspace);
+    }
+}
+
+/// <summary>
+/// The pooled network fine-tuned: PooledNet trained on all 56 meta-training classes at once; for an episode its
+/// convolutions are kept and a new 5-way head is trained on the support images' features.
+/// </summary>
+public sealed class FinetuneLearner : IEpisodeLearner
+{
+    private const int Features = FeatureNet.OutputSize;
+    private readonly float[] features;
+    private readonly TrainingSetting setting;
+    private readonly float[] supportFeatures = new float[EpisodeHyper.Way * Episode.QueriesPerClass * Features];
+    private readonly float[] queryFeatures = new float[EpisodeHyper.Way * Episode.QueriesPerClass * Features];
+    private readonly float[] head = new float[HeadNet.ParameterCount];
+    private readonly float[] gradients = new float[HeadNet.ParameterCount];
+    private readonly float[] outputs = new float[EpisodeHyper.Way * Episode.QueriesPerClass * EpisodeHyper.Way];
+    private readonly float[] outputGradients = new float[EpisodeHyper.Way * Episode.QueriesPerClass * EpisodeHyper.Way];
+    private readonly float[] featureWorkspace = new float[FeatureNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
+    private readonly float[] headWorkspace = new float[HeadNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
+    private readonly Random random;
+
+    /// <param name="features">FeatureNet's parameters: PooledNet's convolutions.</param>
+    public FinetuneLearner(float[] features, TrainingSetting setting, int seed)
+    {
+        this.features = features;
+        this.setting = setting;
+        random = new Random(seed);
+    }
+
+    public string Name => "finetune";
+
+    public TrainingSetting Setting => setting;
+
+    public void Score(Episode episode, Span<float> scores)
+    {
+        int n = episode.SupportCount;
+        FeatureNet.Forward(features, episode.Support, supportFeatures.AsSpan(0, n * Features), n, featureWorkspace.AsSpan(0, FeatureNet.WorkspaceSize(n)));
+        FeatureNet.Forward(features, episode.QueryImages, queryFeatures.AsSpan(0, episode.QueryCount * Features), episode.QueryCount, featureWorkspace);
+        PyTorchInitialization.Apply<HeadNet>(head, random);
+        var adam = new Adam(HeadNet.ParameterCount, setting.LearningRate);
+        ReadOnlySpan<float> inputs = supportFeatures.AsSpan(0, n * Features);
+        Span<float> support = outputs.AsSpan(0, n * episode.Way);
+        Span<float> supportGradients = outputGradients.AsSpan(0, n * episode.Way);
+        Span<float> workspace = headWorkspace.AsSpan(0, HeadNet.WorkspaceSize(n));
+        for (int step = 0; step < setting.Steps; step++)
+        {
+            HeadNet.Forward(head, inputs, support, n, workspace);
+            Losses.Evaluate(Loss.SoftmaxCrossEntropy, support, episode.Targets, n, episode.Way, supportGradients, 1f);
+            Array.Clear(gradients);
+            HeadNet.Backward(head, inputs, supportGradients, n, workspace, gradients, Span<float>.Empty);
+            adam.Step(head, gradients);
+        }
+
+        HeadNet.Forward(head, queryFeatures.AsSpan(0, episode.QueryCount * Features), scores[..(episode.QueryCount * episode.Way)], episode.QueryCount, headWorkspace);
+    }
+
+    /// <summary>Trains PooledNet on the meta-training classes (label = the class's index in the bank) and returns its convolutions as FeatureNet's parameters.</summary>
+    public static float[] TrainPooled(ClassBank bank, int steps, int seed, TextWriter? progress)
+    {
+        const int Batch = 128;
+        var random = new Random(seed);
+        float[] weights = new float[PooledNet.ParameterCount];
+        PyTorchInitialization.Apply<PooledNet>(weights, random);
+        float[] gradients = new float[PooledNet.ParameterCount];
+        float[] inputs = new float[Batch * ImageSet.Pixels];
+        float[] targets = new float[Batch * PooledNet.OutputSize];
+        float[] outputs = new float[Batch * PooledNet.OutputSize];
+        float[] outputGradients = new float[outputs.Length];
+        float[] workspace = new float[PooledNet.WorkspaceSize(Batch)];
+        var adam = new Adam(PooledNet.ParameterCount);
+        var schedule = new CosineSchedule(1e-3f, steps, warmupSteps: Math.Min(200, steps / 10), minimum: 1e-5f);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double recent = double.NaN;
+        for (int step = 1; step <= steps; step++)
+        {
+            Array.Clear(targets);
+            for (int s = 0; s < Batch; s++)
+            {
+                int c = random.Next(bank.Classes.Count);
+                bank.Copy(c, random.Next(bank.Count(c)), inputs.AsSpan(s * ImageSet.Pixels, ImageSet.Pixels));
+                targets[(s * PooledNet.OutputSize) + c] = 1f;
+            }
+
+            PooledNet.Forward(weights, inputs, outputs, Batch, workspace);
+            float loss = Losses.Evaluate(Loss.SoftmaxCrossEntropy, outputs, targets, Batch, PooledNet.OutputSize, outputGradients, 1f);
+            recent = double.IsNaN(recent) ? loss : (0.98 * recent) + (0.02 * loss);
+            Array.Clear(gradients);
+            PooledNet.Backward(weights, inputs, outputGradients, Batch, workspace, gradients, Span<float>.Empty);
+            adam.LearningRate = schedule.LearningRate(step);
+            adam.Step(weights, gradients);
+            if (progress is not null && (step % 500 == 0 || step == steps))
+            {
+                double eta = clock.Elapsed.TotalSeconds / step * (steps - step);
+                progress.WriteLine($"  pooled network: step {step}/{steps}, loss {recent:F3}, ETA {eta:F0} s");
+            }
+        }
+
+        // FeatureNet's layers are PooledNet's first layers, in the same order and shapes.
+        float[] features = new float[FeatureNet.ParameterCount];
+        for (int i = 0; i < FeatureNet.Layers.Count; i++)
+        {
+            LayerDescription from = PooledNet.Layers[i];
+            LayerDescription to = FeatureNet.Layers[i];
+            weights.AsSpan(from.WeightsOffset, from.WeightsLength + from.BiasLength).CopyTo(features.AsSpan(to.WeightsOffset, to.WeightsLength + to.BiasLength));
+        }
+
+        return features;
+    }
+}
