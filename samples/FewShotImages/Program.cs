@@ -59,6 +59,13 @@ try
     var training = new ClassBank(FewShotClasses.Training, [[mnist.Train], [fashion.Train]]);
     var test = new ClassBank(FewShotClasses.Test, [[mnist.Train, mnist.Test], [fashion.Train, fashion.Test]]);
     int[] shots = [1, 5];
+    int needed = shots[^1] + Episode.QueriesPerClass;
+    if (Math.Min(training.SmallestClass, test.SmallestClass) < needed)
+    {
+        Console.Error.WriteLine($"{folder}: a class has {Math.Min(training.SmallestClass, test.SmallestClass)} images; an episode needs {needed} of each ({shots[^1]} support and {Episode.QueriesPerClass} query images).");
+        return 1;
+    }
+
     Console.WriteLine($"{FewShotClasses.TrainingClassCount} meta-training classes (at least {training.SmallestClass} images each), {FewShotClasses.TestClassCount} meta-test classes (at least {test.SmallestClass} each).");
 
     // The hypernetwork, meta-trained on the fixed episode pool: 16 episodes × 20 images (4 per label) per step.

@@ -24,12 +24,13 @@ public sealed record SampleOptions(
           --episodes N             meta-test episodes per shot count (default 600)
           --steps N                meta-training steps of the hypernetwork (default 6000; the pooled network gets
                                    half as many of 128 images)
-          --selection-episodes N   meta-training-class episodes each baseline setting is tried on (default 100)
+          --selection-episodes N   meta-training-class episodes each method's candidate settings are tried on
+                                   (default 100)
           --seed N                 the seed (default 1)
           --json PATH              write the figures as JSON
           --plot PATH              write a PNG of the accuracies with their 95 % intervals
           --metrics PATH           write the hypernetwork's meta-training log (CSV)
-          --checkpoint PATH        write the trained hypernetwork's θ (safetensors)
+          --checkpoint PATH        write the trained hypernetwork's θ and Adam's state (safetensors)
           --smoke                  a short run on small synthetic images instead of --data (for CI)
           --help                   this text
         """;
