@@ -57,17 +57,16 @@ public sealed class Episode
             throw new ArgumentOutOfRangeException(nameof(shots), shots, $"this episode holds at most {SupportLabels.Length / Way} shots.");
         }
 
+        if (bank.Classes.Count < Way)
+        {
+            throw new ArgumentException($"the bank has {bank.Classes.Count} classes; a {Way}-way episode needs {Way}.", nameof(bank));
+        }
+
         Shots = shots;
         Span<int> chosen = stackalloc int[shots + QueriesPerClass];
         for (int label = 0; label < Way; label++)
         {
-            int c;
-            do
-            {
-                c = random.Next(bank.Classes.Count);
-            }
-            while (Array.IndexOf(ClassIds, c, 0, label) >= 0);
-            ClassIds[label] = c;
+            int c = ClassIds[label] = DrawNew(random, bank.Classes.Count, ClassIds.AsSpan(0, label));
             DrawDistinct(random, bank.Count(c), chosen);
             for (int k = 0; k < shots; k++)
             {
@@ -114,24 +113,30 @@ public sealed class Episode
         return (double)correct / QueryCount;
     }
 
-    /// <summary>Fills <paramref name="destination"/> with distinct indices below <paramref name="count"/>.</summary>
-    private static void DrawDistinct(Random random, int count, Span<int> destination)
+    /// <summary>Fills <paramref name="destination"/> with distinct indices below <paramref name="count"/>, in random order.</summary>
+    internal static void DrawDistinct(Random random, int count, Span<int> destination)
     {
         if (count < destination.Length)
         {
-            throw new InvalidOperationException($"a class has {count} images; an episode needs {destination.Length} of each.");
+            throw new InvalidOperationException($"{destination.Length} distinct indices cannot be drawn from {count}: a class has too few images, or a bank too few classes.");
         }
 
         for (int i = 0; i < destination.Length; i++)
         {
-            int index;
-            do
-            {
-                index = random.Next(count);
-            }
-            while (destination[..i].Contains(index));
-            destination[i] = index;
+            destination[i] = DrawNew(random, count, destination[..i]);
         }
+    }
+
+    /// <summary>An index below <paramref name="count"/> that is not in <paramref name="taken"/>.</summary>
+    private static int DrawNew(Random random, int count, ReadOnlySpan<int> taken)
+    {
+        int index;
+        do
+        {
+            index = random.Next(count);
+        }
+        while (taken.Contains(index));
+        return index;
     }
 }
 
@@ -171,16 +176,7 @@ public sealed class MetaTrainingSampler : ITaskSampler
         for (int e = 0; e < episodes.Length; e++)
         {
             episodes[e] = new int[way];
-            for (int label = 0; label < way; label++)
-            {
-                int c;
-                do
-                {
-                    c = random.Next(bank.Classes.Count);
-                }
-                while (Array.IndexOf(episodes[e], c, 0, label) >= 0);
-                episodes[e][label] = c;
-            }
+            Episode.DrawDistinct(random, bank.Classes.Count, episodes[e]);
         }
     }
 

@@ -35,8 +35,6 @@ public readonly record struct Estimate(double Mean, double HalfWidth)
 /// <summary>A few-shot learner: given an episode's support set, scores its queries (<c>[queries × way]</c>, higher is likelier).</summary>
 public interface IEpisodeLearner
 {
-    string Name { get; }
-
     void Score(Episode episode, Span<float> scores);
 }
 
@@ -45,8 +43,6 @@ public sealed class HypernetworkLearner(EpisodeHyper model, FewShotOptions adapt
 {
     private readonly float[] mean = Mean(model);
     private readonly float[] embedding = new float[EpisodeHyper.EmbeddingSize];
-
-    public string Name => "hypernetwork";
 
     public void Score(Episode episode, Span<float> scores)
     {
@@ -67,8 +63,6 @@ public sealed class HypernetworkLearner(EpisodeHyper model, FewShotOptions adapt
 public sealed class NearestMeanLearner : IEpisodeLearner
 {
     private readonly float[] means = new float[EpisodeHyper.Way * ImageSet.Pixels];
-
-    public string Name => "nearest_mean";
 
     public void Score(Episode episode, Span<float> scores)
     {
@@ -116,38 +110,53 @@ public readonly record struct AdaptationSetting(float LearningRate, int Steps)
     public override string ToString() => $"embedding fitted by Adam {LearningRate:G3} × {Steps} steps";
 }
 
+/// <summary>
+/// A network of type <typeparamref name="TNetwork"/> trained on one support set: PyTorch's initialisation, then
+/// full-batch Adam with softmax cross-entropy; the buffers hold up to a whole episode's queries.
+/// </summary>
+public sealed class SupportSetTraining<TNetwork>(int seed)
+    where TNetwork : ITargetNetwork
+{
+    private const int MaxSamples = EpisodeHyper.Way * Episode.QueriesPerClass;
+    private readonly float[] weights = new float[TNetwork.ParameterCount];
+    private readonly float[] gradients = new float[TNetwork.ParameterCount];
+    private readonly float[] outputs = new float[MaxSamples * TNetwork.OutputSize];
+    private readonly float[] outputGradients = new float[MaxSamples * TNetwork.OutputSize];
+    private readonly float[] workspace = new float[TNetwork.WorkspaceSize(MaxSamples)];
+    private readonly Random random = new(seed);
+
+    /// <summary>Trains fresh weights on <paramref name="samples"/> inputs and their one-hot targets.</summary>
+    public void Train(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, TrainingSetting setting)
+    {
+        PyTorchInitialization.Apply<TNetwork>(weights, random);
+        var adam = new Adam(TNetwork.ParameterCount, setting.LearningRate);
+        Span<float> scores = outputs.AsSpan(0, samples * TNetwork.OutputSize);
+        Span<float> scoreGradients = outputGradients.AsSpan(0, samples * TNetwork.OutputSize);
+        Span<float> scratch = workspace.AsSpan(0, TNetwork.WorkspaceSize(samples));
+        for (int step = 0; step < setting.Steps; step++)
+        {
+            TNetwork.Forward(weights, inputs, scores, samples, scratch);
+            Losses.Evaluate(Loss.SoftmaxCrossEntropy, scores, targets, samples, TNetwork.OutputSize, scoreGradients, 1f);
+            Array.Clear(gradients);
+            TNetwork.Backward(weights, inputs, scoreGradients, samples, scratch, gradients, Span<float>.Empty);
+            adam.Step(weights, gradients);
+        }
+    }
+
+    /// <summary>The trained network's outputs for <paramref name="samples"/> inputs.</summary>
+    public void Predict(ReadOnlySpan<float> inputs, int samples, Span<float> scores)
+        => TNetwork.Forward(weights, inputs, scores[..(samples * TNetwork.OutputSize)], samples, workspace.AsSpan(0, TNetwork.WorkspaceSize(samples)));
+}
+
 /// <summary>EpisodeNet (convolutions and head) trained from PyTorch's initialisation on the support images alone.</summary>
 public sealed class ScratchLearner(TrainingSetting setting, int seed) : IEpisodeLearner
 {
-    private readonly float[] weights = new float[EpisodeNet.ParameterCount];
-    private readonly float[] gradients = new float[EpisodeNet.ParameterCount];
-    private readonly float[] outputs = new float[EpisodeNet.OutputSize * EpisodeHyper.Way * Episode.QueriesPerClass];
-    private readonly float[] outputGradients = new float[EpisodeNet.OutputSize * EpisodeHyper.Way * Episode.QueriesPerClass];
-    private readonly float[] workspace = new float[EpisodeNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
-    private readonly Random random = new(seed);
-
-    public string Name => "scratch";
-
-    public TrainingSetting Setting => setting;
+    private readonly SupportSetTraining<EpisodeNet> network = new(seed);
 
     public void Score(Episode episode, Span<float> scores)
     {
-        PyTorchInitialization.Apply<EpisodeNet>(weights, random);
-        var adam = new Adam(EpisodeNet.ParameterCount, setting.LearningRate);
-        int n = episode.SupportCount;
-        Span<float> support = outputs.AsSpan(0, n * episode.Way);
-        Span<float> supportGradients = outputGradients.AsSpan(0, n * episode.Way);
-        Span<float> supportWorkspace = workspace.AsSpan(0, EpisodeNet.WorkspaceSize(n));
-        for (int step = 0; step < setting.Steps; step++)
-        {
-            EpisodeNet.Forward(weights, episode.Support, support, n, supportWorkspace);
-            Losses.Evaluate(Loss.SoftmaxCrossEntropy, support, episode.Targets, n, episode.Way, supportGradients, 1f);
-            Array.Clear(gradients);
-            EpisodeNet.Backward(weights, episode.Support, supportGradients, n, supportWorkspace, gradients, Span<float>.Empty);
-            adam.Step(weights, gradients);
-        }
-
-        EpisodeNet.Forward(weights, episode.QueryImages, scores[..(episode.QueryCount * episode.Way)], episode.QueryCount, workspace);
+        network.Train(episode.Support, episode.Targets, episode.SupportCount, setting);
+        network.Predict(episode.QueryImages, episode.QueryCount, scores);
     }
 }
 
@@ -155,54 +164,23 @@ public sealed class ScratchLearner(TrainingSetting setting, int seed) : IEpisode
 /// The pooled network fine-tuned: PooledNet trained on all 56 meta-training classes at once; for an episode its
 /// convolutions are kept and a new 5-way head is trained on the support images' features.
 /// </summary>
-public sealed class FinetuneLearner : IEpisodeLearner
+/// <param name="features">FeatureNet's parameters: PooledNet's convolutions.</param>
+public sealed class FinetuneLearner(float[] features, TrainingSetting setting, int seed) : IEpisodeLearner
 {
     private const int Features = FeatureNet.OutputSize;
-    private readonly float[] features;
-    private readonly TrainingSetting setting;
-    private readonly float[] supportFeatures = new float[EpisodeHyper.Way * Episode.QueriesPerClass * Features];
-    private readonly float[] queryFeatures = new float[EpisodeHyper.Way * Episode.QueriesPerClass * Features];
-    private readonly float[] head = new float[HeadNet.ParameterCount];
-    private readonly float[] gradients = new float[HeadNet.ParameterCount];
-    private readonly float[] outputs = new float[EpisodeHyper.Way * Episode.QueriesPerClass * EpisodeHyper.Way];
-    private readonly float[] outputGradients = new float[EpisodeHyper.Way * Episode.QueriesPerClass * EpisodeHyper.Way];
-    private readonly float[] featureWorkspace = new float[FeatureNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
-    private readonly float[] headWorkspace = new float[HeadNet.WorkspaceSize(EpisodeHyper.Way * Episode.QueriesPerClass)];
-    private readonly Random random;
-
-    /// <param name="features">FeatureNet's parameters: PooledNet's convolutions.</param>
-    public FinetuneLearner(float[] features, TrainingSetting setting, int seed)
-    {
-        this.features = features;
-        this.setting = setting;
-        random = new Random(seed);
-    }
-
-    public string Name => "finetune";
-
-    public TrainingSetting Setting => setting;
+    private const int MaxSamples = EpisodeHyper.Way * Episode.QueriesPerClass;
+    private readonly float[] supportFeatures = new float[MaxSamples * Features];
+    private readonly float[] queryFeatures = new float[MaxSamples * Features];
+    private readonly float[] featureWorkspace = new float[FeatureNet.WorkspaceSize(MaxSamples)];
+    private readonly SupportSetTraining<HeadNet> head = new(seed);
 
     public void Score(Episode episode, Span<float> scores)
     {
         int n = episode.SupportCount;
         FeatureNet.Forward(features, episode.Support, supportFeatures.AsSpan(0, n * Features), n, featureWorkspace.AsSpan(0, FeatureNet.WorkspaceSize(n)));
         FeatureNet.Forward(features, episode.QueryImages, queryFeatures.AsSpan(0, episode.QueryCount * Features), episode.QueryCount, featureWorkspace);
-        PyTorchInitialization.Apply<HeadNet>(head, random);
-        var adam = new Adam(HeadNet.ParameterCount, setting.LearningRate);
-        ReadOnlySpan<float> inputs = supportFeatures.AsSpan(0, n * Features);
-        Span<float> support = outputs.AsSpan(0, n * episode.Way);
-        Span<float> supportGradients = outputGradients.AsSpan(0, n * episode.Way);
-        Span<float> workspace = headWorkspace.AsSpan(0, HeadNet.WorkspaceSize(n));
-        for (int step = 0; step < setting.Steps; step++)
-        {
-            HeadNet.Forward(head, inputs, support, n, workspace);
-            Losses.Evaluate(Loss.SoftmaxCrossEntropy, support, episode.Targets, n, episode.Way, supportGradients, 1f);
-            Array.Clear(gradients);
-            HeadNet.Backward(head, inputs, supportGradients, n, workspace, gradients, Span<float>.Empty);
-            adam.Step(head, gradients);
-        }
-
-        HeadNet.Forward(head, queryFeatures.AsSpan(0, episode.QueryCount * Features), scores[..(episode.QueryCount * episode.Way)], episode.QueryCount, headWorkspace);
+        head.Train(supportFeatures.AsSpan(0, n * Features), episode.Targets, n, setting);
+        head.Predict(queryFeatures.AsSpan(0, episode.QueryCount * Features), episode.QueryCount, scores);
     }
 
     /// <summary>Trains PooledNet on the meta-training classes (label = the class's index in the bank) and returns its convolutions as FeatureNet's parameters.</summary>

@@ -60,9 +60,10 @@ try
     var test = new ClassBank(FewShotClasses.Test, [[mnist.Train, mnist.Test], [fashion.Train, fashion.Test]]);
     int[] shots = [1, 5];
     int needed = shots[^1] + Episode.QueriesPerClass;
-    if (Math.Min(training.SmallestClass, test.SmallestClass) < needed)
+    int smallest = Math.Min(training.SmallestClass, test.SmallestClass);
+    if (smallest < needed)
     {
-        Console.Error.WriteLine($"{folder}: a class has {Math.Min(training.SmallestClass, test.SmallestClass)} images; an episode needs {needed} of each ({shots[^1]} support and {Episode.QueriesPerClass} query images).");
+        Console.Error.WriteLine($"{folder}: a class has {smallest} images; an episode needs {needed} of each ({shots[^1]} support and {Episode.QueriesPerClass} query images).");
         return 1;
     }
 
