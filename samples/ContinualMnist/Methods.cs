@@ -45,7 +45,7 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
     {
         var clock = Stopwatch.StartNew();
         IHyperModel hyper = model;
-        model.Initialize(seed);
+        model.Initialize(seed, options.Init);
         model.Threads = options.Threads;
         var sampler = new ContinualSampler(benchmark);
         OutputRegularizer? regularizer = regularize ? new OutputRegularizer(hyper, options.Beta(benchmark), capacity: benchmark.Tasks, tasksPerStep: options.RegularizedTasks, seed: seed) : null;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ContinualMnist;
+using HyperDsl;
 using ImageTasks;
 
 // Continual learning with hypernetworks (von Oswald et al., ICLR 2020) on Split-MNIST and Permuted-MNIST, task-
@@ -100,6 +101,7 @@ try
             ["learning_rate"] = options.LearningRate(benchmark),
             ["beta"] = method == "hnet" ? options.Beta(benchmark) : null,
             ["lookahead"] = method == "hnet" ? !options.NoLookahead : null,
+            ["init"] = method == "finetune" ? null : options.Init == HyperfanInit.Xavier ? "xavier" : "hyperfan",
             ["regularized_tasks_per_step"] = method == "hnet" && options.RegularizedTasks > 0 ? options.RegularizedTasks : null,
             ["seconds"] = runs.Sum(run => run.Seconds),
         });

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using HyperDsl;
 
 namespace ContinualMnist;
 
@@ -21,6 +22,7 @@ public sealed record SampleOptions(
     string? MetricsFolder,
     string? CheckpointFolder,
     bool NoLookahead,
+    HyperfanInit Init,
     bool Smoke,
     bool Help)
 {
@@ -40,6 +42,9 @@ public sealed record SampleOptions(
           --regularized-tasks N    earlier tasks whose outputs are held per step, drawn at random (default: all)
           --no-lookahead           take the regulariser's penalty at θ rather than where Adam's next step would put
                                    θ (the paper's look-ahead, used by default)
+          --init I                 how the hypernetwork's θ starts: xavier (every layer Xavier-uniform, biases 0,
+                                   W the head's output unscaled, as the paper's code; default) or hyperfan
+                                   (HyperDsl's own default, hyperfan-in)
           --threads N              threads per hypernetwork step, 1 or 2 (default 2)
           --seed N                 the first seed (default 1)
           --seeds N                runs per method, seeded --seed, --seed + 1, ...; the figures are their mean
@@ -66,7 +71,7 @@ public sealed record SampleOptions(
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, false, false);
+        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, HyperfanInit.Xavier, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -104,6 +109,7 @@ public sealed record SampleOptions(
                 "--lr" => options with { Rate = (float)Positive(name, value) },
                 "--beta" => options with { RegularizerWeight = (float)Positive(name, value) },
                 "--regularized-tasks" => options with { RegularizedTasks = Whole(name, value, 1) },
+                "--init" => options with { Init = value switch { "hyperfan" => HyperfanInit.FanIn, "xavier" => HyperfanInit.Xavier, _ => throw new ArgumentException($"--init is hyperfan or xavier, not '{value}'.") } },
                 "--threads" => options with { Threads = value is "1" or "2" ? int.Parse(value, CultureInfo.InvariantCulture) : throw new ArgumentException($"--threads is 1 or 2, not '{value}'.") },
                 "--seed" => options with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed needs a whole number, not '{value}'.") },
                 "--seeds" => options with { SeedCount = Whole(name, value, 1) },

@@ -16,7 +16,8 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// Initialises θ deterministically for a seed (whatever the capacity the instance was built with): task and chunk
     /// embeddings N(0, 1); body layers Kaiming-normal for their activation, biases 0; the head so that each generated
     /// target layer starts with the variance <paramref name="init"/> asks for (Chang, Sacramento and Steger, ICLR 2020);
-    /// a generated LayerNorm's γ near 1 and β near 0; shared layers as PyTorch initialises the module.
+    /// a generated LayerNorm's γ near 1 and β near 0; shared layers as PyTorch initialises the module. With
+    /// <see cref="HyperfanInit.Xavier"/> the body and the head are Xavier-uniform instead, and a chunked head's factors 1.
     /// </summary>
     /// <remarks>
     /// The head's input h has a second moment m² that depends on the body; it is measured on a probe batch of embeddings
@@ -30,7 +31,7 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="init"/> is not a member of <see cref="HyperfanInit"/>.</exception>
     public void Initialize(int seed, HyperfanInit init)
     {
-        if (init is not (HyperfanInit.FanIn or HyperfanInit.FanOut))
+        if (init is not (HyperfanInit.FanIn or HyperfanInit.FanOut or HyperfanInit.Xavier))
         {
             throw new ArgumentOutOfRangeException(nameof(init), init, $"{description.Name}.Initialize: {(int)init} is not a member of HyperfanInit.");
         }
@@ -45,12 +46,31 @@ public abstract partial class HyperNetworkModel<TTarget>
         for (int l = 0; l < layers.Count - 1; l++)
         {
             LayerDescription layer = layers[l];
-            Gaussian.Fill(random, g.Slice(layer.WeightsOffset, layer.WeightsLength), Math.Sqrt(GainSquared(layer.Activation) / layer.Inputs));
+            Span<float> weights = g.Slice(layer.WeightsOffset, layer.WeightsLength);
+            if (init == HyperfanInit.Xavier)
+            {
+                FillXavierUniform(random, weights, layer);
+            }
+            else
+            {
+                Gaussian.Fill(random, weights, Math.Sqrt(GainSquared(layer.Activation) / layer.Inputs));
+            }
         }
 
         InitializeSharedLayers(random);
         SetParameterScale(init);
         LayerDescription head = description.Head;
+        if (init == HyperfanInit.Xavier)
+        {
+            FillXavierUniform(random, g.Slice(head.WeightsOffset, head.WeightsLength), head);
+            if (!description.IsChunked)
+            {
+                parameterOffsets?.CopyTo(g.Slice(head.BiasOffset, head.BiasLength));
+            }
+
+            return;
+        }
+
         double headInputMoment = MeasureHeadInputMoment(random);
         double unit = 1.0 / (head.Inputs * headInputMoment);
         Span<float> headWeights = g.Slice(head.WeightsOffset, head.WeightsLength);
@@ -64,6 +84,19 @@ public abstract partial class HyperNetworkModel<TTarget>
             }
 
             parameterOffsets?.CopyTo(g.Slice(head.BiasOffset, head.BiasLength));
+        }
+    }
+
+    /// <summary>Xavier-uniform weights of a layer of g: U(±√(6 / (inputs + units))), as <c>torch.nn.init.xavier_uniform_</c>.</summary>
+    private static void FillXavierUniform(Random random, Span<float> weights, LayerDescription layer)
+        => FillUniform(random, weights, Math.Sqrt(6.0 / (layer.Inputs + layer.Units)));
+
+    /// <summary>Fills <paramref name="values"/> with draws from U(−bound, bound).</summary>
+    private static void FillUniform(Random random, Span<float> values, double bound)
+    {
+        foreach (ref float value in values)
+        {
+            value = (float)(((2.0 * random.NextDouble()) - 1.0) * bound);
         }
     }
 
@@ -132,10 +165,16 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// The standard deviation hyperfan aims at for every generated parameter: Dense and Conv2D weights from their
     /// fan-in (inputs; kernel² × channels) or fan-out (units; kernel² × filters), their biases half the gain; a
     /// LayerNorm's γ and β <see cref="NormParameterDeviation"/> around their offsets 1 and 0. Pools have no
-    /// parameters; shared layers are not generated.
+    /// parameters; shared layers are not generated. <see cref="HyperfanInit.Xavier"/> sets every factor to 1.
     /// </summary>
     private void SetParameterScale(HyperfanInit init)
     {
+        if (init == HyperfanInit.Xavier)
+        {
+            parameterScale.AsSpan().Fill(1f);
+            return;
+        }
+
         foreach ((LayerDescription layer, int offset) in GeneratedLayers(description))
         {
             Span<float> weights = parameterScale.AsSpan(offset, layer.WeightsLength);
@@ -193,15 +232,8 @@ public abstract partial class HyperNetworkModel<TTarget>
             else
             {
                 double bound = 1.0 / Math.Sqrt(layer.FanIn);
-                foreach (ref float value in weights)
-                {
-                    value = (float)(((2.0 * random.NextDouble()) - 1.0) * bound);
-                }
-
-                foreach (ref float value in bias)
-                {
-                    value = (float)(((2.0 * random.NextDouble()) - 1.0) * bound);
-                }
+                FillUniform(random, weights, bound);
+                FillUniform(random, bias, bound);
             }
 
             offset += layer.ParameterCount;

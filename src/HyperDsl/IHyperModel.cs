@@ -54,7 +54,10 @@ public interface IHyperModel
     /// <param name="seed">The seed.</param>
     void Initialize(int seed);
 
-    /// <summary>Initialises θ deterministically for a seed, the head aiming at hyperfan-in or hyperfan-out variance.</summary>
+    /// <summary>
+    /// Initialises θ deterministically for a seed, the head aiming at hyperfan-in or hyperfan-out variance, or the body
+    /// and head Xavier-uniform with W the head's output unscaled (<see cref="HyperfanInit.Xavier"/>).
+    /// </summary>
     /// <param name="seed">The seed.</param>
     /// <param name="init">Which variance the generated target layers start with.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="init"/> is not a member of <see cref="HyperfanInit"/>.</exception>

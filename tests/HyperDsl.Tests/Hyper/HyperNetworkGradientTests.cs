@@ -53,6 +53,35 @@ public sealed class HyperNetworkGradientTests
         AssertGradientsMatch(model, reference, data, Loss.MeanSquaredError, $"{name}, one task, one sample");
     }
 
+    /// <summary>
+    /// Xavier initialisation sets a chunked head's factors to 1: W is the head's output itself (plus a LayerNorm γ's
+    /// offset), in Generate and in the gradient, checked after a few Adam steps have moved θ.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
+    public void Xavier_initialisation_generates_W_unscaled_and_matches_finite_differences(string name)
+    {
+        (IHyperModel model, ReferenceHyperNetwork scaled) = HyperCatalog.Create(name, maxTasks: 4, maxSamplesPerTask: 3);
+        ReferenceHyperNetwork reference = scaled.WithUnscaledHead();
+        model.Initialize(seed: 17, HyperfanInit.Xavier);
+        var data = new HyperBatchData(reference, tasks: 3, samples: 3, Loss.MeanSquaredError, seed: 6);
+        var adam = new HyperDsl.Training.Adam(model.ParameterCount, learningRate: 0.01f);
+        for (int step = 0; step < 3; step++)
+        {
+            model.ComputeGradients(data.Batch, Loss.MeanSquaredError);
+            adam.Step(model.Parameters, model.Gradients);
+        }
+
+        var random = new Random(2);
+        float[] embedding = RandomData.Uniform(reference.EmbeddingSize, -1f, 1f, random);
+        float[] condition = RandomData.Uniform(reference.ConditionSize, -1f, 1f, random);
+        float[] weights = new float[reference.Target.ParameterCount];
+        model.GenerateFromEmbedding(embedding, condition, weights);
+        double[] expected = reference.Generate(HyperBatchData.ToDouble(model.Parameters), HyperBatchData.ToDouble(embedding), HyperBatchData.ToDouble(condition));
+        Tolerance.AssertClose(weights, expected, 1e-4, $"{name}, Xavier: GenerateFromEmbedding");
+        AssertGradientsMatch(model, reference, data, Loss.MeanSquaredError, $"{name}, Xavier");
+    }
+
     [Theory]
     [MemberData(nameof(HyperCatalog.Names), MemberType = typeof(HyperCatalog))]
     public void Generated_weights_and_predictions_match_the_reference(string name)

@@ -131,6 +131,71 @@ public sealed class HyperfanInitTests(ITestOutputHelper output)
 
     private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
+    /// <summary>
+    /// <see cref="HyperfanInit.Xavier"/>: the body layer and the head U(±√(6 / (inputs + units))) — every draw inside the
+    /// bound, the variance bound²/3 within 10 % — biases 0, task embeddings N(0, 1), for a full and a chunked head.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Xavier_draws_every_layer_of_g_uniformly_with_zero_biases(bool chunked)
+    {
+        IHyperModel model = chunked ? new ChunkedSineHyper(maxTasks: 1, maxSamplesPerTask: 1) : new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        var regions = chunked
+            ? new[]
+            {
+                ("Dense0", ChunkedSineHyper.Layout.Dense0Weights, ChunkedSineHyper.Layout.Dense0WeightsLength, ChunkedSineHyper.Layout.Dense0Bias, ChunkedSineHyper.Layout.Dense0BiasLength, 16),
+                ("Head", ChunkedSineHyper.Layout.HeadWeights, ChunkedSineHyper.Layout.HeadWeightsLength, ChunkedSineHyper.Layout.HeadBias, ChunkedSineHyper.Layout.HeadBiasLength, 32),
+            }
+            : new[]
+            {
+                ("Dense0", SineHyper.Layout.Dense0Weights, SineHyper.Layout.Dense0WeightsLength, SineHyper.Layout.Dense0Bias, SineHyper.Layout.Dense0BiasLength, 8),
+                ("Head", SineHyper.Layout.HeadWeights, SineHyper.Layout.HeadWeightsLength, SineHyper.Layout.HeadBias, SineHyper.Layout.HeadBiasLength, 64),
+            };
+        foreach ((string layer, int weights, int weightsLength, int bias, int biasLength, int inputs) in regions)
+        {
+            int units = weightsLength / inputs;
+            double bound = Math.Sqrt(6.0 / (inputs + units));
+            double sum = 0;
+            for (int seed = 1; seed <= 3; seed++)
+            {
+                model.Initialize(seed, HyperfanInit.Xavier);
+                ReadOnlySpan<float> drawn = model.Parameters.Slice(weights, weightsLength);
+                foreach (float value in drawn)
+                {
+                    Assert.InRange(Math.Abs(value), 0, bound);
+                    sum += value * (double)value;
+                }
+
+                Assert.All(model.Parameters.Slice(bias, biasLength).ToArray(), value => Assert.Equal(0f, value));
+            }
+
+            double ratio = sum / (3.0 * weightsLength) / (bound * bound / 3);
+            output.WriteLine($"{(chunked ? "chunked" : "full")} {layer} {inputs} -> {units}: variance / (bound²/3) = {ratio:F3}");
+            Assert.InRange(ratio, 0.9, 1.1);
+        }
+
+        double embeddingMoment = 0;
+        foreach (float value in model.TaskEmbeddings)
+        {
+            embeddingMoment += value * (double)value;
+        }
+
+        Assert.InRange(embeddingMoment / model.TaskEmbeddings.Length, 0.8, 1.2);
+    }
+
+    [Fact]
+    public void An_initialisation_that_is_not_a_member_is_refused_and_theta_is_unchanged()
+    {
+        var model = new ChunkedSineHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        model.Initialize(4, HyperfanInit.Xavier);
+        float[] before = model.Parameters.ToArray();
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => model.Initialize(5, (HyperfanInit)3));
+        Assert.Equal("init", refused.ParamName);
+        Assert.Contains("3 is not a member of HyperfanInit", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
+
     [Fact]
     public void The_same_seed_gives_the_same_parameters_and_another_seed_others()
     {

@@ -44,6 +44,27 @@ public sealed class ReferenceHyperNetwork
         ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount;
     }
 
+    /// <summary>The same hypernetwork with a chunked head's hyperfan factors all 1, as <see cref="HyperfanInit.Xavier"/> sets them.</summary>
+    public ReferenceHyperNetwork WithUnscaledHead() => new(this);
+
+    private ReferenceHyperNetwork(ReferenceHyperNetwork scaled)
+    {
+        Target = scaled.Target;
+        Tasks = scaled.Tasks;
+        EmbeddingSize = scaled.EmbeddingSize;
+        ConditionSize = scaled.ConditionSize;
+        ChunkSize = scaled.ChunkSize;
+        ChunkEmbeddingSize = scaled.ChunkEmbeddingSize;
+        Shared = scaled.Shared;
+        SharedCount = scaled.SharedCount;
+        ChunkCount = scaled.ChunkCount;
+        Generator = scaled.Generator;
+        ParameterCount = scaled.ParameterCount;
+        unscaledHead = true;
+    }
+
+    private readonly bool unscaledHead;
+
     /// <summary>Per parameter of W: whether its layer is shared (learned in θ, after the chunk embeddings).</summary>
     public bool[] Shared { get; }
 
@@ -88,7 +109,7 @@ public sealed class ReferenceHyperNetwork
         }
 
         double[] raw = Generator.Forward(generator, rows, ChunkCount);
-        double[] scale = Target.HyperfanScale();
+        double[] scale = unscaledHead ? Enumerable.Repeat(1.0, Target.ParameterCount).ToArray() : Target.HyperfanScale();
         double[] offsets = Target.ParameterOffsets();
         var weights = new double[Target.ParameterCount];
         int next = 0;
