@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using ScottPlot;
+using Sinusoid;
 
 namespace FewShotImages;
 

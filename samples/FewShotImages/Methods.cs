@@ -7,31 +7,6 @@ using ImageTasks;
 
 namespace FewShotImages;
 
-/// <summary>A mean with the half-width of its 95 % confidence interval (1.96 standard errors).</summary>
-public readonly record struct Estimate(double Mean, double HalfWidth)
-{
-    public static Estimate Of(IReadOnlyList<double> values)
-    {
-        double mean = 0;
-        foreach (double value in values)
-        {
-            mean += value;
-        }
-
-        mean /= values.Count;
-        double variance = 0;
-        foreach (double value in values)
-        {
-            variance += (value - mean) * (value - mean);
-        }
-
-        variance /= Math.Max(1, values.Count - 1);
-        return new Estimate(mean, 1.96 * Math.Sqrt(variance / values.Count));
-    }
-
-    public override string ToString() => $"{100 * Mean:F2} % ± {100 * HalfWidth:F2}";
-}
-
 /// <summary>A few-shot learner: given an episode's support set, scores its queries (<c>[queries × way]</c>, higher is likelier).</summary>
 public interface IEpisodeLearner
 {

@@ -8,6 +8,7 @@ using FewShotImages;
 using HyperDsl;
 using HyperDsl.Training;
 using ImageTasks;
+using Sinusoid;
 
 // Few-shot image classification with a hypernetwork: 5-way K-shot episodes of classes never seen in meta-training
 // (digits 7–9 and garments 7–9, each in four rotations). The hypernetwork learns, over a fixed pool of meta-training
@@ -134,7 +135,7 @@ try
     Console.WriteLine($"  {"method",-14}{string.Join(string.Empty, shots.Select(s => $"{s + "-shot",-22}"))}");
     for (int m = 0; m < methods.Length; m++)
     {
-        Console.WriteLine($"  {methods[m],-14}{string.Join(string.Empty, Enumerable.Range(0, shots.Length).Select(k => $"{results[k, m],-22}"))}");
+        Console.WriteLine($"  {methods[m],-14}{string.Join(string.Empty, Enumerable.Range(0, shots.Length).Select(k => $"{results[k, m].ToPercent(),-22}"))}");
     }
 
     foreach ((string name, object setting) in settings)
