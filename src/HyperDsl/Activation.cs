@@ -33,4 +33,10 @@ public enum Activation
 
     /// <summary>f(z) = ln(1 + e^z), computed without overflow for large |z|.</summary>
     Softplus = 7,
+
+    /// <summary>
+    /// f(z) = z for z &gt; 0, e^z − 1 otherwise: PyTorch's <c>nn.ELU()</c> with its default α = 1, the activation of
+    /// the hypernetworks in von Oswald et al.'s continual-learning experiments.
+    /// </summary>
+    Elu = 8,
 }

@@ -102,11 +102,11 @@ public abstract partial class HyperNetworkModel<TTarget>
 
     /// <summary>
     /// The square of an activation's gain, as in Kaiming and Xavier initialisation (<c>torch.nn.init.calculate_gain</c>
-    /// squared): 2 for Relu-like activations, 25/9 for Tanh, 1 otherwise.
+    /// squared): 2 for Relu-like activations (Elu among them), 25/9 for Tanh, 1 otherwise.
     /// </summary>
     private static double GainSquared(Activation activation) => activation switch
     {
-        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus => 2.0,
+        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus or Activation.Elu => 2.0,
         Activation.Tanh => 25.0 / 9.0,
         _ => 1.0,
     };

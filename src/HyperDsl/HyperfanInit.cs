@@ -7,7 +7,8 @@ namespace HyperDsl;
 /// <remarks>
 /// <see cref="FanIn"/> and <see cref="FanOut"/> split the variance of a target layer's pre-activation evenly between its weights and its bias, and use the
 /// gain of the layer's activation as Kaiming and Xavier initialisation do (<c>torch.nn.init.calculate_gain</c>: √2 for
-/// Relu, LeakyRelu, Gelu, Silu and Softplus, so gain² = 2; 5/3 for Tanh, gain² = 25/9; 1 otherwise).
+/// Relu, LeakyRelu, Gelu, Silu, Softplus and Elu, so gain² = 2 (calculate_gain has no entry for ELU; it is treated as
+/// the rectifier it resembles); 5/3 for Tanh, gain² = 25/9; 1 otherwise).
 /// </remarks>
 public enum HyperfanInit
 {

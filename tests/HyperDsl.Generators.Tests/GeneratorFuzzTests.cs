@@ -32,7 +32,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     private static readonly string[] Activations =
     {
         "Activation.Identity", "Activation.Relu", "Activation.LeakyRelu", "Activation.Tanh", "Activation.Sigmoid",
-        "Activation.Gelu", "Activation.Silu", "Activation.Softplus", "(Activation)8", "(Activation)(-1)",
+        "Activation.Gelu", "Activation.Silu", "Activation.Softplus", "Activation.Elu", "(Activation)9", "(Activation)(-1)",
         "(Activation)int.MaxValue", "0", "\"Relu\"", "default",
     };
 

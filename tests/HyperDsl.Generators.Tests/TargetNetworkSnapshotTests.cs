@@ -57,6 +57,7 @@ public sealed class TargetNetworkSnapshotTests
             [Dense(17, Activation.Sigmoid)]
             [Dense(33, Activation.Gelu)]
             [Dense(20, Activation.Silu)]
+            [Dense(11, Activation.Elu)]
             [Dense(2, Activation.Softplus)]
             public partial class EveryActivation;
             """);

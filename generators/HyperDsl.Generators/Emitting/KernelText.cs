@@ -65,6 +65,7 @@ internal static class KernelText
         ActivationKind.Sigmoid => "sigmoid(x·W + b)",
         ActivationKind.Gelu => "gelu(x·W + b)",
         ActivationKind.Silu => "silu(x·W + b)",
+        ActivationKind.Elu => "elu(x·W + b)",
         _ => "softplus(x·W + b)",
     };
 

@@ -51,7 +51,7 @@ internal static class PassEmitter
             case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
                 writer.Line($"{kernel}(parameters, {previous}, {(layer.KeepsActivations ? activations : "outputs")}, batch{EveryInput(layer, role, withBias: true)});");
                 break;
-            case ActivationKind.Tanh or ActivationKind.Sigmoid:
+            case ActivationKind.Tanh or ActivationKind.Sigmoid or ActivationKind.Elu:
                 writer.Line($"{kernel}(parameters, {previous}, {activations}, batch);");
                 writer.Line($"ActivationKernels.{layer.Activation}({activations}, {activations});");
                 break;

@@ -106,7 +106,7 @@ internal static partial class TargetPassEmitter
             case ActivationKind.Identity or ActivationKind.Relu or ActivationKind.LeakyRelu:
                 writer.Line($"{kernel}(parameters, {source}, {fused}, {rows});");
                 break;
-            case ActivationKind.Tanh or ActivationKind.Sigmoid:
+            case ActivationKind.Tanh or ActivationKind.Sigmoid or ActivationKind.Elu:
                 writer.Line($"{kernel}(parameters, {source}, {activations}, {rows});");
                 writer.Line($"ActivationKernels.{layer.Activation}({activations}, {activations});");
                 break;

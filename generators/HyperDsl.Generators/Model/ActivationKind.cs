@@ -14,12 +14,13 @@ internal enum ActivationKind
     Gelu = 5,
     Silu = 6,
     Softplus = 7,
+    Elu = 8,
 }
 
 /// <summary>What each activation needs from the forward pass to compute its derivative.</summary>
 internal static class ActivationKindExtensions
 {
-    public const int Count = 8;
+    public const int Count = 9;
 
     /// <summary>True where the kernel applies the activation as it stores (a max), with no separate pass.</summary>
     public static bool IsFusedIntoKernel(this ActivationKind activation)

@@ -164,7 +164,7 @@ internal sealed class TargetLayout
                         preActivationSlot = Region(units);
                     }
 
-                    bool derivativeReadsActivations = layer.Activation is ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Tanh or ActivationKind.Sigmoid;
+                    bool derivativeReadsActivations = layer.Activation is ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Tanh or ActivationKind.Sigmoid or ActivationKind.Elu;
                     if (layer.Residual)
                     {
                         activationSlot = derivativeReadsActivations ? Region(units) : -1;

@@ -173,6 +173,8 @@ public static class OnnxExport
                 return graph.AddNode("Sigmoid", output, input);
             case Activation.Softplus:
                 return graph.AddNode("Softplus", output, input);
+            case Activation.Elu:
+                return graph.AddNode("Elu", output, new[] { input }, ("alpha", 1f));
             case Activation.Silu:
                 return graph.AddNode("Mul", output, input, graph.AddNode("Sigmoid", output + ".sigmoid", input));
             case Activation.Gelu:

@@ -14,7 +14,7 @@ namespace HyperDsl.Kernels;
 /// zero-padded copy, so every element goes through the same vector formula whatever the length.
 /// Forward functions take the pre-activations z and write f(z); <c>output</c> may be the same span as the
 /// input. Backward functions multiply incoming gradients by f′ and write the result; <c>result</c> may be the same
-/// span as <c>gradients</c>. Derivatives of Relu, LeakyRelu, Tanh and Sigmoid are computed from the activations
+/// span as <c>gradients</c>. Derivatives of Relu, LeakyRelu, Tanh, Sigmoid and Elu are computed from the activations
 /// f(z); those of Gelu, Silu and Softplus from the pre-activations z.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -64,6 +64,10 @@ public static class ActivationKernels
     /// <inheritdoc cref="Relu(ReadOnlySpan{float}, Span{float})"/>
     public static void Softplus(ReadOnlySpan<float> preActivations, Span<float> output) => Map<SoftplusOperator>(preActivations, output);
 
+    /// <summary>Writes z for z &gt; 0, e^z − 1 otherwise (ELU with α = 1).</summary>
+    /// <inheritdoc cref="Relu(ReadOnlySpan{float}, Span{float})"/>
+    public static void Elu(ReadOnlySpan<float> preActivations, Span<float> output) => Map<EluOperator>(preActivations, output);
+
     /// <summary>Writes gradients·Relu′, with Relu′ = 1 where the activation is positive, else 0.</summary>
     /// <param name="activations">The activations f(z) of the forward pass.</param>
     /// <param name="gradients">The gradients with respect to the activations.</param>
@@ -85,6 +89,11 @@ public static class ActivationKernels
     /// <inheritdoc cref="ReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void SigmoidBackward(ReadOnlySpan<float> activations, ReadOnlySpan<float> gradients, Span<float> result)
         => Map<SigmoidDerivativeOperator>(activations, gradients, result);
+
+    /// <summary>Writes gradients·Elu′, with Elu′ = 1 where the activation a is positive, else a + 1 (= e^z).</summary>
+    /// <inheritdoc cref="ReluBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    public static void EluBackward(ReadOnlySpan<float> activations, ReadOnlySpan<float> gradients, Span<float> result)
+        => Map<EluDerivativeOperator>(activations, gradients, result);
 
     /// <summary>Writes gradients·Gelu′(z).</summary>
     /// <param name="preActivations">The pre-activations z of the forward pass.</param>
@@ -215,6 +224,12 @@ public static class ActivationKernels
         public static Vector<float> Invoke(Vector<float> x) => VectorMath.Softplus(x);
     }
 
+    private readonly struct EluOperator : IUnaryOperator
+    {
+        public static Vector<float> Invoke(Vector<float> x)
+            => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), x, VectorMath.ExpMinusOne(Vector.Min(x, Vector<float>.Zero)));
+    }
+
     private readonly struct ReluDerivativeOperator : IBinaryOperator
     {
         public static Vector<float> Invoke(Vector<float> a, Vector<float> g)
@@ -235,6 +250,12 @@ public static class ActivationKernels
     private readonly struct SigmoidDerivativeOperator : IBinaryOperator
     {
         public static Vector<float> Invoke(Vector<float> a, Vector<float> g) => g * (a * (Vector<float>.One - a));
+    }
+
+    private readonly struct EluDerivativeOperator : IBinaryOperator
+    {
+        public static Vector<float> Invoke(Vector<float> a, Vector<float> g)
+            => Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<float>.Zero), g, g * (a + Vector<float>.One));
     }
 
     private readonly struct GeluDerivativeOperator : IBinaryOperator

@@ -13,7 +13,7 @@ namespace HyperDsl.Tests.Export;
 public sealed class OnnxExportTests
 {
     public static TheoryData<string> Networks => new(
-        "SineNet", "IdentityNet", "ReluNet", "LeakyReluNet", "TanhNet", "SigmoidNet", "GeluNet", "SiluNet", "SoftplusNet", "MixedNet", "WideNet", "LogisticNet");
+        "SineNet", "IdentityNet", "ReluNet", "LeakyReluNet", "TanhNet", "SigmoidNet", "GeluNet", "SiluNet", "SoftplusNet", "EluNet", "MixedNet", "WideNet", "LogisticNet");
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -38,7 +38,7 @@ public sealed class OnnxExportTests
         Tolerance.AssertClose(actual, expected.Select(v => (double)v).ToArray(), 1e-5, $"{name}: ONNX Runtime vs Forward");
     }
 
-    public static TheoryData<string> ImageNetworks => new("ConvValidNet", "ConvStridedNet", "PoolNet", "ResidualImageNet", "ResidualVectorNet", "LeNet");
+    public static TheoryData<string> ImageNetworks => new("ConvValidNet", "ConvStridedNet", "PoolNet", "ResidualImageNet", "ResidualVectorNet", "EluImageNet", "LeNet");
 
     [Theory]
     [MemberData(nameof(ImageNetworks))]
@@ -81,6 +81,7 @@ public sealed class OnnxExportTests
     private static OnnxGraph ImageGraph(string name, float[] parameters) => name switch
     {
         nameof(ConvValidNet) => OnnxExport.TargetNetworkGraph<ConvValidNet>(parameters),
+        nameof(EluImageNet) => OnnxExport.TargetNetworkGraph<EluImageNet>(parameters),
         nameof(ConvStridedNet) => OnnxExport.TargetNetworkGraph<ConvStridedNet>(parameters),
         nameof(PoolNet) => OnnxExport.TargetNetworkGraph<PoolNet>(parameters),
         nameof(ResidualImageNet) => OnnxExport.TargetNetworkGraph<ResidualImageNet>(parameters),
@@ -100,6 +101,7 @@ public sealed class OnnxExportTests
         nameof(GeluNet) => OnnxExport.TargetNetworkGraph<GeluNet>(parameters),
         nameof(SiluNet) => OnnxExport.TargetNetworkGraph<SiluNet>(parameters),
         nameof(SoftplusNet) => OnnxExport.TargetNetworkGraph<SoftplusNet>(parameters),
+        nameof(EluNet) => OnnxExport.TargetNetworkGraph<EluNet>(parameters),
         nameof(MixedNet) => OnnxExport.TargetNetworkGraph<MixedNet>(parameters),
         nameof(WideNet) => OnnxExport.TargetNetworkGraph<WideNet>(parameters),
         _ => OnnxExport.TargetNetworkGraph<LogisticNet>(parameters),

@@ -18,6 +18,7 @@ public static class HyperCatalog
         ["FullConditionHyper"] = (typeof(FullConditionHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 3, body: new[] { (4, Activation.Sigmoid), (3, Activation.Gelu) })),
         ["FullBothHyper"] = (typeof(FullBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, conditionSize: 2)),
         ["ChunkedEmbeddingHyper"] = (typeof(ChunkedEmbeddingHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Silu) })),
+        ["EluChunkedHyper"] = (typeof(EluChunkedHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, chunkSize: 4, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Elu), (3, Activation.Elu) })),
         ["ChunkedBothHyper"] = (typeof(ChunkedBothHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 3, conditionSize: 2, chunkSize: 6, chunkEmbeddingSize: 3, body: new[] { (5, Activation.Tanh) })),
         ["ChunkLargerThanTargetHyper"] = (typeof(ChunkLargerThanTargetHyper), new ReferenceHyperNetwork(Tiny, conditionSize: 2, chunkSize: 40, chunkEmbeddingSize: 1, body: new[] { (3, Activation.Softplus) })),
         ["ConvFullHyper"] = (typeof(ConvFullHyper), new ReferenceHyperNetwork(

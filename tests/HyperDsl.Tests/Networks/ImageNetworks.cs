@@ -66,6 +66,13 @@ public partial class DirectConvNet;
 [Dense(2)]
 public partial class DirectChainNet;
 
+/// <summary>Elu after a strided convolution with same padding and after a Dense layer, whose derivative reads f(z).</summary>
+[TargetNetwork(Channels = 2, Height = 7, Width = 6)]
+[Conv2D(3, 3, Activation.Elu, Stride = 2, Padding = Padding.Same)]
+[Dense(4, Activation.Elu)]
+[Dense(2)]
+public partial class EluImageNet;
+
 /// <summary>LeNet's shape (LeCun et al. 1998): 1×28×28 → conv 6@5×5 → pool → conv 16@5×5 → pool → 120 → 84 → 10.</summary>
 [TargetNetwork(Channels = 1, Height = 28, Width = 28)]
 [Conv2D(6, 5, Activation.Relu)]

@@ -27,6 +27,12 @@ public partial class FullBothHyper;
 [Dense(4, Activation.Silu)]
 public partial class ChunkedEmbeddingHyper;
 
+/// <summary>A chunked head behind two Elu layers, the body of von Oswald et al.'s continual-learning hypernetworks.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 2, ChunkSize = 4, ChunkEmbeddingSize = 2)]
+[Dense(4, Activation.Elu)]
+[Dense(3, Activation.Elu)]
+public partial class EluChunkedHyper;
+
 [HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 3, ConditionSize = 2, ChunkSize = 6, ChunkEmbeddingSize = 3)]
 [Dense(5, Activation.Tanh)]
 public partial class ChunkedBothHyper;

@@ -52,6 +52,11 @@ public partial class GeluNet;
 public partial class SiluNet;
 
 [TargetNetwork(inputs: 3)]
+[Dense(37, Activation.Elu)]
+[Dense(5, Activation.Elu)]
+public partial class EluNet;
+
+[TargetNetwork(inputs: 3)]
 [Dense(37, Activation.Softplus)]
 [Dense(5, Activation.Softplus)]
 public partial class SoftplusNet;

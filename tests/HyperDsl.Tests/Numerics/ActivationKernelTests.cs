@@ -82,7 +82,7 @@ public sealed class ActivationKernelTests
             return z;
         }
 
-        // Relu, LeakyRelu, Tanh and Sigmoid take the activations f(z), as the forward pass stores them.
+        // Relu, LeakyRelu, Tanh, Sigmoid and Elu take the activations f(z), as the forward pass stores them.
         return z.Select(value => (float)ReferenceActivations.Apply(activation, value)).ToArray();
     }
 
@@ -112,6 +112,7 @@ public sealed class ActivationKernelTests
             case Activation.Sigmoid: ActivationKernels.Sigmoid(z, output); break;
             case Activation.Gelu: ActivationKernels.Gelu(z, output); break;
             case Activation.Silu: ActivationKernels.Silu(z, output); break;
+            case Activation.Elu: ActivationKernels.Elu(z, output); break;
             default: ActivationKernels.Softplus(z, output); break;
         }
     }
@@ -127,6 +128,7 @@ public sealed class ActivationKernelTests
             case Activation.Sigmoid: ActivationKernels.SigmoidBackward(source, gradients, result); break;
             case Activation.Gelu: ActivationKernels.GeluBackward(source, gradients, result); break;
             case Activation.Silu: ActivationKernels.SiluBackward(source, gradients, result); break;
+            case Activation.Elu: ActivationKernels.EluBackward(source, gradients, result); break;
             default: ActivationKernels.SoftplusBackward(source, gradients, result); break;
         }
     }

@@ -57,6 +57,11 @@ public static class ImageCatalog
             ReferenceImageLayer.Conv(3, 3, Activation.Softplus),
             ReferenceImageLayer.MaxPool(2),
             ReferenceImageLayer.Dense(2))),
+        ["EluImageNet"] = (typeof(EluImageNet), new ReferenceImageNetwork(
+            Shape.Image(2, 7, 6),
+            ReferenceImageLayer.Conv(3, 3, Activation.Elu, stride: 2, same: true),
+            ReferenceImageLayer.Dense(4, Activation.Elu),
+            ReferenceImageLayer.Dense(2))),
         ["LeNet"] = (typeof(LeNet), new ReferenceImageNetwork(
             Shape.Image(1, 28, 28),
             ReferenceImageLayer.Conv(6, 5, Activation.Relu),

@@ -20,6 +20,7 @@ public static class NetworkCatalog
         ["GeluNet"] = (typeof(GeluNet), PerActivation(Activation.Gelu)),
         ["SiluNet"] = (typeof(SiluNet), PerActivation(Activation.Silu)),
         ["SoftplusNet"] = (typeof(SoftplusNet), PerActivation(Activation.Softplus)),
+        ["EluNet"] = (typeof(EluNet), PerActivation(Activation.Elu)),
         ["WideNet"] = (typeof(WideNet), new ReferenceNetwork(64, new[] { (256, Activation.Tanh), (10, Activation.Identity) })),
         ["MixedNet"] = (typeof(MixedNet), new ReferenceNetwork(6, new[] { (1, Activation.Silu), (70, Activation.Gelu), (9, Activation.LeakyRelu), (3, Activation.Sigmoid) })),
         ["LogisticNet"] = (typeof(LogisticNet), new ReferenceNetwork(2, new[] { (1, Activation.Sigmoid) })),

@@ -150,7 +150,7 @@ public sealed class ReferenceHyperNetwork
     /// <summary>Kaiming's gain² for the activation that follows a layer.</summary>
     public static double Gain(Activation activation) => activation switch
     {
-        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus => 2.0,
+        Activation.Relu or Activation.LeakyRelu or Activation.Gelu or Activation.Silu or Activation.Softplus or Activation.Elu => 2.0,
         Activation.Tanh => 25.0 / 9.0,
         _ => 1.0,
     };

@@ -181,6 +181,7 @@ public static class ReferenceActivations
         Activation.Gelu => z * Sigmoid(2.0 * GeluInner(z)),
         Activation.Silu => z * Sigmoid(z),
         Activation.Softplus => Math.Max(z, 0.0) + LogOnePlus(Math.Exp(-Math.Abs(z))),
+        Activation.Elu => z > 0 ? z : ExpMinusOne(z),
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
@@ -211,6 +212,8 @@ public static class ReferenceActivations
                 return σ * (1.0 + (z * (1.0 - σ)));
             case Activation.Softplus:
                 return Sigmoid(z);
+            case Activation.Elu:
+                return z > 0 ? 1.0 : Math.Exp(z);
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation));
         }
@@ -224,6 +227,13 @@ public static class ReferenceActivations
     {
         double u = 1.0 + t;
         return u == 1.0 ? t : Math.Log(u) * t / (u - 1.0);
+    }
+
+    /// <summary>e^z − 1 accurate for small z (Kahan): (u − 1)·z/ln(u) with u = e^z rounded.</summary>
+    public static double ExpMinusOne(double z)
+    {
+        double u = Math.Exp(z);
+        return u == 1.0 ? z : u - 1.0 == -1.0 ? -1.0 : (u - 1.0) * z / Math.Log(u);
     }
 
     public static double Sigmoid(double z) => z >= 0 ? 1.0 / (1.0 + Math.Exp(-z)) : Math.Exp(z) / (1.0 + Math.Exp(z));
