@@ -43,7 +43,7 @@ internal static class DirectConvolutionKernelEmitter
         LayerSpec spec = layer.Spec;
         int k = spec.Kernel, filters = spec.Output.Channels, width = spec.Input.Width, outputWidth = spec.Output.Width;
         string fused = layer.Activation.IsFusedIntoKernel() ? KernelText.Formula(layer) : "x·W + b";
-        writer.Line($"/// <summary>{layer.Name} forward, {path}: y = {fused} at every output pixel of <paramref name=\"batch\"/> images, a run of columns of an output row at a time.</summary>");
+        writer.Line($"/// <summary>{layer.Name} forward, {path}: y = {fused} at every output pixel of <paramref name=\"batch\"/> images, runs of columns of an output row at a time.</summary>");
         using (writer.Open($"private static void {name}({ForwardParameters})"))
         {
             writer.Line($"ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), {layer.WeightsOffset}); // weights [{k * k} × {filters}]: row ky·{k} + kx holds tap (ky, kx) of every filter");
@@ -56,33 +56,42 @@ internal static class DirectConvolutionKernelEmitter
                 using (writer.Open($"for (int oy = 0; oy < {spec.Output.Height}; oy++)"))
                 {
                     writer.Line($"ref float top = ref Unsafe.Add(ref x, {KernelText.Times("n", spec.Input.Size)} + {KernelText.Times("oy", width)}); // the first input row under this output row");
-                    TileLoops.Columns(writer, Columns(layer, tier), (block, column) =>
-                    {
-                        foreach (Segment segment in block.Segments)
-                        {
-                            EmitForwardSegment(writer, layer, tier, segment.Kind, KernelText.Plus(column, segment.Offset));
-                        }
-                    });
+                    TileLoops.Columns(writer, ColumnPlan.Create(outputWidth, tier, perBlock: ForwardSegments), (block, column) => EmitForwardBlock(writer, layer, tier, block, column));
                     writer.Line($"SpatialKernels.ChannelsLast(row, output.Slice({KernelText.Times("n", layer.Units)} + {KernelText.Times("oy", outputWidth * filters)}, {outputWidth * filters}), 1, {filters}, {outputWidth});");
                 }
             }
         }
     }
 
-    /// <summary>One register of output columns from <paramref name="column"/>, the filters a group at a time.</summary>
-    private static void EmitForwardSegment(CodeWriter writer, LayerSlice layer, VectorTier tier, VectorKind kind, string column)
+    /// <summary>
+    /// Registers of output columns the forward pass computes together: each tap's weights, broadcast once, serve them
+    /// all, and twice the independent sums keep both FMA units busy through their latency.
+    /// </summary>
+    private const int ForwardSegments = 2;
+
+    /// <summary>
+    /// The output columns of <paramref name="block"/> from <paramref name="column"/>, the filters a group at a time:
+    /// a register per filter and segment, what the register file leaves after the inputs and a weight.
+    /// </summary>
+    private static void EmitForwardBlock(CodeWriter writer, LayerSlice layer, VectorTier tier, ColumnBlock block, string column)
     {
         LayerSpec spec = layer.Spec;
         int k = spec.Kernel, filters = spec.Output.Channels, outputWidth = spec.Output.Width;
+        IReadOnlyList<Segment> segments = block.Segments;
+        bool oneKind = segments.All(segment => segment.Kind == segments[0].Kind);
         string inputColumn = KernelText.DeclareOffset(writer, "left", "top", column);
         string outputColumn = KernelText.DeclareOffset(writer, "outputColumn", "r", column);
-        foreach ((int first, int count) in Groups(filters, FilterGroup(tier)))
+        int group = (tier.Full == VectorKind.Vector512 ? 28 : 12) / segments.Count;
+        foreach ((int first, int count) in Groups(filters, group))
         {
             using (writer.OpenScope(count == filters ? null : $"filters [{first}, {first + count})"))
             {
                 for (int f = first; f < first + count; f++)
                 {
-                    writer.Line($"{Type(kind)} sum{f} = {kind.Broadcast(VectorKind.Element("b", f))};");
+                    for (int s = 0; s < segments.Count; s++)
+                    {
+                        writer.Line($"{Type(segments[s].Kind)} {ForwardSum(f, s, segments.Count)} = {segments[s].Kind.Broadcast(VectorKind.Element("b", f))};");
+                    }
                 }
 
                 using (writer.Open($"for (int ky = 0; ky < {k}; ky++)"))
@@ -91,22 +100,46 @@ internal static class DirectConvolutionKernelEmitter
                     writer.Line($"ref float taps = ref Unsafe.Add(ref w, {KernelText.Times("ky", k * filters)});");
                     using (writer.Open($"for (int kx = 0; kx < {k}; kx++)"))
                     {
-                        writer.Line($"{Type(kind)} value = {kind.Load("Unsafe.Add(ref inputRow, kx)", 0)};");
+                        writer.Line("ref float under = ref Unsafe.Add(ref inputRow, kx);");
+                        for (int s = 0; s < segments.Count; s++)
+                        {
+                            writer.Line($"{Type(segments[s].Kind)} {ForwardValue(s, segments.Count)} = {segments[s].Kind.Load("under", segments[s].Offset)};");
+                        }
+
                         writer.Line($"ref float tap = ref Unsafe.Add(ref taps, {KernelText.Times("kx", filters)});");
                         for (int f = first; f < first + count; f++)
                         {
-                            writer.Line(kind.MultiplyAdd($"sum{f}", "value", kind.Broadcast(VectorKind.Element("tap", f))));
+                            string element = VectorKind.Element("tap", f);
+                            if (segments.Count > 1 && oneKind)
+                            {
+                                writer.Line($"{Type(segments[0].Kind)} weight{f} = {segments[0].Kind.Broadcast(element)};");
+                            }
+
+                            for (int s = 0; s < segments.Count; s++)
+                            {
+                                string weight = segments.Count > 1 && oneKind ? $"weight{f}" : segments[s].Kind.Broadcast(element);
+                                writer.Line(segments[s].Kind.MultiplyAdd(ForwardSum(f, s, segments.Count), ForwardValue(s, segments.Count), weight));
+                            }
                         }
                     }
                 }
 
                 for (int f = first; f < first + count; f++)
                 {
-                    writer.Line(kind.Store(KernelText.FusedActivation(layer.Activation, kind, $"sum{f}"), outputColumn, f * outputWidth));
+                    for (int s = 0; s < segments.Count; s++)
+                    {
+                        writer.Line(segments[s].Kind.Store(KernelText.FusedActivation(layer.Activation, segments[s].Kind, ForwardSum(f, s, segments.Count)), outputColumn, (f * outputWidth) + segments[s].Offset));
+                    }
                 }
             }
         }
     }
+
+    /// <summary>Filter <paramref name="f"/>'s sum over segment <paramref name="s"/>: sum3, or sum3a, sum3b when a block has several.</summary>
+    private static string ForwardSum(int f, int s, int segments) => segments == 1 ? $"sum{f}" : $"sum{f}{(char)('a' + s)}";
+
+    /// <summary>The inputs under segment <paramref name="s"/> for the current tap: value, or valueA, valueB.</summary>
+    private static string ForwardValue(int s, int segments) => segments == 1 ? "value" : $"value{(char)('A' + s)}";
 
     private static void EmitWeightGradient(CodeWriter writer, LayerSlice layer, VectorTier tier, string name, string path)
     {

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace HyperDsl.Kernels;
 
@@ -25,6 +26,13 @@ public static partial class SpatialKernels
         CheckLengths(input.Length, output.Length, batch * inputSize, batch * outputSize);
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float pixel = ref MemoryMarshal.GetReference(output);
+        int bandLength = geometry.OutputWidth * geometry.Kernel * channels;
+        if (Vector256.IsHardwareAccelerated && channels <= 8 && geometry.Stride == geometry.Kernel && geometry.PadTop == 0 && geometry.PadLeft == 0 && bandLength <= MaxBand)
+        {
+            MaxPoolFewChannels(ref source, ref pixel, batch, geometry, bandLength);
+            return;
+        }
+
         for (int n = 0; n < batch; n++)
         {
             ref float image = ref Unsafe.Add(ref source, n * inputSize);
@@ -38,6 +46,59 @@ public static partial class SpatialKernels
                         for (int kx = ky == 0 ? 1 : 0; kx < geometry.Kernel; kx++)
                         {
                             Max(ref pixel, ref Unsafe.Add(ref image, TapOffset(geometry, oy, ox, ky, kx)), channels);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The longest band of window rows (output width × size × channels) <see cref="MaxPoolFewChannels"/> keeps on the stack.</summary>
+    private const int MaxBand = 4096;
+
+    /// <summary>
+    /// <see cref="MaxPool"/> for at most 8 channels, an output row at a time: the maximum over the window's rows first,
+    /// whole rows at once, into a band on the stack; then over each window's columns with one vector per output pixel,
+    /// whose lanes past the channels the next pixel's store overwrites. Only the very last pixel is stored lane by lane.
+    /// </summary>
+    private static void MaxPoolFewChannels(ref float source, ref float destination, int batch, in ConvolutionGeometry geometry, int bandLength)
+    {
+        int channels = geometry.Channels, size = geometry.Kernel, width = geometry.Width;
+        int inputSize = geometry.Height * width * channels;
+        int outputs = batch * geometry.OutputPixels * channels;
+        Span<float> bandSpan = stackalloc float[bandLength + 8];
+        ref float band = ref MemoryMarshal.GetReference(bandSpan);
+        int at = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            ref float image = ref Unsafe.Add(ref source, n * inputSize);
+            for (int oy = 0; oy < geometry.OutputHeight; oy++)
+            {
+                ref float top = ref Unsafe.Add(ref image, oy * size * width * channels);
+                Copy(ref top, ref band, bandLength);
+                for (int ky = 1; ky < size; ky++)
+                {
+                    Max(ref band, ref Unsafe.Add(ref top, ky * width * channels), bandLength);
+                }
+
+                for (int ox = 0; ox < geometry.OutputWidth; ox++, at += channels)
+                {
+                    ref float window = ref Unsafe.Add(ref band, ox * size * channels);
+                    Vector256<float> maximum = Vector256.LoadUnsafe(ref window);
+                    for (int kx = 1; kx < size; kx++)
+                    {
+                        maximum = MaxOrNaN(maximum, Vector256.LoadUnsafe(ref window, (nuint)(kx * channels)));
+                    }
+
+                    if (at + 8 <= outputs)
+                    {
+                        maximum.StoreUnsafe(ref destination, (nuint)at);
+                    }
+                    else
+                    {
+                        for (int c = 0; c < channels; c++)
+                        {
+                            Unsafe.Add(ref destination, at + c) = maximum.GetElement(c);
                         }
                     }
                 }

@@ -10,27 +10,43 @@ namespace HyperDsl.Kernels;
 public static partial class SpatialKernels
 {
     /// <summary><paramref name="count"/> floats from <paramref name="from"/> to <paramref name="to"/> (which do not overlap).</summary>
+    /// <remarks>A run that is not a whole number of vectors ends with one more vector over its last floats, overlapping the one before.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(ref float from, ref float to, int count)
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && count >= 8)
         {
+            int i = 0;
             for (; i <= count - 8; i += 8)
             {
                 Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
             }
+
+            if (i < count)
+            {
+                Vector256.LoadUnsafe(ref from, (nuint)(count - 8)).StoreUnsafe(ref to, (nuint)(count - 8));
+            }
+
+            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && count >= 4)
         {
+            int i = 0;
             for (; i <= count - 4; i += 4)
             {
                 Vector128.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
             }
+
+            if (i < count)
+            {
+                Vector128.LoadUnsafe(ref from, (nuint)(count - 4)).StoreUnsafe(ref to, (nuint)(count - 4));
+            }
+
+            return;
         }
 
-        for (; i < count; i++)
+        for (int i = 0; i < count; i++)
         {
             Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
         }
@@ -111,33 +127,47 @@ public static partial class SpatialKernels
 
     /// <summary>
     /// <paramref name="into"/>[i] = max(<paramref name="into"/>[i], <paramref name="from"/>[i]), NaN winning as in
-    /// PyTorch's max pool: <paramref name="from"/> is taken where it is larger or NaN.
+    /// PyTorch's max pool: <paramref name="from"/> is taken where it is larger or NaN. The two do not overlap.
     /// </summary>
+    /// <remarks>A run that is not a whole number of vectors ends with one more vector over its last floats: taking a maximum twice changes nothing.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Max(ref float into, ref float from, int count)
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && count >= 8)
         {
+            int i = 0;
             for (; i <= count - 8; i += 8)
             {
-                Vector256<float> current = Vector256.LoadUnsafe(ref into, (nuint)i), candidate = Vector256.LoadUnsafe(ref from, (nuint)i);
-                Vector256<float> take = Vector256.GreaterThan(candidate, current) | ~Vector256.Equals(candidate, candidate);
-                Vector256.ConditionalSelect(take, candidate, current).StoreUnsafe(ref into, (nuint)i);
+                MaxOrNaN(Vector256.LoadUnsafe(ref into, (nuint)i), Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
             }
+
+            if (i < count)
+            {
+                i = count - 8;
+                MaxOrNaN(Vector256.LoadUnsafe(ref into, (nuint)i), Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
+            }
+
+            return;
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && count >= 4)
         {
+            int i = 0;
             for (; i <= count - 4; i += 4)
             {
-                Vector128<float> current = Vector128.LoadUnsafe(ref into, (nuint)i), candidate = Vector128.LoadUnsafe(ref from, (nuint)i);
-                Vector128<float> take = Vector128.GreaterThan(candidate, current) | ~Vector128.Equals(candidate, candidate);
-                Vector128.ConditionalSelect(take, candidate, current).StoreUnsafe(ref into, (nuint)i);
+                MaxOrNaN(Vector128.LoadUnsafe(ref into, (nuint)i), Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
             }
+
+            if (i < count)
+            {
+                i = count - 4;
+                MaxOrNaN(Vector128.LoadUnsafe(ref into, (nuint)i), Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref into, (nuint)i);
+            }
+
+            return;
         }
 
-        for (; i < count; i++)
+        for (int i = 0; i < count; i++)
         {
             float candidate = Unsafe.Add(ref from, i);
             if (candidate > Unsafe.Add(ref into, i) || float.IsNaN(candidate))
@@ -146,4 +176,14 @@ public static partial class SpatialKernels
             }
         }
     }
+
+    /// <summary>The candidate where it is larger than the current value or NaN, else the current value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MaxOrNaN(Vector256<float> current, Vector256<float> candidate)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(candidate, current) | ~Vector256.Equals(candidate, candidate), candidate, current);
+
+    /// <inheritdoc cref="MaxOrNaN(Vector256{float}, Vector256{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MaxOrNaN(Vector128<float> current, Vector128<float> candidate)
+        => Vector128.ConditionalSelect(Vector128.GreaterThan(candidate, current) | ~Vector128.Equals(candidate, candidate), candidate, current);
 }

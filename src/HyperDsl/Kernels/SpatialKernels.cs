@@ -4,6 +4,8 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace HyperDsl.Kernels;
 
@@ -62,6 +64,11 @@ public static partial class SpatialKernels
     }
 
     /// <summary>Transposes each sample's <c>[rows × columns]</c> matrix into <c>[columns × rows]</c>.</summary>
+    /// <remarks>
+    /// Images have few channels, so one side of the matrix is usually 8 or less: with AVX, blocks of 8 × 8 are then
+    /// transposed in registers (<see cref="TransposeFewRows"/>, <see cref="TransposeFewColumns"/>); elsewhere, and for
+    /// the columns or rows past the last whole block, element by element.
+    /// </remarks>
     private static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int batch, int rows, int columns)
     {
         int size = rows * columns;
@@ -78,15 +85,135 @@ public static partial class SpatialKernels
         {
             ref float sample = ref Unsafe.Add(ref from, n * size);
             ref float transposed = ref Unsafe.Add(ref to, n * size);
-            for (int r = 0; r < rows; r++)
+            // Whole vectors may run past a sample into the next one (which is written or read in its turn), never past
+            // the last sample.
+            int remaining = (batch - n) * size;
+            int done = 0;
+            if (Avx.IsSupported && rows <= 8 && columns >= 8)
             {
-                ref float row = ref Unsafe.Add(ref sample, r * columns);
-                for (int c = 0; c < columns; c++)
-                {
-                    Unsafe.Add(ref transposed, (c * rows) + r) = Unsafe.Add(ref row, c);
-                }
+                done = TransposeFewRows(ref sample, ref transposed, rows, columns, remaining);
+            }
+            else if (Avx.IsSupported && columns <= 8 && rows >= 8)
+            {
+                done = TransposeFewColumns(ref sample, ref transposed, rows, columns, remaining);
+            }
+
+            TransposeElements(ref sample, ref transposed, rows, columns, done);
+        }
+    }
+
+    /// <summary>Element by element, for one sample: the columns from <paramref name="done"/> on when rows are few, else the rows from there.</summary>
+    private static void TransposeElements(ref float sample, ref float transposed, int rows, int columns, int done)
+    {
+        bool fewRows = rows <= 8 && columns >= 8;
+        for (int r = fewRows ? 0 : done; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref sample, r * columns);
+            for (int c = fewRows ? done : 0; c < columns; c++)
+            {
+                Unsafe.Add(ref transposed, (c * rows) + r) = Unsafe.Add(ref row, c);
             }
         }
+    }
+
+    /// <summary>
+    /// One sample with at most 8 rows (channels, for NCHW → NHWC), 8 columns at a time: the rows' vectors over those
+    /// columns are transposed in registers, and each column is stored as a whole vector, whose lanes past
+    /// <paramref name="rows"/> the next column's store overwrites; no store reaches <paramref name="limit"/> floats past
+    /// <paramref name="transposed"/>. Returns how many columns were done.
+    /// </summary>
+    private static int TransposeFewRows(ref float sample, ref float transposed, int rows, int columns, int limit)
+    {
+        int c = 0;
+        for (; c <= columns - 8; c += 8)
+        {
+            Transpose8x8(
+                Row(ref sample, 0, rows, columns, c), Row(ref sample, 1, rows, columns, c), Row(ref sample, 2, rows, columns, c), Row(ref sample, 3, rows, columns, c),
+                Row(ref sample, 4, rows, columns, c), Row(ref sample, 5, rows, columns, c), Row(ref sample, 6, rows, columns, c), Row(ref sample, 7, rows, columns, c),
+                out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3,
+                out Vector256<float> t4, out Vector256<float> t5, out Vector256<float> t6, out Vector256<float> t7);
+            Column(t0, ref transposed, c * rows, rows, limit);
+            Column(t1, ref transposed, (c + 1) * rows, rows, limit);
+            Column(t2, ref transposed, (c + 2) * rows, rows, limit);
+            Column(t3, ref transposed, (c + 3) * rows, rows, limit);
+            Column(t4, ref transposed, (c + 4) * rows, rows, limit);
+            Column(t5, ref transposed, (c + 5) * rows, rows, limit);
+            Column(t6, ref transposed, (c + 6) * rows, rows, limit);
+            Column(t7, ref transposed, (c + 7) * rows, rows, limit);
+        }
+
+        return c;
+
+        static Vector256<float> Row(ref float sample, int r, int rows, int columns, int c)
+            => r < rows ? Vector256.LoadUnsafe(ref sample, (nuint)((r * columns) + c)) : Vector256<float>.Zero;
+
+        // A whole vector where it fits before the limit, else only the column's own lanes.
+        static void Column(Vector256<float> column, ref float transposed, int at, int rows, int limit)
+        {
+            if (at + 8 <= limit)
+            {
+                column.StoreUnsafe(ref transposed, (nuint)at);
+                return;
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                Unsafe.Add(ref transposed, at + r) = column.GetElement(r);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One sample with at most 8 columns (channels, for NHWC → NCHW), 8 rows at a time: each row is loaded as a whole
+    /// vector (lanes past <paramref name="columns"/> belong to the next row and are not used), the 8 × 8 block is
+    /// transposed in registers, and the first <paramref name="columns"/> vectors are stored; no load reaches
+    /// <paramref name="limit"/> floats past <paramref name="sample"/>. Returns how many rows were done.
+    /// </summary>
+    private static int TransposeFewColumns(ref float sample, ref float transposed, int rows, int columns, int limit)
+    {
+        int r = 0;
+        Span<Vector256<float>> block = stackalloc Vector256<float>[8];
+        for (; r <= rows - 8; r += 8)
+        {
+            if (((r + 7) * columns) + 8 > limit)
+            {
+                break;
+            }
+
+            ref float at = ref Unsafe.Add(ref sample, r * columns);
+            Transpose8x8(
+                Vector256.LoadUnsafe(ref at), Vector256.LoadUnsafe(ref at, (nuint)columns), Vector256.LoadUnsafe(ref at, (nuint)(2 * columns)), Vector256.LoadUnsafe(ref at, (nuint)(3 * columns)),
+                Vector256.LoadUnsafe(ref at, (nuint)(4 * columns)), Vector256.LoadUnsafe(ref at, (nuint)(5 * columns)), Vector256.LoadUnsafe(ref at, (nuint)(6 * columns)), Vector256.LoadUnsafe(ref at, (nuint)(7 * columns)),
+                out block[0], out block[1], out block[2], out block[3], out block[4], out block[5], out block[6], out block[7]);
+            for (int c = 0; c < columns; c++)
+            {
+                block[c].StoreUnsafe(ref transposed, (nuint)((c * rows) + r));
+            }
+        }
+
+        return r;
+    }
+
+    /// <summary>The 8 × 8 transpose of AVX code (_MM_TRANSPOSE8_PS): output k holds lane k of every input, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3,
+        out Vector256<float> t4, out Vector256<float> t5, out Vector256<float> t6, out Vector256<float> t7)
+    {
+        Vector256<float> a0 = Avx.UnpackLow(r0, r1), a1 = Avx.UnpackHigh(r0, r1), a2 = Avx.UnpackLow(r2, r3), a3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> a4 = Avx.UnpackLow(r4, r5), a5 = Avx.UnpackHigh(r4, r5), a6 = Avx.UnpackLow(r6, r7), a7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> b0 = Avx.Shuffle(a0, a2, 0x44), b1 = Avx.Shuffle(a0, a2, 0xEE), b2 = Avx.Shuffle(a1, a3, 0x44), b3 = Avx.Shuffle(a1, a3, 0xEE);
+        Vector256<float> b4 = Avx.Shuffle(a4, a6, 0x44), b5 = Avx.Shuffle(a4, a6, 0xEE), b6 = Avx.Shuffle(a5, a7, 0x44), b7 = Avx.Shuffle(a5, a7, 0xEE);
+        t0 = Avx.Permute2x128(b0, b4, 0x20);
+        t1 = Avx.Permute2x128(b1, b5, 0x20);
+        t2 = Avx.Permute2x128(b2, b6, 0x20);
+        t3 = Avx.Permute2x128(b3, b7, 0x20);
+        t4 = Avx.Permute2x128(b0, b4, 0x31);
+        t5 = Avx.Permute2x128(b1, b5, 0x31);
+        t6 = Avx.Permute2x128(b2, b6, 0x31);
+        t7 = Avx.Permute2x128(b3, b7, 0x31);
     }
 
     /// <summary>

@@ -361,8 +361,95 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector512 and Vector256 (the same code at this width): y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        /// <summary>Conv0 forward, Vector512 and Vector256 (the same code at this width): y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
         private static void Conv0Forward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 12 × 12], one channel
+            Span<float> row = stackalloc float[40]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 10; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
+                    { // columns [0, 9)
+                        {
+                            Vector256<float> sum0a = Vector256.Create(b);
+                            float sum0b = b;
+                            Vector256<float> sum1a = Vector256.Create(Unsafe.Add(ref b, 1));
+                            float sum1b = Unsafe.Add(ref b, 1);
+                            Vector256<float> sum2a = Vector256.Create(Unsafe.Add(ref b, 2));
+                            float sum2b = Unsafe.Add(ref b, 2);
+                            Vector256<float> sum3a = Vector256.Create(Unsafe.Add(ref b, 3));
+                            float sum3b = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> valueA = Vector256.LoadUnsafe(ref under);
+                                    float valueB = Unsafe.Add(ref under, 8);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0a = Simd.MultiplyAdd(valueA, Vector256.Create(tap), sum0a);
+                                    sum0b += valueB * tap;
+                                    sum1a = Simd.MultiplyAdd(valueA, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1a);
+                                    sum1b += valueB * Unsafe.Add(ref tap, 1);
+                                    sum2a = Simd.MultiplyAdd(valueA, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2a);
+                                    sum2b += valueB * Unsafe.Add(ref tap, 2);
+                                    sum3a = Simd.MultiplyAdd(valueA, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3a);
+                                    sum3b += valueB * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            Vector256.StoreUnsafe(Vector256.Max(sum0a, Vector256<float>.Zero), ref r);
+                            Unsafe.Add(ref r, 8) = MathF.Max(sum0b, 0f);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1a, Vector256<float>.Zero), ref r, 10);
+                            Unsafe.Add(ref r, 18) = MathF.Max(sum1b, 0f);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2a, Vector256<float>.Zero), ref r, 20);
+                            Unsafe.Add(ref r, 28) = MathF.Max(sum2b, 0f);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3a, Vector256<float>.Zero), ref r, 30);
+                            Unsafe.Add(ref r, 38) = MathF.Max(sum3b, 0f);
+                        }
+                    }
+                    { // columns [9, 10)
+                        ref float left = ref Unsafe.Add(ref top, 9);
+                        ref float outputColumn = ref Unsafe.Add(ref r, 9);
+                        {
+                            float sum0 = b;
+                            float sum1 = Unsafe.Add(ref b, 1);
+                            float sum2 = Unsafe.Add(ref b, 2);
+                            float sum3 = Unsafe.Add(ref b, 3);
+                            for (int ky = 0; ky < 3; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    float value = under;
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
+                                    sum0 += value * tap;
+                                    sum1 += value * Unsafe.Add(ref tap, 1);
+                                    sum2 += value * Unsafe.Add(ref tap, 2);
+                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                }
+                            }
+                            outputColumn = MathF.Max(sum0, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
+                }
+            }
+        }
+
+        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
+        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
@@ -376,84 +463,92 @@ namespace HyperDsl.Generated
                     ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
                     { // columns [0, 8)
                         {
-                            Vector256<float> sum0 = Vector256.Create(b);
-                            Vector256<float> sum1 = Vector256.Create(Unsafe.Add(ref b, 1));
-                            Vector256<float> sum2 = Vector256.Create(Unsafe.Add(ref b, 2));
-                            Vector256<float> sum3 = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector128<float> sum0a = Vector128.Create(b);
+                            Vector128<float> sum0b = Vector128.Create(b);
+                            Vector128<float> sum1a = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum1b = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum2a = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum2b = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum3a = Vector128.Create(Unsafe.Add(ref b, 3));
+                            Vector128<float> sum3b = Vector128.Create(Unsafe.Add(ref b, 3));
                             for (int ky = 0; ky < 3; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref top, ky * 12);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 12);
                                 for (int kx = 0; kx < 3; kx++)
                                 {
-                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector128<float> valueA = Vector128.LoadUnsafe(ref under);
+                                    Vector128<float> valueB = Vector128.LoadUnsafe(ref under, 4);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
-                                    sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
-                                    sum2 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2);
-                                    sum3 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3);
+                                    Vector128<float> weight0 = Vector128.Create(tap);
+                                    sum0a = Simd.MultiplyAdd(valueA, weight0, sum0a);
+                                    sum0b = Simd.MultiplyAdd(valueB, weight0, sum0b);
+                                    Vector128<float> weight1 = Vector128.Create(Unsafe.Add(ref tap, 1));
+                                    sum1a = Simd.MultiplyAdd(valueA, weight1, sum1a);
+                                    sum1b = Simd.MultiplyAdd(valueB, weight1, sum1b);
+                                    Vector128<float> weight2 = Vector128.Create(Unsafe.Add(ref tap, 2));
+                                    sum2a = Simd.MultiplyAdd(valueA, weight2, sum2a);
+                                    sum2b = Simd.MultiplyAdd(valueB, weight2, sum2b);
+                                    Vector128<float> weight3 = Vector128.Create(Unsafe.Add(ref tap, 3));
+                                    sum3a = Simd.MultiplyAdd(valueA, weight3, sum3a);
+                                    sum3b = Simd.MultiplyAdd(valueB, weight3, sum3b);
                                 }
                             }
-                            Vector256.StoreUnsafe(Vector256.Max(sum0, Vector256<float>.Zero), ref r);
-                            Vector256.StoreUnsafe(Vector256.Max(sum1, Vector256<float>.Zero), ref r, 10);
-                            Vector256.StoreUnsafe(Vector256.Max(sum2, Vector256<float>.Zero), ref r, 20);
-                            Vector256.StoreUnsafe(Vector256.Max(sum3, Vector256<float>.Zero), ref r, 30);
+                            Vector128.StoreUnsafe(Vector128.Max(sum0a, Vector128<float>.Zero), ref r);
+                            Vector128.StoreUnsafe(Vector128.Max(sum0b, Vector128<float>.Zero), ref r, 4);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1a, Vector128<float>.Zero), ref r, 10);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1b, Vector128<float>.Zero), ref r, 14);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2a, Vector128<float>.Zero), ref r, 20);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2b, Vector128<float>.Zero), ref r, 24);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3a, Vector128<float>.Zero), ref r, 30);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3b, Vector128<float>.Zero), ref r, 34);
                         }
                     }
-                    { // columns [8, 9)
+                    { // columns [8, 10)
                         ref float left = ref Unsafe.Add(ref top, 8);
                         ref float outputColumn = ref Unsafe.Add(ref r, 8);
                         {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
+                            float sum0a = b;
+                            float sum0b = b;
+                            float sum1a = Unsafe.Add(ref b, 1);
+                            float sum1b = Unsafe.Add(ref b, 1);
+                            float sum2a = Unsafe.Add(ref b, 2);
+                            float sum2b = Unsafe.Add(ref b, 2);
+                            float sum3a = Unsafe.Add(ref b, 3);
+                            float sum3b = Unsafe.Add(ref b, 3);
                             for (int ky = 0; ky < 3; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 12);
                                 for (int kx = 0; kx < 3; kx++)
                                 {
-                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    float valueA = under;
+                                    float valueB = Unsafe.Add(ref under, 1);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                    float weight0 = tap;
+                                    sum0a += valueA * weight0;
+                                    sum0b += valueB * weight0;
+                                    float weight1 = Unsafe.Add(ref tap, 1);
+                                    sum1a += valueA * weight1;
+                                    sum1b += valueB * weight1;
+                                    float weight2 = Unsafe.Add(ref tap, 2);
+                                    sum2a += valueA * weight2;
+                                    sum2b += valueB * weight2;
+                                    float weight3 = Unsafe.Add(ref tap, 3);
+                                    sum3a += valueA * weight3;
+                                    sum3b += valueB * weight3;
                                 }
                             }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
-                        }
-                    }
-                    { // columns [9, 10)
-                        ref float left = ref Unsafe.Add(ref top, 9);
-                        ref float outputColumn = ref Unsafe.Add(ref r, 9);
-                        {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
-                            for (int ky = 0; ky < 3; ky++)
-                            {
-                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
-                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
-                                for (int kx = 0; kx < 3; kx++)
-                                {
-                                    float value = Unsafe.Add(ref inputRow, kx);
-                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
-                                }
-                            }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                            outputColumn = MathF.Max(sum0a, 0f);
+                            Unsafe.Add(ref outputColumn, 1) = MathF.Max(sum0b, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1a, 0f);
+                            Unsafe.Add(ref outputColumn, 11) = MathF.Max(sum1b, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2a, 0f);
+                            Unsafe.Add(ref outputColumn, 21) = MathF.Max(sum2b, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3a, 0f);
+                            Unsafe.Add(ref outputColumn, 31) = MathF.Max(sum3b, 0f);
                         }
                     }
                     SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
@@ -461,111 +556,7 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
-        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
-            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 36); // bias [4]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 12 × 12], one channel
-            Span<float> row = stackalloc float[40]; // an output row, filter by filter, before it is interleaved into NHWC
-            ref float r = ref MemoryMarshal.GetReference(row);
-            for (int n = 0; n < batch; n++)
-            {
-                for (int oy = 0; oy < 10; oy++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
-                    // Columns [0, 8) in blocks of 4.
-                    for (int j = 0; j < 8; j += 4)
-                    {
-                        ref float left = ref Unsafe.Add(ref top, j);
-                        ref float outputColumn = ref Unsafe.Add(ref r, j);
-                        {
-                            Vector128<float> sum0 = Vector128.Create(b);
-                            Vector128<float> sum1 = Vector128.Create(Unsafe.Add(ref b, 1));
-                            Vector128<float> sum2 = Vector128.Create(Unsafe.Add(ref b, 2));
-                            Vector128<float> sum3 = Vector128.Create(Unsafe.Add(ref b, 3));
-                            for (int ky = 0; ky < 3; ky++)
-                            {
-                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
-                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
-                                for (int kx = 0; kx < 3; kx++)
-                                {
-                                    Vector128<float> value = Vector128.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
-                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 = Simd.MultiplyAdd(value, Vector128.Create(tap), sum0);
-                                    sum1 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 1)), sum1);
-                                    sum2 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 2)), sum2);
-                                    sum3 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 3)), sum3);
-                                }
-                            }
-                            Vector128.StoreUnsafe(Vector128.Max(sum0, Vector128<float>.Zero), ref outputColumn);
-                            Vector128.StoreUnsafe(Vector128.Max(sum1, Vector128<float>.Zero), ref outputColumn, 10);
-                            Vector128.StoreUnsafe(Vector128.Max(sum2, Vector128<float>.Zero), ref outputColumn, 20);
-                            Vector128.StoreUnsafe(Vector128.Max(sum3, Vector128<float>.Zero), ref outputColumn, 30);
-                        }
-                    }
-                    { // columns [8, 9)
-                        ref float left = ref Unsafe.Add(ref top, 8);
-                        ref float outputColumn = ref Unsafe.Add(ref r, 8);
-                        {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
-                            for (int ky = 0; ky < 3; ky++)
-                            {
-                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
-                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
-                                for (int kx = 0; kx < 3; kx++)
-                                {
-                                    float value = Unsafe.Add(ref inputRow, kx);
-                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
-                                }
-                            }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
-                        }
-                    }
-                    { // columns [9, 10)
-                        ref float left = ref Unsafe.Add(ref top, 9);
-                        ref float outputColumn = ref Unsafe.Add(ref r, 9);
-                        {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
-                            for (int ky = 0; ky < 3; ky++)
-                            {
-                                ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
-                                ref float taps = ref Unsafe.Add(ref w, ky * 12);
-                                for (int kx = 0; kx < 3; kx++)
-                                {
-                                    float value = Unsafe.Add(ref inputRow, kx);
-                                    ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
-                                }
-                            }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
-                        }
-                    }
-                    SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);
-                }
-            }
-        }
-
-        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
         private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [9 × 4]: row ky·3 + kx holds tap (ky, kx) of every filter
@@ -578,34 +569,52 @@ namespace HyperDsl.Generated
                 for (int oy = 0; oy < 10; oy++)
                 {
                     ref float top = ref Unsafe.Add(ref x, n * 144 + oy * 12); // the first input row under this output row
-                    // Columns [0, 10) in blocks of 1.
-                    for (int j = 0; j < 10; j += 1)
+                    // Columns [0, 10) in blocks of 2.
+                    for (int j = 0; j < 10; j += 2)
                     {
                         ref float left = ref Unsafe.Add(ref top, j);
                         ref float outputColumn = ref Unsafe.Add(ref r, j);
                         {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
+                            float sum0a = b;
+                            float sum0b = b;
+                            float sum1a = Unsafe.Add(ref b, 1);
+                            float sum1b = Unsafe.Add(ref b, 1);
+                            float sum2a = Unsafe.Add(ref b, 2);
+                            float sum2b = Unsafe.Add(ref b, 2);
+                            float sum3a = Unsafe.Add(ref b, 3);
+                            float sum3b = Unsafe.Add(ref b, 3);
                             for (int ky = 0; ky < 3; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref left, ky * 12);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 12);
                                 for (int kx = 0; kx < 3; kx++)
                                 {
-                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    float valueA = under;
+                                    float valueB = Unsafe.Add(ref under, 1);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 4);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
+                                    float weight0 = tap;
+                                    sum0a += valueA * weight0;
+                                    sum0b += valueB * weight0;
+                                    float weight1 = Unsafe.Add(ref tap, 1);
+                                    sum1a += valueA * weight1;
+                                    sum1b += valueB * weight1;
+                                    float weight2 = Unsafe.Add(ref tap, 2);
+                                    sum2a += valueA * weight2;
+                                    sum2b += valueB * weight2;
+                                    float weight3 = Unsafe.Add(ref tap, 3);
+                                    sum3a += valueA * weight3;
+                                    sum3b += valueB * weight3;
                                 }
                             }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3, 0f);
+                            outputColumn = MathF.Max(sum0a, 0f);
+                            Unsafe.Add(ref outputColumn, 1) = MathF.Max(sum0b, 0f);
+                            Unsafe.Add(ref outputColumn, 10) = MathF.Max(sum1a, 0f);
+                            Unsafe.Add(ref outputColumn, 11) = MathF.Max(sum1b, 0f);
+                            Unsafe.Add(ref outputColumn, 20) = MathF.Max(sum2a, 0f);
+                            Unsafe.Add(ref outputColumn, 21) = MathF.Max(sum2b, 0f);
+                            Unsafe.Add(ref outputColumn, 30) = MathF.Max(sum3a, 0f);
+                            Unsafe.Add(ref outputColumn, 31) = MathF.Max(sum3b, 0f);
                         }
                     }
                     SpatialKernels.ChannelsLast(row, output.Slice(n * 400 + oy * 40, 40), 1, 4, 10);

@@ -352,8 +352,78 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector512: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        /// <summary>Conv0 forward, Vector512: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
         private static void Conv0Forward512(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        {
+            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
+            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
+            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
+            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int n = 0; n < batch; n++)
+            {
+                for (int oy = 0; oy < 24; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
+                    { // columns [0, 24)
+                        {
+                            Vector512<float> sum0a = Vector512.Create(b);
+                            Vector256<float> sum0b = Vector256.Create(b);
+                            Vector512<float> sum1a = Vector512.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum1b = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector512<float> sum2a = Vector512.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum2b = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector512<float> sum3a = Vector512.Create(Unsafe.Add(ref b, 3));
+                            Vector256<float> sum3b = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector512<float> sum4a = Vector512.Create(Unsafe.Add(ref b, 4));
+                            Vector256<float> sum4b = Vector256.Create(Unsafe.Add(ref b, 4));
+                            Vector512<float> sum5a = Vector512.Create(Unsafe.Add(ref b, 5));
+                            Vector256<float> sum5b = Vector256.Create(Unsafe.Add(ref b, 5));
+                            for (int ky = 0; ky < 5; ky++)
+                            {
+                                ref float inputRow = ref Unsafe.Add(ref top, ky * 28);
+                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
+                                for (int kx = 0; kx < 5; kx++)
+                                {
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector512<float> valueA = Vector512.LoadUnsafe(ref under);
+                                    Vector256<float> valueB = Vector256.LoadUnsafe(ref under, 16);
+                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
+                                    sum0a = Simd.MultiplyAdd(valueA, Vector512.Create(tap), sum0a);
+                                    sum0b = Simd.MultiplyAdd(valueB, Vector256.Create(tap), sum0b);
+                                    sum1a = Simd.MultiplyAdd(valueA, Vector512.Create(Unsafe.Add(ref tap, 1)), sum1a);
+                                    sum1b = Simd.MultiplyAdd(valueB, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1b);
+                                    sum2a = Simd.MultiplyAdd(valueA, Vector512.Create(Unsafe.Add(ref tap, 2)), sum2a);
+                                    sum2b = Simd.MultiplyAdd(valueB, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2b);
+                                    sum3a = Simd.MultiplyAdd(valueA, Vector512.Create(Unsafe.Add(ref tap, 3)), sum3a);
+                                    sum3b = Simd.MultiplyAdd(valueB, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3b);
+                                    sum4a = Simd.MultiplyAdd(valueA, Vector512.Create(Unsafe.Add(ref tap, 4)), sum4a);
+                                    sum4b = Simd.MultiplyAdd(valueB, Vector256.Create(Unsafe.Add(ref tap, 4)), sum4b);
+                                    sum5a = Simd.MultiplyAdd(valueA, Vector512.Create(Unsafe.Add(ref tap, 5)), sum5a);
+                                    sum5b = Simd.MultiplyAdd(valueB, Vector256.Create(Unsafe.Add(ref tap, 5)), sum5b);
+                                }
+                            }
+                            Vector512.StoreUnsafe(Vector512.Max(sum0a, Vector512<float>.Zero), ref r);
+                            Vector256.StoreUnsafe(Vector256.Max(sum0b, Vector256<float>.Zero), ref r, 16);
+                            Vector512.StoreUnsafe(Vector512.Max(sum1a, Vector512<float>.Zero), ref r, 24);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1b, Vector256<float>.Zero), ref r, 40);
+                            Vector512.StoreUnsafe(Vector512.Max(sum2a, Vector512<float>.Zero), ref r, 48);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2b, Vector256<float>.Zero), ref r, 64);
+                            Vector512.StoreUnsafe(Vector512.Max(sum3a, Vector512<float>.Zero), ref r, 72);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3b, Vector256<float>.Zero), ref r, 88);
+                            Vector512.StoreUnsafe(Vector512.Max(sum4a, Vector512<float>.Zero), ref r, 96);
+                            Vector256.StoreUnsafe(Vector256.Max(sum4b, Vector256<float>.Zero), ref r, 112);
+                            Vector512.StoreUnsafe(Vector512.Max(sum5a, Vector512<float>.Zero), ref r, 120);
+                            Vector256.StoreUnsafe(Vector256.Max(sum5b, Vector256<float>.Zero), ref r, 136);
+                        }
+                    }
+                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
+                }
+            }
+        }
+
+        /// <summary>Conv0 forward, Vector256: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
+        private static void Conv0Forward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
@@ -367,34 +437,60 @@ namespace HyperDsl.Generated
                     ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
                     { // columns [0, 16)
                         {
-                            Vector512<float> sum0 = Vector512.Create(b);
-                            Vector512<float> sum1 = Vector512.Create(Unsafe.Add(ref b, 1));
-                            Vector512<float> sum2 = Vector512.Create(Unsafe.Add(ref b, 2));
-                            Vector512<float> sum3 = Vector512.Create(Unsafe.Add(ref b, 3));
-                            Vector512<float> sum4 = Vector512.Create(Unsafe.Add(ref b, 4));
-                            Vector512<float> sum5 = Vector512.Create(Unsafe.Add(ref b, 5));
+                            Vector256<float> sum0a = Vector256.Create(b);
+                            Vector256<float> sum0b = Vector256.Create(b);
+                            Vector256<float> sum1a = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum1b = Vector256.Create(Unsafe.Add(ref b, 1));
+                            Vector256<float> sum2a = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum2b = Vector256.Create(Unsafe.Add(ref b, 2));
+                            Vector256<float> sum3a = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector256<float> sum3b = Vector256.Create(Unsafe.Add(ref b, 3));
+                            Vector256<float> sum4a = Vector256.Create(Unsafe.Add(ref b, 4));
+                            Vector256<float> sum4b = Vector256.Create(Unsafe.Add(ref b, 4));
+                            Vector256<float> sum5a = Vector256.Create(Unsafe.Add(ref b, 5));
+                            Vector256<float> sum5b = Vector256.Create(Unsafe.Add(ref b, 5));
                             for (int ky = 0; ky < 5; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref top, ky * 28);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 30);
                                 for (int kx = 0; kx < 5; kx++)
                                 {
-                                    Vector512<float> value = Vector512.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> valueA = Vector256.LoadUnsafe(ref under);
+                                    Vector256<float> valueB = Vector256.LoadUnsafe(ref under, 8);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 6);
-                                    sum0 = Simd.MultiplyAdd(value, Vector512.Create(tap), sum0);
-                                    sum1 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 1)), sum1);
-                                    sum2 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 2)), sum2);
-                                    sum3 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 3)), sum3);
-                                    sum4 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 4)), sum4);
-                                    sum5 = Simd.MultiplyAdd(value, Vector512.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                    Vector256<float> weight0 = Vector256.Create(tap);
+                                    sum0a = Simd.MultiplyAdd(valueA, weight0, sum0a);
+                                    sum0b = Simd.MultiplyAdd(valueB, weight0, sum0b);
+                                    Vector256<float> weight1 = Vector256.Create(Unsafe.Add(ref tap, 1));
+                                    sum1a = Simd.MultiplyAdd(valueA, weight1, sum1a);
+                                    sum1b = Simd.MultiplyAdd(valueB, weight1, sum1b);
+                                    Vector256<float> weight2 = Vector256.Create(Unsafe.Add(ref tap, 2));
+                                    sum2a = Simd.MultiplyAdd(valueA, weight2, sum2a);
+                                    sum2b = Simd.MultiplyAdd(valueB, weight2, sum2b);
+                                    Vector256<float> weight3 = Vector256.Create(Unsafe.Add(ref tap, 3));
+                                    sum3a = Simd.MultiplyAdd(valueA, weight3, sum3a);
+                                    sum3b = Simd.MultiplyAdd(valueB, weight3, sum3b);
+                                    Vector256<float> weight4 = Vector256.Create(Unsafe.Add(ref tap, 4));
+                                    sum4a = Simd.MultiplyAdd(valueA, weight4, sum4a);
+                                    sum4b = Simd.MultiplyAdd(valueB, weight4, sum4b);
+                                    Vector256<float> weight5 = Vector256.Create(Unsafe.Add(ref tap, 5));
+                                    sum5a = Simd.MultiplyAdd(valueA, weight5, sum5a);
+                                    sum5b = Simd.MultiplyAdd(valueB, weight5, sum5b);
                                 }
                             }
-                            Vector512.StoreUnsafe(Vector512.Max(sum0, Vector512<float>.Zero), ref r);
-                            Vector512.StoreUnsafe(Vector512.Max(sum1, Vector512<float>.Zero), ref r, 24);
-                            Vector512.StoreUnsafe(Vector512.Max(sum2, Vector512<float>.Zero), ref r, 48);
-                            Vector512.StoreUnsafe(Vector512.Max(sum3, Vector512<float>.Zero), ref r, 72);
-                            Vector512.StoreUnsafe(Vector512.Max(sum4, Vector512<float>.Zero), ref r, 96);
-                            Vector512.StoreUnsafe(Vector512.Max(sum5, Vector512<float>.Zero), ref r, 120);
+                            Vector256.StoreUnsafe(Vector256.Max(sum0a, Vector256<float>.Zero), ref r);
+                            Vector256.StoreUnsafe(Vector256.Max(sum0b, Vector256<float>.Zero), ref r, 8);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1a, Vector256<float>.Zero), ref r, 24);
+                            Vector256.StoreUnsafe(Vector256.Max(sum1b, Vector256<float>.Zero), ref r, 32);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2a, Vector256<float>.Zero), ref r, 48);
+                            Vector256.StoreUnsafe(Vector256.Max(sum2b, Vector256<float>.Zero), ref r, 56);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3a, Vector256<float>.Zero), ref r, 72);
+                            Vector256.StoreUnsafe(Vector256.Max(sum3b, Vector256<float>.Zero), ref r, 80);
+                            Vector256.StoreUnsafe(Vector256.Max(sum4a, Vector256<float>.Zero), ref r, 96);
+                            Vector256.StoreUnsafe(Vector256.Max(sum4b, Vector256<float>.Zero), ref r, 104);
+                            Vector256.StoreUnsafe(Vector256.Max(sum5a, Vector256<float>.Zero), ref r, 120);
+                            Vector256.StoreUnsafe(Vector256.Max(sum5b, Vector256<float>.Zero), ref r, 128);
                         }
                     }
                     { // columns [16, 24)
@@ -413,7 +509,8 @@ namespace HyperDsl.Generated
                                 ref float taps = ref Unsafe.Add(ref w, ky * 30);
                                 for (int kx = 0; kx < 5; kx++)
                                 {
-                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector256<float> value = Vector256.LoadUnsafe(ref under);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 6);
                                     sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
                                     sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
@@ -436,8 +533,8 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector256: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
-        private static void Conv0Forward256(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
+        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
+        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
             ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
@@ -455,34 +552,60 @@ namespace HyperDsl.Generated
                         ref float left = ref Unsafe.Add(ref top, j);
                         ref float outputColumn = ref Unsafe.Add(ref r, j);
                         {
-                            Vector256<float> sum0 = Vector256.Create(b);
-                            Vector256<float> sum1 = Vector256.Create(Unsafe.Add(ref b, 1));
-                            Vector256<float> sum2 = Vector256.Create(Unsafe.Add(ref b, 2));
-                            Vector256<float> sum3 = Vector256.Create(Unsafe.Add(ref b, 3));
-                            Vector256<float> sum4 = Vector256.Create(Unsafe.Add(ref b, 4));
-                            Vector256<float> sum5 = Vector256.Create(Unsafe.Add(ref b, 5));
+                            Vector128<float> sum0a = Vector128.Create(b);
+                            Vector128<float> sum0b = Vector128.Create(b);
+                            Vector128<float> sum1a = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum1b = Vector128.Create(Unsafe.Add(ref b, 1));
+                            Vector128<float> sum2a = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum2b = Vector128.Create(Unsafe.Add(ref b, 2));
+                            Vector128<float> sum3a = Vector128.Create(Unsafe.Add(ref b, 3));
+                            Vector128<float> sum3b = Vector128.Create(Unsafe.Add(ref b, 3));
+                            Vector128<float> sum4a = Vector128.Create(Unsafe.Add(ref b, 4));
+                            Vector128<float> sum4b = Vector128.Create(Unsafe.Add(ref b, 4));
+                            Vector128<float> sum5a = Vector128.Create(Unsafe.Add(ref b, 5));
+                            Vector128<float> sum5b = Vector128.Create(Unsafe.Add(ref b, 5));
                             for (int ky = 0; ky < 5; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 30);
                                 for (int kx = 0; kx < 5; kx++)
                                 {
-                                    Vector256<float> value = Vector256.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    Vector128<float> valueA = Vector128.LoadUnsafe(ref under);
+                                    Vector128<float> valueB = Vector128.LoadUnsafe(ref under, 4);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 6);
-                                    sum0 = Simd.MultiplyAdd(value, Vector256.Create(tap), sum0);
-                                    sum1 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 1)), sum1);
-                                    sum2 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 2)), sum2);
-                                    sum3 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 3)), sum3);
-                                    sum4 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 4)), sum4);
-                                    sum5 = Simd.MultiplyAdd(value, Vector256.Create(Unsafe.Add(ref tap, 5)), sum5);
+                                    Vector128<float> weight0 = Vector128.Create(tap);
+                                    sum0a = Simd.MultiplyAdd(valueA, weight0, sum0a);
+                                    sum0b = Simd.MultiplyAdd(valueB, weight0, sum0b);
+                                    Vector128<float> weight1 = Vector128.Create(Unsafe.Add(ref tap, 1));
+                                    sum1a = Simd.MultiplyAdd(valueA, weight1, sum1a);
+                                    sum1b = Simd.MultiplyAdd(valueB, weight1, sum1b);
+                                    Vector128<float> weight2 = Vector128.Create(Unsafe.Add(ref tap, 2));
+                                    sum2a = Simd.MultiplyAdd(valueA, weight2, sum2a);
+                                    sum2b = Simd.MultiplyAdd(valueB, weight2, sum2b);
+                                    Vector128<float> weight3 = Vector128.Create(Unsafe.Add(ref tap, 3));
+                                    sum3a = Simd.MultiplyAdd(valueA, weight3, sum3a);
+                                    sum3b = Simd.MultiplyAdd(valueB, weight3, sum3b);
+                                    Vector128<float> weight4 = Vector128.Create(Unsafe.Add(ref tap, 4));
+                                    sum4a = Simd.MultiplyAdd(valueA, weight4, sum4a);
+                                    sum4b = Simd.MultiplyAdd(valueB, weight4, sum4b);
+                                    Vector128<float> weight5 = Vector128.Create(Unsafe.Add(ref tap, 5));
+                                    sum5a = Simd.MultiplyAdd(valueA, weight5, sum5a);
+                                    sum5b = Simd.MultiplyAdd(valueB, weight5, sum5b);
                                 }
                             }
-                            Vector256.StoreUnsafe(Vector256.Max(sum0, Vector256<float>.Zero), ref outputColumn);
-                            Vector256.StoreUnsafe(Vector256.Max(sum1, Vector256<float>.Zero), ref outputColumn, 24);
-                            Vector256.StoreUnsafe(Vector256.Max(sum2, Vector256<float>.Zero), ref outputColumn, 48);
-                            Vector256.StoreUnsafe(Vector256.Max(sum3, Vector256<float>.Zero), ref outputColumn, 72);
-                            Vector256.StoreUnsafe(Vector256.Max(sum4, Vector256<float>.Zero), ref outputColumn, 96);
-                            Vector256.StoreUnsafe(Vector256.Max(sum5, Vector256<float>.Zero), ref outputColumn, 120);
+                            Vector128.StoreUnsafe(Vector128.Max(sum0a, Vector128<float>.Zero), ref outputColumn);
+                            Vector128.StoreUnsafe(Vector128.Max(sum0b, Vector128<float>.Zero), ref outputColumn, 4);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1a, Vector128<float>.Zero), ref outputColumn, 24);
+                            Vector128.StoreUnsafe(Vector128.Max(sum1b, Vector128<float>.Zero), ref outputColumn, 28);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2a, Vector128<float>.Zero), ref outputColumn, 48);
+                            Vector128.StoreUnsafe(Vector128.Max(sum2b, Vector128<float>.Zero), ref outputColumn, 52);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3a, Vector128<float>.Zero), ref outputColumn, 72);
+                            Vector128.StoreUnsafe(Vector128.Max(sum3b, Vector128<float>.Zero), ref outputColumn, 76);
+                            Vector128.StoreUnsafe(Vector128.Max(sum4a, Vector128<float>.Zero), ref outputColumn, 96);
+                            Vector128.StoreUnsafe(Vector128.Max(sum4b, Vector128<float>.Zero), ref outputColumn, 100);
+                            Vector128.StoreUnsafe(Vector128.Max(sum5a, Vector128<float>.Zero), ref outputColumn, 120);
+                            Vector128.StoreUnsafe(Vector128.Max(sum5b, Vector128<float>.Zero), ref outputColumn, 124);
                         }
                     }
                     SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
@@ -490,61 +613,7 @@ namespace HyperDsl.Generated
             }
         }
 
-        /// <summary>Conv0 forward, Vector128: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
-        private static void Conv0Forward128(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
-        {
-            ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
-            ref float b = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 150); // bias [6]
-            ref float x = ref MemoryMarshal.GetReference(input); // [batch × 28 × 28], one channel
-            Span<float> row = stackalloc float[144]; // an output row, filter by filter, before it is interleaved into NHWC
-            ref float r = ref MemoryMarshal.GetReference(row);
-            for (int n = 0; n < batch; n++)
-            {
-                for (int oy = 0; oy < 24; oy++)
-                {
-                    ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
-                    // Columns [0, 24) in blocks of 4.
-                    for (int j = 0; j < 24; j += 4)
-                    {
-                        ref float left = ref Unsafe.Add(ref top, j);
-                        ref float outputColumn = ref Unsafe.Add(ref r, j);
-                        {
-                            Vector128<float> sum0 = Vector128.Create(b);
-                            Vector128<float> sum1 = Vector128.Create(Unsafe.Add(ref b, 1));
-                            Vector128<float> sum2 = Vector128.Create(Unsafe.Add(ref b, 2));
-                            Vector128<float> sum3 = Vector128.Create(Unsafe.Add(ref b, 3));
-                            Vector128<float> sum4 = Vector128.Create(Unsafe.Add(ref b, 4));
-                            Vector128<float> sum5 = Vector128.Create(Unsafe.Add(ref b, 5));
-                            for (int ky = 0; ky < 5; ky++)
-                            {
-                                ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
-                                ref float taps = ref Unsafe.Add(ref w, ky * 30);
-                                for (int kx = 0; kx < 5; kx++)
-                                {
-                                    Vector128<float> value = Vector128.LoadUnsafe(ref Unsafe.Add(ref inputRow, kx));
-                                    ref float tap = ref Unsafe.Add(ref taps, kx * 6);
-                                    sum0 = Simd.MultiplyAdd(value, Vector128.Create(tap), sum0);
-                                    sum1 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 1)), sum1);
-                                    sum2 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 2)), sum2);
-                                    sum3 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 3)), sum3);
-                                    sum4 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 4)), sum4);
-                                    sum5 = Simd.MultiplyAdd(value, Vector128.Create(Unsafe.Add(ref tap, 5)), sum5);
-                                }
-                            }
-                            Vector128.StoreUnsafe(Vector128.Max(sum0, Vector128<float>.Zero), ref outputColumn);
-                            Vector128.StoreUnsafe(Vector128.Max(sum1, Vector128<float>.Zero), ref outputColumn, 24);
-                            Vector128.StoreUnsafe(Vector128.Max(sum2, Vector128<float>.Zero), ref outputColumn, 48);
-                            Vector128.StoreUnsafe(Vector128.Max(sum3, Vector128<float>.Zero), ref outputColumn, 72);
-                            Vector128.StoreUnsafe(Vector128.Max(sum4, Vector128<float>.Zero), ref outputColumn, 96);
-                            Vector128.StoreUnsafe(Vector128.Max(sum5, Vector128<float>.Zero), ref outputColumn, 120);
-                        }
-                    }
-                    SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
-                }
-            }
-        }
-
-        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, a run of columns of an output row at a time.</summary>
+        /// <summary>Conv0 forward, scalar: y = relu(x·W + b) at every output pixel of <paramref name="batch"/> images, runs of columns of an output row at a time.</summary>
         private static void Conv0ForwardScalar(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch)
         {
             ref float w = ref Unsafe.Add(ref MemoryMarshal.GetReference(parameters), 0); // weights [25 × 6]: row ky·5 + kx holds tap (ky, kx) of every filter
@@ -557,40 +626,66 @@ namespace HyperDsl.Generated
                 for (int oy = 0; oy < 24; oy++)
                 {
                     ref float top = ref Unsafe.Add(ref x, n * 784 + oy * 28); // the first input row under this output row
-                    // Columns [0, 24) in blocks of 1.
-                    for (int j = 0; j < 24; j += 1)
+                    // Columns [0, 24) in blocks of 2.
+                    for (int j = 0; j < 24; j += 2)
                     {
                         ref float left = ref Unsafe.Add(ref top, j);
                         ref float outputColumn = ref Unsafe.Add(ref r, j);
                         {
-                            float sum0 = b;
-                            float sum1 = Unsafe.Add(ref b, 1);
-                            float sum2 = Unsafe.Add(ref b, 2);
-                            float sum3 = Unsafe.Add(ref b, 3);
-                            float sum4 = Unsafe.Add(ref b, 4);
-                            float sum5 = Unsafe.Add(ref b, 5);
+                            float sum0a = b;
+                            float sum0b = b;
+                            float sum1a = Unsafe.Add(ref b, 1);
+                            float sum1b = Unsafe.Add(ref b, 1);
+                            float sum2a = Unsafe.Add(ref b, 2);
+                            float sum2b = Unsafe.Add(ref b, 2);
+                            float sum3a = Unsafe.Add(ref b, 3);
+                            float sum3b = Unsafe.Add(ref b, 3);
+                            float sum4a = Unsafe.Add(ref b, 4);
+                            float sum4b = Unsafe.Add(ref b, 4);
+                            float sum5a = Unsafe.Add(ref b, 5);
+                            float sum5b = Unsafe.Add(ref b, 5);
                             for (int ky = 0; ky < 5; ky++)
                             {
                                 ref float inputRow = ref Unsafe.Add(ref left, ky * 28);
                                 ref float taps = ref Unsafe.Add(ref w, ky * 30);
                                 for (int kx = 0; kx < 5; kx++)
                                 {
-                                    float value = Unsafe.Add(ref inputRow, kx);
+                                    ref float under = ref Unsafe.Add(ref inputRow, kx);
+                                    float valueA = under;
+                                    float valueB = Unsafe.Add(ref under, 1);
                                     ref float tap = ref Unsafe.Add(ref taps, kx * 6);
-                                    sum0 += value * tap;
-                                    sum1 += value * Unsafe.Add(ref tap, 1);
-                                    sum2 += value * Unsafe.Add(ref tap, 2);
-                                    sum3 += value * Unsafe.Add(ref tap, 3);
-                                    sum4 += value * Unsafe.Add(ref tap, 4);
-                                    sum5 += value * Unsafe.Add(ref tap, 5);
+                                    float weight0 = tap;
+                                    sum0a += valueA * weight0;
+                                    sum0b += valueB * weight0;
+                                    float weight1 = Unsafe.Add(ref tap, 1);
+                                    sum1a += valueA * weight1;
+                                    sum1b += valueB * weight1;
+                                    float weight2 = Unsafe.Add(ref tap, 2);
+                                    sum2a += valueA * weight2;
+                                    sum2b += valueB * weight2;
+                                    float weight3 = Unsafe.Add(ref tap, 3);
+                                    sum3a += valueA * weight3;
+                                    sum3b += valueB * weight3;
+                                    float weight4 = Unsafe.Add(ref tap, 4);
+                                    sum4a += valueA * weight4;
+                                    sum4b += valueB * weight4;
+                                    float weight5 = Unsafe.Add(ref tap, 5);
+                                    sum5a += valueA * weight5;
+                                    sum5b += valueB * weight5;
                                 }
                             }
-                            outputColumn = MathF.Max(sum0, 0f);
-                            Unsafe.Add(ref outputColumn, 24) = MathF.Max(sum1, 0f);
-                            Unsafe.Add(ref outputColumn, 48) = MathF.Max(sum2, 0f);
-                            Unsafe.Add(ref outputColumn, 72) = MathF.Max(sum3, 0f);
-                            Unsafe.Add(ref outputColumn, 96) = MathF.Max(sum4, 0f);
-                            Unsafe.Add(ref outputColumn, 120) = MathF.Max(sum5, 0f);
+                            outputColumn = MathF.Max(sum0a, 0f);
+                            Unsafe.Add(ref outputColumn, 1) = MathF.Max(sum0b, 0f);
+                            Unsafe.Add(ref outputColumn, 24) = MathF.Max(sum1a, 0f);
+                            Unsafe.Add(ref outputColumn, 25) = MathF.Max(sum1b, 0f);
+                            Unsafe.Add(ref outputColumn, 48) = MathF.Max(sum2a, 0f);
+                            Unsafe.Add(ref outputColumn, 49) = MathF.Max(sum2b, 0f);
+                            Unsafe.Add(ref outputColumn, 72) = MathF.Max(sum3a, 0f);
+                            Unsafe.Add(ref outputColumn, 73) = MathF.Max(sum3b, 0f);
+                            Unsafe.Add(ref outputColumn, 96) = MathF.Max(sum4a, 0f);
+                            Unsafe.Add(ref outputColumn, 97) = MathF.Max(sum4b, 0f);
+                            Unsafe.Add(ref outputColumn, 120) = MathF.Max(sum5a, 0f);
+                            Unsafe.Add(ref outputColumn, 121) = MathF.Max(sum5b, 0f);
                         }
                     }
                     SpatialKernels.ChannelsLast(row, output.Slice(n * 3456 + oy * 144, 144), 1, 6, 24);
