@@ -35,6 +35,12 @@ internal static class DirectConvolutionKernelEmitter
     /// <summary>Filters whose accumulators one register group holds: what the path's register file leaves after an input and a weight.</summary>
     private static int FilterGroup(VectorTier tier) => tier.Full == VectorKind.Vector512 ? 16 : 8;
 
+    /// <summary>
+    /// Filters per group in the forward pass, which keeps a register per filter and segment: the path's registers (32
+    /// with AVX-512, else 16) less four for the segments' inputs, a weight and a spare, shared among the segments.
+    /// </summary>
+    private static int ForwardFilterGroup(VectorTier tier, int segments) => ((tier.Full == VectorKind.Vector512 ? 32 : 16) - 4) / segments;
+
     /// <summary>The runs of output columns the path covers with one register each: full ones in a loop, then narrower ones.</summary>
     private static ColumnPlan Columns(LayerSlice layer, VectorTier tier) => ColumnPlan.Create(layer.Spec.Output.Width, tier, perBlock: 1);
 
@@ -81,8 +87,7 @@ internal static class DirectConvolutionKernelEmitter
         bool oneKind = segments.All(segment => segment.Kind == segments[0].Kind);
         string inputColumn = KernelText.DeclareOffset(writer, "left", "top", column);
         string outputColumn = KernelText.DeclareOffset(writer, "outputColumn", "r", column);
-        int group = (tier.Full == VectorKind.Vector512 ? 28 : 12) / segments.Count;
-        foreach ((int first, int count) in Groups(filters, group))
+        foreach ((int first, int count) in Groups(filters, ForwardFilterGroup(tier, segments.Count)))
         {
             using (writer.OpenScope(count == filters ? null : $"filters [{first}, {first + count})"))
             {

@@ -88,28 +88,27 @@ public static partial class SpatialKernels
             // Whole vectors may run past a sample into the next one (which is written or read in its turn), never past
             // the last sample.
             int remaining = (batch - n) * size;
-            int done = 0;
+            int firstRow = 0, firstColumn = 0;
             if (Avx.IsSupported && rows <= 8 && columns >= 8)
             {
-                done = TransposeFewRows(ref sample, ref transposed, rows, columns, remaining);
+                firstColumn = TransposeFewRows(ref sample, ref transposed, rows, columns, remaining);
             }
             else if (Avx.IsSupported && columns <= 8 && rows >= 8)
             {
-                done = TransposeFewColumns(ref sample, ref transposed, rows, columns, remaining);
+                firstRow = TransposeFewColumns(ref sample, ref transposed, rows, columns, remaining);
             }
 
-            TransposeElements(ref sample, ref transposed, rows, columns, done);
+            TransposeElements(ref sample, ref transposed, rows, columns, firstRow, firstColumn);
         }
     }
 
-    /// <summary>Element by element, for one sample: the columns from <paramref name="done"/> on when rows are few, else the rows from there.</summary>
-    private static void TransposeElements(ref float sample, ref float transposed, int rows, int columns, int done)
+    /// <summary>Element by element, for one sample: rows from <paramref name="firstRow"/> on, columns from <paramref name="firstColumn"/> on.</summary>
+    private static void TransposeElements(ref float sample, ref float transposed, int rows, int columns, int firstRow, int firstColumn)
     {
-        bool fewRows = rows <= 8 && columns >= 8;
-        for (int r = fewRows ? 0 : done; r < rows; r++)
+        for (int r = firstRow; r < rows; r++)
         {
             ref float row = ref Unsafe.Add(ref sample, r * columns);
-            for (int c = fewRows ? done : 0; c < columns; c++)
+            for (int c = firstColumn; c < columns; c++)
             {
                 Unsafe.Add(ref transposed, (c * rows) + r) = Unsafe.Add(ref row, c);
             }
