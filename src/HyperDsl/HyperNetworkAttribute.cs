@@ -40,6 +40,16 @@ public sealed class HyperNetworkAttribute : Attribute
     public int ConditionSize { get; set; }
 
     /// <summary>
+    /// A task encoder E: a <see cref="TargetNetworkAttribute"/> class over one support pair [x ; y] (a vector of the
+    /// target's inputs and outputs together). Each task's support set becomes z's encoding part, the mean over its
+    /// pairs of E([x ; y]) (DeepSets, conditional neural processes), after the embedding and the condition; E is learned
+    /// in θ with g, end to end on the query loss. A new task then costs one forward pass: <c>Generate</c> and
+    /// <c>Predict</c> take its support set. With a table as well, an unseen task has no row: pass it zeros (the table's
+    /// mean at initialisation) or a fitted embedding through <c>GenerateFromSupport</c>.
+    /// </summary>
+    public Type? Encoder { get; set; }
+
+    /// <summary>
     /// Target parameters produced per head call (Ha et al. 2016): the head runs ⌈P / ChunkSize⌉ times per task, on
     /// [z ; learned chunk embedding], so that it is far smaller than P outputs. Goes with <see cref="ChunkEmbeddingSize"/>.
     /// </summary>

@@ -13,6 +13,7 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// <inheritdoc/>
     public float AddAnchorPenaltyGradients(ReadOnlySpan<int> taskIds, ReadOnlySpan<float> conditions, ReadOnlySpan<float> anchors, float scale)
     {
+        RequireNoEncoder(names.AddAnchorPenaltyGradients);
         int count = CheckAnchors(names.AddAnchorPenaltyGradients, taskIds, conditions, anchors, scale);
         int parameterCount = TTarget.ParameterCount;
         int conditionSize = description.ConditionSize;

@@ -18,6 +18,15 @@ public abstract partial class HyperNetworkModel<TTarget>
         {
             tasks = batch.Conditions.Length / conditionSize;
         }
+        else if (encoding is not null && description.Tasks == 0)
+        {
+            // z is the support set's encoding alone: the tasks are the support sets.
+            tasks = batch.SupportSizes.Length;
+            if (tasks == 0)
+            {
+                throw new ArgumentException($"{method}: the batch has no support sets; this hypernetwork encodes each task's support set (TaskBatch.WithSupport).", nameof(batch));
+            }
+        }
         else
         {
             throw new ArgumentException($"{method}: the batch has no task ids; this hypernetwork's tasks are rows of its embedding table.", nameof(batch));
@@ -61,6 +70,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
 
         CheckSamples(method, batch.Inputs, batch.Targets, tasks * samples, tasks * samples, loss, "batch.Inputs", "batch.Targets");
+        CheckBatchSupport(method, batch, tasks);
         return tasks;
     }
 
@@ -76,16 +86,22 @@ public abstract partial class HyperNetworkModel<TTarget>
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be from 1 to {maxSamples}, the capacity this instance was built for.");
         }
 
-        long inputLength = (long)samples * TTarget.InputSize;
-        long targetLength = (long)samples * TTarget.OutputSize;
+        CheckRows(method, inputs, targets, samples, "samples", inputsName, targetsName);
+    }
+
+    /// <summary>Inputs and targets of <paramref name="rows"/> samples or pairs: lengths that fit exactly, finite values.</summary>
+    private static void CheckRows(string method, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, string noun, string inputsName, string targetsName)
+    {
+        long inputLength = (long)rows * TTarget.InputSize;
+        long targetLength = (long)rows * TTarget.OutputSize;
         if (inputs.Length != inputLength)
         {
-            throw new ArgumentException($"{method}: {inputsName} holds {inputs.Length} floats; {samples} samples × InputSize {TTarget.InputSize} = {inputLength} are needed.", inputsName);
+            throw new ArgumentException($"{method}: {inputsName} holds {inputs.Length} floats; {rows} {noun} × InputSize {TTarget.InputSize} = {inputLength} are needed.", inputsName);
         }
 
         if (targets.Length != targetLength)
         {
-            throw new ArgumentException($"{method}: {targetsName} holds {targets.Length} floats; {samples} samples × OutputSize {TTarget.OutputSize} = {targetLength} are needed.", targetsName);
+            throw new ArgumentException($"{method}: {targetsName} holds {targets.Length} floats; {rows} {noun} × OutputSize {TTarget.OutputSize} = {targetLength} are needed.", targetsName);
         }
 
         FiniteCheck.Require(method, inputsName, inputs);

@@ -11,6 +11,7 @@ public abstract partial class HyperNetworkModel<TTarget>
     public void GenerateFromEmbedding(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, Span<float> targetParameters)
     {
         string method = names.GenerateFromEmbedding;
+        RequireNoEncoder(method);
         CheckEmbedding(method, embedding, condition);
         CheckTargetParameters(method, targetParameters);
         WriteDecoderInputs(0, embedding, condition);
@@ -64,6 +65,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         Span<float> embeddingGradient,
         Span<float> conditionGradient)
     {
+        RequireNoEncoder(method);
         CheckEmbedding(method, embedding, condition);
         CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
         WriteDecoderInputs(0, embedding, condition);
@@ -92,27 +94,24 @@ public abstract partial class HyperNetworkModel<TTarget>
     public void Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> inputs, int samples, Span<float> outputs)
     {
         string method = names.Predict;
+        RequireNoEncoder(method);
         CheckEmbedding(method, embedding, condition);
+        CheckPredictionSamples(method, inputs, samples, outputs);
+        WriteDecoderInputs(0, embedding, condition);
+        DecodeRows(primary, 0, 1);
+        PredictWithSlotZero(inputs, samples, outputs);
+    }
+
+    private static void CheckPredictionSamples(string method, ReadOnlySpan<float> inputs, int samples, Span<float> outputs)
+    {
         if (samples < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be at least 1.");
         }
 
-        int inputSize = TTarget.InputSize;
-        int outputSize = TTarget.OutputSize;
-        NetworkArguments.CheckPerSampleLength(method, nameof(inputs), inputs.Length, samples, inputSize, "InputSize");
-        NetworkArguments.CheckPerSampleLength(method, nameof(outputs), outputs.Length, samples, outputSize, "OutputSize");
-        FiniteCheck.Require(method, nameof(inputs), inputs[..(samples * inputSize)]);
-        WriteDecoderInputs(0, embedding, condition);
-        DecodeRows(primary, 0, 1);
-        ReadOnlySpan<float> weights = GeneratedParameters(0);
-
-        // Any number of samples, in blocks the target's workspace was sized for.
-        for (int start = 0; start < samples; start += maxSamplesPerTask)
-        {
-            int count = Math.Min(maxSamplesPerTask, samples - start);
-            TTarget.Forward(weights, inputs.Slice(start * inputSize, count * inputSize), outputs.Slice(start * outputSize, count * outputSize), count, primary.TargetWorkspace);
-        }
+        NetworkArguments.CheckPerSampleLength(method, nameof(inputs), inputs.Length, samples, TTarget.InputSize, "InputSize");
+        NetworkArguments.CheckPerSampleLength(method, nameof(outputs), outputs.Length, samples, TTarget.OutputSize, "OutputSize");
+        FiniteCheck.Require(method, nameof(inputs), inputs[..(samples * TTarget.InputSize)]);
     }
 
     /// <summary>W for a task given by its row of the embedding table and, where the hypernetwork takes one, its condition.</summary>
@@ -122,6 +121,7 @@ public abstract partial class HyperNetworkModel<TTarget>
     protected void GenerateCore(int task, ReadOnlySpan<float> condition, Span<float> targetParameters)
     {
         string method = names.Generate;
+        RequireNoEncoder(method);
         if (description.Tasks > 0 && (uint)task >= (uint)description.Tasks)
         {
             throw new ArgumentOutOfRangeException(nameof(task), task, $"{method}: task must be a task id from 0 to {description.Tasks - 1}.");

@@ -58,6 +58,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
 
         InitializeSharedLayers(random);
+        InitializeEncoder(random);
         SetParameterScale(init);
         LayerDescription head = description.Head;
         if (init == HyperfanInit.Xavier)
@@ -112,7 +113,8 @@ public abstract partial class HyperNetworkModel<TTarget>
     };
 
     /// <summary>
-    /// E[h²] of the head's input h over a probe of 256 rows: embeddings from the table (or N(0, 1)), conditions N(0, 1),
+    /// E[h²] of the head's input h over a probe of 256 rows: embeddings from the table (or N(0, 1)), conditions and
+    /// encodings N(0, 1),
     /// every chunk embedding in turn. Runs g, in batches as large as the buffers allow, with the head still zero, and
     /// reads h from g's workspace.
     /// </summary>
@@ -136,7 +138,7 @@ public abstract partial class HyperNetworkModel<TTarget>
                     Embedding(random.Next(description.Tasks)).CopyTo(row);
                 }
 
-                Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize), 1.0);
+                Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize + description.EncodingSize), 1.0);
                 ChunkEmbedding((done + r) % description.ChunkCount).CopyTo(row[description.TaskInputSize..]);
             }
 
@@ -222,21 +224,37 @@ public abstract partial class HyperNetworkModel<TTarget>
                 continue;
             }
 
-            Span<float> weights = shared.Slice(offset, layer.WeightsLength);
-            Span<float> bias = shared.Slice(offset + layer.WeightsLength, layer.BiasLength);
-            if (layer.Kind == LayerKind.LayerNorm)
-            {
-                weights.Fill(1f);
-                bias.Clear();
-            }
-            else
-            {
-                double bound = 1.0 / Math.Sqrt(layer.FanIn);
-                FillUniform(random, weights, bound);
-                FillUniform(random, bias, bound);
-            }
-
+            InitializeLikePyTorch(random, layer, shared.Slice(offset, layer.WeightsLength), shared.Slice(offset + layer.WeightsLength, layer.BiasLength));
             offset += layer.ParameterCount;
+        }
+    }
+
+    /// <summary>The task encoder's layers start as the shared layers do, as PyTorch starts each module.</summary>
+    private void InitializeEncoder(Random random)
+    {
+        Span<float> encoder = EncoderParameters;
+        foreach (LayerDescription layer in description.EncoderLayers)
+        {
+            if (layer.ParameterCount > 0)
+            {
+                InitializeLikePyTorch(random, layer, encoder.Slice(layer.WeightsOffset, layer.WeightsLength), encoder.Slice(layer.BiasOffset, layer.BiasLength));
+            }
+        }
+    }
+
+    /// <summary>One directly learned layer as PyTorch starts it: Dense and Conv2D uniform in ±1/√fan-in, LayerNorm γ = 1 and β = 0.</summary>
+    private static void InitializeLikePyTorch(Random random, LayerDescription layer, Span<float> weights, Span<float> bias)
+    {
+        if (layer.Kind == LayerKind.LayerNorm)
+        {
+            weights.Fill(1f);
+            bias.Clear();
+        }
+        else
+        {
+            double bound = 1.0 / Math.Sqrt(layer.FanIn);
+            FillUniform(random, weights, bound);
+            FillUniform(random, bias, bound);
         }
     }
 

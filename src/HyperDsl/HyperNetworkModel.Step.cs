@@ -6,8 +6,8 @@ using HyperDsl.Training;
 namespace HyperDsl;
 
 /// <summary>
-/// A training step: g on every task's rows, the target's forward, loss and backward per task, g's backward, and the
-/// embeddings' gradients — on the calling thread, or shared with a helper (see <c>.TwoThreads</c>).
+/// A training step: the support sets' encodings (with a task encoder), g on every task's rows, the target's forward,
+/// loss and backward per task, g's backward, and the embeddings' and the encoder's gradients — on the calling thread, or shared with a helper (see <c>.TwoThreads</c>).
 /// </summary>
 public abstract partial class HyperNetworkModel<TTarget>
 {
@@ -15,13 +15,18 @@ public abstract partial class HyperNetworkModel<TTarget>
     public float ComputeGradients(TaskBatch batch, Loss loss)
     {
         int tasks = CheckBatch(names.ComputeGradients, batch, loss);
+        if (encoding is not null)
+        {
+            EncodeSupportSets(batch.SupportInputs, batch.SupportTargets, batch.SupportSizes, tasks);
+        }
+
         for (int t = 0; t < tasks; t++)
         {
             ReadOnlySpan<float> embedding = description.Tasks > 0 ? Embedding(batch.TaskIds[t]) : ReadOnlySpan<float>.Empty;
             ReadOnlySpan<float> condition = description.ConditionSize > 0
                 ? batch.Conditions.Slice(t * description.ConditionSize, description.ConditionSize)
                 : ReadOnlySpan<float>.Empty;
-            WriteDecoderInputs(t, embedding, condition);
+            WriteDecoderInputs(t, embedding, condition, TaskEncoding(t));
         }
 
         double total;
@@ -37,6 +42,11 @@ public abstract partial class HyperNetworkModel<TTarget>
 
         AddSharedGradients(tasks);
         AddEmbeddingGradients(batch.TaskIds, tasks);
+        if (encoding is not null)
+        {
+            AddEncoderGradients(batch.SupportSizes, tasks);
+        }
+
         return (float)(total / tasks);
     }
 

@@ -66,10 +66,36 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
     /// <param name="maxSamplesPerTask">The most samples per task, at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
+    /// <exception cref="InvalidOperationException">The description declares a task encoder (use the constructor that takes one).</exception>
     protected HyperNetworkModel(HyperNetworkDescription description, IDecoderKernels decoder, int maxTasks, int maxSamplesPerTask)
+        : this(description, decoder, encoder: null, maxTasks, maxSamplesPerTask, maxSupportPerTask: 0, withEncoder: false)
+    {
+    }
+
+    /// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size, support sets included.</summary>
+    /// <param name="description">The generated layout.</param>
+    /// <param name="decoder">The generated kernels of the decoder g.</param>
+    /// <param name="encoder">The task encoder E over support pairs [x ; y].</param>
+    /// <param name="maxTasks">The most tasks one meta-batch may hold, at least 1.</param>
+    /// <param name="maxSamplesPerTask">The most query samples per task, at least 1.</param>
+    /// <param name="maxSupportPerTask">The most support pairs per task, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A capacity is below 1, or the buffers would not fit in arrays.</exception>
+    /// <exception cref="InvalidOperationException">The encoder does not fit the description.</exception>
+    protected HyperNetworkModel(HyperNetworkDescription description, IDecoderKernels decoder, ISetEncoder encoder, int maxTasks, int maxSamplesPerTask, int maxSupportPerTask)
+        : this(description, decoder, encoder ?? throw new ArgumentNullException(nameof(encoder)), maxTasks, maxSamplesPerTask, maxSupportPerTask, withEncoder: true)
+    {
+    }
+
+    private HyperNetworkModel(HyperNetworkDescription description, IDecoderKernels decoder, ISetEncoder? encoder, int maxTasks, int maxSamplesPerTask, int maxSupportPerTask, bool withEncoder)
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(decoder);
+        if (description.HasEncoder != withEncoder)
+        {
+            throw new InvalidOperationException(withEncoder
+                ? $"{description.Name}: an encoder was given, but the description declares none."
+                : $"{description.Name}: the description declares a task encoder; construct the model with it.");
+        }
         if (maxTasks < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxTasks), maxTasks, $"{description.Name}: maxTasks must be at least 1.");
@@ -78,6 +104,11 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         if (maxSamplesPerTask < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxSamplesPerTask), maxSamplesPerTask, $"{description.Name}: maxSamplesPerTask must be at least 1.");
+        }
+
+        if (withEncoder && maxSupportPerTask < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSupportPerTask), maxSupportPerTask, $"{description.Name}: maxSupportPerTask must be at least 1.");
         }
 
         if (description.TargetParameterCount != TTarget.ParameterCount)
@@ -109,6 +140,10 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         }
 
         split = TwoThreadSplit.Of(description);
+        if (encoder is not null)
+        {
+            encoding = new SupportEncoding(description, encoder, maxTasks, maxSupportPerTask);
+        }
     }
 
     /// <summary>θ, flat, laid out as the generated <c>Layout</c> says.</summary>
@@ -237,8 +272,8 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     private ReadOnlySpan<float> DecoderInputGradients(int task, int chunk)
         => decoderInputGradients.AsSpan(((task * description.ChunkCount) + chunk) * description.DecoderInputSize, description.DecoderInputSize);
 
-    /// <summary>Writes g's input rows of task slot <paramref name="task"/>: [embedding ; condition ; chunk embedding k].</summary>
-    private void WriteDecoderInputs(int task, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition)
+    /// <summary>Writes g's input rows of task slot <paramref name="task"/>: [embedding ; condition ; encoding ; chunk embedding k].</summary>
+    private void WriteDecoderInputs(int task, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition, ReadOnlySpan<float> encoding = default)
     {
         int width = description.DecoderInputSize;
         for (int k = 0; k < description.ChunkCount; k++)
@@ -246,6 +281,7 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
             Span<float> row = decoderInputs.AsSpan(((task * description.ChunkCount) + k) * width, width);
             embedding.CopyTo(row);
             condition.CopyTo(row[description.EmbeddingSize..]);
+            encoding.CopyTo(row[(description.EmbeddingSize + description.ConditionSize)..]);
             ChunkEmbedding(k).CopyTo(row[description.TaskInputSize..]);
         }
     }

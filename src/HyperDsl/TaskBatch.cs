@@ -8,7 +8,14 @@ namespace HyperDsl;
 /// <c>[· × OutputSize]</c>; its condition vector, for a hypernetwork that takes one, is row t of
 /// <see cref="Conditions"/>.
 /// </summary>
-/// <remarks>The batch only views the caller's memory; the model checks every size when it receives the batch.</remarks>
+/// <remarks>
+/// <para>The batch only views the caller's memory; the model checks every size when it receives the batch.</para>
+/// <para>
+/// For a hypernetwork with a task encoder, each task also carries a support set (<see cref="WithSupport"/>): the pairs
+/// the encoder turns into the task's z. The samples above are then the query set, on which the loss is taken. Support
+/// sets may differ in size from task to task; they are stored one after another.
+/// </para>
+/// </remarks>
 public readonly ref struct TaskBatch
 {
     /// <summary>A batch of tasks identified by their ids in the hypernetwork's embedding table.</summary>
@@ -36,6 +43,14 @@ public readonly ref struct TaskBatch
         Conditions = conditions;
     }
 
+    private TaskBatch(TaskBatch batch, ReadOnlySpan<float> supportInputs, ReadOnlySpan<float> supportTargets, ReadOnlySpan<int> supportSizes)
+        : this(batch.TaskIds, batch.Inputs, batch.Targets, batch.SamplesPerTask, batch.Conditions)
+    {
+        SupportInputs = supportInputs;
+        SupportTargets = supportTargets;
+        SupportSizes = supportSizes;
+    }
+
     /// <summary>One id per task (empty when tasks are given by condition vectors only).</summary>
     public ReadOnlySpan<int> TaskIds { get; }
 
@@ -50,4 +65,25 @@ public readonly ref struct TaskBatch
 
     /// <summary>The condition vectors, one row per task, or empty.</summary>
     public ReadOnlySpan<float> Conditions { get; }
+
+    /// <summary>The support pairs' inputs, task after task, <c>[Σ SupportSizes × InputSize]</c> row-major; empty without a support set.</summary>
+    public ReadOnlySpan<float> SupportInputs { get; }
+
+    /// <summary>The support pairs' targets, task after task, <c>[Σ SupportSizes × OutputSize]</c> row-major; empty without a support set.</summary>
+    public ReadOnlySpan<float> SupportTargets { get; }
+
+    /// <summary>Support pairs per task, one count per task; empty without a support set.</summary>
+    public ReadOnlySpan<int> SupportSizes { get; }
+
+    /// <summary>
+    /// This batch with a support set per task, for a hypernetwork with a task encoder: task t's pairs are the
+    /// <c>SupportSizes[t]</c> rows that follow those of the tasks before it, in <paramref name="supportInputs"/> and
+    /// <paramref name="supportTargets"/>. The batch's samples become the query set.
+    /// </summary>
+    /// <param name="supportInputs">The support inputs of all tasks, task after task, row-major.</param>
+    /// <param name="supportTargets">The support targets of all tasks, task after task, row-major.</param>
+    /// <param name="supportSizes">Pairs per task, each from 1 to the model's maxSupportPerTask.</param>
+    /// <returns>A batch that views the same memory and the support set.</returns>
+    public TaskBatch WithSupport(ReadOnlySpan<float> supportInputs, ReadOnlySpan<float> supportTargets, ReadOnlySpan<int> supportSizes)
+        => new(this, supportInputs, supportTargets, supportSizes);
 }

@@ -26,6 +26,28 @@ public sealed class HyperNetworkSnapshotTests
             """, files: 2);
 
     [Fact]
+    public void Hypernetwork_with_a_task_encoder()
+        => Verify(nameof(Hypernetwork_with_a_task_encoder), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 1)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(1)]
+            public partial class SmallNet;
+
+            [TargetNetwork(inputs: 2)]
+            [Dense(16, Activation.Relu)]
+            [Dense(4)]
+            public partial class PairEncoder;
+
+            [HyperNetwork(typeof(SmallNet), ConditionSize = 1, Encoder = typeof(PairEncoder), ChunkSize = 9, ChunkEmbeddingSize = 2)]
+            [Dense(12, Activation.Relu)]
+            public partial class EncodedHyper;
+            """, files: 3);
+
+    [Fact]
     public void Chunked_hypernetwork_with_both_conditionings()
         => Verify(nameof(Chunked_hypernetwork_with_both_conditionings), """
             using HyperDsl;

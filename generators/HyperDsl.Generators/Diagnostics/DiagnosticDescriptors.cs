@@ -84,7 +84,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoConditioning = Error(
         "HD0015",
         "Hypernetwork has no task conditioning",
-        "The hypernetwork '{0}' has no conditioning: set Tasks and EmbeddingSize for a learned embedding per task, ConditionSize for a condition vector per task, or both");
+        "The hypernetwork '{0}' has no conditioning: set Tasks and EmbeddingSize for a learned embedding per task, ConditionSize for a condition vector per task, Encoder for a task encoder over each task's support set, or several of them");
 
     public static readonly DiagnosticDescriptor EmbeddingSettingsIncomplete = Error(
         "HD0016",
@@ -161,6 +161,21 @@ internal static class DiagnosticDescriptors
         "Every layer of the target is shared",
         "Every layer of '{1}' with parameters is Shared, so the hypernetwork '{0}' has nothing to generate; a hypernetwork generates at least one layer");
 
+    public static readonly DiagnosticDescriptor EncoderInvalid = Error(
+        "HD0035",
+        "The task encoder is not a target network",
+        "The hypernetwork '{0}' encodes support sets with '{1}', which is not a class with [TargetNetwork]; a task encoder is declared like a target network, over one support pair [x ; y]");
+
+    public static readonly DiagnosticDescriptor EncoderInputMismatch = Error(
+        "HD0036",
+        "The task encoder does not read support pairs",
+        "The task encoder '{1}' of '{0}' reads {2}, but a support pair [x ; y] of '{3}' is a vector of {4} + {5} = {6} floats; declare the encoder with [TargetNetwork({6})]");
+
+    public static readonly DiagnosticDescriptor EncoderLayerShared = Error(
+        "HD0037",
+        "A task encoder's layers are all learned directly",
+        "Layer {1} of the task encoder '{0}' is Shared, which has no meaning there: every parameter of an encoder is learned directly in θ, the same for every task; remove Shared");
+
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
 
@@ -193,7 +208,7 @@ internal static class DiagnosticDescriptors
         ChunkSettingsIncomplete, HyperSizeNegative, LayerNameReserved, OutputRelu, HeadTooLarge, ChunkLargerThanTarget,
         NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord, InputShapeInvalid,
         SpatialLayerOnVector, WindowDoesNotFit, StrideNotPositive, PaddingUndefined, ResidualShapeMismatch, PoolDropsPixels,
-        HyperBodyLayerInvalid, NothingToGenerate,
+        HyperBodyLayerInvalid, NothingToGenerate, EncoderInvalid, EncoderInputMismatch, EncoderLayerShared,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

@@ -81,6 +81,12 @@ internal static class HyperNetworkEmitter
 
         writer.Line("//");
         writer.Line($"// z = {HyperText.Conditioning(spec)}.");
+        if (spec.Encoder is not null)
+        {
+            writer.Line($"// The task encoder {HyperText.EncoderName(spec)} ({layout.Encoder!.InputSize} -> {spec.EncodingSize}) runs on every support pair of a batch at once; its");
+            writer.Line("// parameters are learned directly in θ, and the encoding's gradient flows back to them through the mean.");
+        }
+
         int dropped = layout.DroppedOutputs;
         writer.Line(layout.IsChunked
             ? $"// Chunked: the head emits {spec.ChunkSize} parameters per call from [z ; chunk embedding k], {layout.ChunkCount} calls per task;"
@@ -127,6 +133,21 @@ internal static class HyperNetworkEmitter
             });
         }
 
+        foreach (LayerSlice layer in layout.Encoder?.Layers ?? new List<LayerSlice>())
+        {
+            if (layer.WeightsLength + layer.BiasLength > 0)
+            {
+                rows.Add(new[]
+                {
+                    "encoder " + layer.Name,
+                    KernelText.Shape(layer),
+                    layer.Activation.ToString(),
+                    LayoutTableEmitter.Range(layout.EncoderOffset + layer.WeightsOffset, layer.WeightsLength),
+                    LayoutTableEmitter.Range(layout.EncoderOffset + layer.BiasOffset, layer.BiasLength),
+                });
+            }
+        }
+
         LayoutTableEmitter.WriteTable(writer, rows);
         writer.Line("//");
         writer.Line($"// The decoder g runs on rows [z{(layout.IsChunked ? " ; chunk embedding" : string.Empty)}] of {layout.DecoderInputSize} floats, all tasks of a meta-batch at once, so that");
@@ -141,9 +162,10 @@ internal static class HyperNetworkEmitter
         string attribute = TargetNetworkEmitter.GeneratedCodeAttribute;
         using (writer.Open($"partial {declaration.Keyword} {declaration.Name} : global::HyperDsl.HyperNetworkModel<{target}>"))
         {
-            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, layout.SharedLength > 0
-                ? "Floats in θ: the embedding table, the decoder g, the chunk embeddings and the shared target layers."
-                : "Floats in θ: the embedding table, the decoder g and the chunk embeddings.");
+            string parts = "the embedding table, the decoder g" + (layout.SharedLength > 0 || layout.Encoder is not null ? ", the chunk embeddings" : " and the chunk embeddings")
+                + (layout.SharedLength > 0 ? (layout.Encoder is not null ? ", the shared target layers" : " and the shared target layers") : string.Empty)
+                + (layout.Encoder is not null ? " and the task encoder" : string.Empty);
+            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, $"Floats in θ: {parts}.");
             Constant(writer, GeneratedMembers.TargetParameterCount, layout.Target.ParameterCount, "Floats in the target network's parameter vector W, which Generate fills.");
             Constant(writer, GeneratedMembers.Tasks, spec.Tasks, "Rows of the learned task-embedding table (0: none).");
             Constant(writer, GeneratedMembers.EmbeddingSize, spec.EmbeddingSize, "Width of a learned task embedding (0: none).");
@@ -176,6 +198,16 @@ internal static class HyperNetworkEmitter
                     writer.Line("/// <summary>Length of the shared target layers' parameters.</summary>");
                     writer.Line($"public const int SharedParametersLength = {layout.SharedLength};");
                 }
+
+                if (layout.Encoder is not null)
+                {
+                    writer.Line();
+                    writer.Line("/// <summary>Offset of the task encoder's parameters, laid out as the encoder's own Layout says.</summary>");
+                    writer.Line($"public const int Encoder = {layout.EncoderOffset};");
+                    writer.Line();
+                    writer.Line("/// <summary>Length of the task encoder's parameters.</summary>");
+                    writer.Line($"public const int EncoderLength = {layout.EncoderLength};");
+                }
             }
 
             writer.Line();
@@ -185,14 +217,39 @@ internal static class HyperNetworkEmitter
             writer.Line();
             writer.Line("/// <summary>Allocates θ, its gradients and every buffer for meta-batches of up to the given size; nothing is allocated after.</summary>");
             writer.Line("/// <param name=\"maxTasks\">The most tasks one meta-batch may hold, at least 1.</param>");
-            writer.Line("/// <param name=\"maxSamplesPerTask\">The most samples per task, at least 1.</param>");
+            if (spec.Encoder is null)
+            {
+                writer.Line("/// <param name=\"maxSamplesPerTask\">The most samples per task, at least 1.</param>");
+            }
+            else
+            {
+                writer.Line("/// <param name=\"maxSamplesPerTask\">The most query samples per task, at least 1.</param>");
+                writer.Line("/// <param name=\"maxSupportPerTask\">The most support pairs per task, at least 1.</param>");
+            }
+
             writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A capacity is below 1, or the buffers would not fit in arrays.</exception>");
             writer.Line(attribute);
-            writer.Line($"public {declaration.PlainName}(int maxTasks, int maxSamplesPerTask)");
-            writer.Line($"    : base({GeneratedMembers.GeneratedDescription}, new global::HyperDsl.Generated.{AdapterName(declaration)}(), maxTasks, maxSamplesPerTask)");
+            if (spec.Encoder is null)
+            {
+                writer.Line($"public {declaration.PlainName}(int maxTasks, int maxSamplesPerTask)");
+                writer.Line($"    : base({GeneratedMembers.GeneratedDescription}, new global::HyperDsl.Generated.{AdapterName(declaration)}(), maxTasks, maxSamplesPerTask)");
+            }
+            else
+            {
+                writer.Line($"public {declaration.PlainName}(int maxTasks, int maxSamplesPerTask, int maxSupportPerTask)");
+                writer.Line($"    : base({GeneratedMembers.GeneratedDescription}, new global::HyperDsl.Generated.{AdapterName(declaration)}(), new global::HyperDsl.Kernels.SetEncoder<{spec.Encoder.Declaration.Name}>(), maxTasks, maxSamplesPerTask, maxSupportPerTask)");
+            }
+
             writer.Line("{");
             writer.Line("}");
-            EmitGenerateOverloads(writer, spec);
+            if (spec.Encoder is null)
+            {
+                EmitGenerateOverloads(writer, spec);
+            }
+            else
+            {
+                EmitSupportOverloads(writer, spec);
+            }
         }
     }
 
@@ -226,32 +283,23 @@ internal static class HyperNetworkEmitter
             writer.Line("},");
             writer.Line($"decoderWorkspacePerRow: {layout.Decoder.WorkspacePerSample},");
             writer.Line($"decoderScratchPerRow: {layout.Decoder.ScratchPerRow},");
-            writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers});");
+            if (spec.Encoder is null)
+            {
+                writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers});");
+            }
+            else
+            {
+                writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers},");
+                writer.Line($"encodingSize: {spec.EncodingSize},");
+                writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers});");
+            }
         }
     }
 
     private static void EmitGenerateOverloads(CodeWriter writer, HyperNetworkSpec spec)
     {
         string span = "global::System.Span<float>";
-        string readOnlySpan = "global::System.ReadOnlySpan<float>";
-        var parameters = new List<string>();
-        var docs = new List<string>();
-        string task = "0";
-        string condition = "default";
-        if (spec.Tasks > 0)
-        {
-            parameters.Add("int task");
-            docs.Add("/// <param name=\"task\">The task id, from 0 to <see cref=\"Tasks\"/> − 1.</param>");
-            task = "task";
-        }
-
-        if (spec.ConditionSize > 0)
-        {
-            parameters.Add($"{readOnlySpan} condition");
-            docs.Add("/// <param name=\"condition\">The task's condition vector, <see cref=\"ConditionSize\"/> floats.</param>");
-            condition = "condition";
-        }
-
+        (List<string> parameters, List<string> docs, string task, string condition) = TaskParameters(spec, "/// <param name=\"task\">The task id, from 0 to <see cref=\"Tasks\"/> − 1.</param>");
         parameters.Add($"{span} targetParameters");
         docs.Add("/// <param name=\"targetParameters\">Receives W, exactly <see cref=\"TargetParameterCount\"/> floats, laid out as the target's Layout says.</param>");
         writer.Line();
@@ -264,6 +312,81 @@ internal static class HyperNetworkEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length or a condition is not finite.</exception>");
         writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
         writer.Line($"public void {GeneratedMembers.Generate}({string.Join(", ", parameters)}) => GenerateCore({task}, {condition}, targetParameters);");
+    }
+
+    /// <summary>
+    /// The parameters that name a task, as the conditioning has them: its id (with a table) and its condition vector
+    /// (when it takes one), with their doc lines and the arguments that pass them on (0 and default when absent).
+    /// </summary>
+    private static (List<string> Parameters, List<string> Docs, string Task, string Condition) TaskParameters(HyperNetworkSpec spec, string taskDoc)
+    {
+        var parameters = new List<string>();
+        var docs = new List<string>();
+        string task = "0";
+        string condition = "default";
+        if (spec.Tasks > 0)
+        {
+            parameters.Add("int task");
+            docs.Add(taskDoc);
+            task = "task";
+        }
+
+        if (spec.ConditionSize > 0)
+        {
+            parameters.Add("global::System.ReadOnlySpan<float> condition");
+            docs.Add("/// <param name=\"condition\">The task's condition vector, <see cref=\"ConditionSize\"/> floats.</param>");
+            condition = "condition";
+        }
+
+        return (parameters, docs, task, condition);
+    }
+
+    /// <summary>
+    /// With a task encoder: Generate and Predict for a task given by its support set (and its id and condition where
+    /// the hypernetwork takes them).
+    /// </summary>
+    private static void EmitSupportOverloads(CodeWriter writer, HyperNetworkSpec spec)
+    {
+        string readOnlySpan = "global::System.ReadOnlySpan<float>";
+        (List<string> parameters, List<string> docs, string task, string condition) = TaskParameters(
+            spec,
+            "/// <param name=\"task\">The task id, from 0 to <see cref=\"Tasks\"/> − 1 (an unseen task: <see cref=\"GenerateFromSupport\"/> with an embedding).</param>");
+        parameters.Add($"{readOnlySpan} supportInputs");
+        parameters.Add($"{readOnlySpan} supportTargets");
+        parameters.Add("int supportSize");
+        docs.Add("/// <param name=\"supportInputs\">The support pairs' inputs, <c>[supportSize × InputSize]</c> row-major.</param>");
+        docs.Add("/// <param name=\"supportTargets\">The support pairs' targets, <c>[supportSize × OutputSize]</c> row-major.</param>");
+        docs.Add("/// <param name=\"supportSize\">Pairs in the support set, from 1 to <see cref=\"MaxSupportPerTask\"/>.</param>");
+        string common = string.Join(", ", parameters);
+        string arguments = $"{task}, {condition}, supportInputs, supportTargets, supportSize";
+
+        writer.Line();
+        writer.Line("/// <summary>W = g(z; θ) for one task, z taking in the encoding of its support set: one forward pass, no gradient steps.</summary>");
+        foreach (string doc in docs)
+        {
+            writer.Line(doc);
+        }
+
+        writer.Line("/// <param name=\"targetParameters\">Receives W, exactly <see cref=\"TargetParameterCount\"/> floats, laid out as the target's Layout says.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length or holds a value that is not finite.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The support size{(spec.Tasks > 0 ? " or the task id" : string.Empty)} is out of range.</exception>");
+        writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
+        writer.Line($"public void {GeneratedMembers.Generate}({common}, global::System.Span<float> targetParameters) => GenerateCore({arguments}, targetParameters);");
+
+        writer.Line();
+        writer.Line("/// <summary>The target network's outputs for one task given by its support set: W as Generate makes it, then the target on the inputs.</summary>");
+        foreach (string doc in docs)
+        {
+            writer.Line(doc);
+        }
+
+        writer.Line("/// <param name=\"inputs\">The samples, <c>[samples × InputSize]</c> row-major.</param>");
+        writer.Line("/// <param name=\"samples\">The number of samples, at least 1.</param>");
+        writer.Line("/// <param name=\"outputs\">Receives the outputs, <c>[samples × OutputSize]</c> row-major.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length or holds a value that is not finite.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The support size{(spec.Tasks > 0 ? ", the task id" : string.Empty)} or the sample count is out of range.</exception>");
+        writer.Line(TargetNetworkEmitter.GeneratedCodeAttribute);
+        writer.Line($"public void {GeneratedMembers.Predict}({common}, {readOnlySpan} inputs, int samples, global::System.Span<float> outputs) => PredictCore({arguments}, inputs, samples, outputs);");
     }
 
     /// <summary>Indents the lines written while it is alive, inside braces written by hand (an initializer).</summary>

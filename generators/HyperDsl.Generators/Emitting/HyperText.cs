@@ -9,7 +9,10 @@ internal static class HyperText
     /// <summary>The target class as the user writes it, without <c>global::</c>.</summary>
     public static string TargetName(HyperNetworkSpec spec) => spec.Target.Declaration.Name.Replace("global::", string.Empty);
 
-    /// <summary>What z is made of: a learned embedding, a condition vector, or both.</summary>
+    /// <summary>The encoder class as the user writes it, without <c>global::</c>.</summary>
+    public static string EncoderName(HyperNetworkSpec spec) => spec.Encoder!.Declaration.Name.Replace("global::", string.Empty);
+
+    /// <summary>What z is made of: a learned embedding, a condition vector, a support set's encoding, in that order.</summary>
     public static string Conditioning(HyperNetworkSpec spec)
     {
         var parts = new List<string>();
@@ -21,6 +24,11 @@ internal static class HyperText
         if (spec.ConditionSize > 0)
         {
             parts.Add($"a condition vector of {spec.ConditionSize} given per task");
+        }
+
+        if (spec.Encoder is not null)
+        {
+            parts.Add($"the mean over the task's support pairs [x ; y] of {EncoderName(spec)}([x ; y]) ({spec.EncodingSize})");
         }
 
         return string.Join(" ; ", parts);

@@ -63,6 +63,15 @@ internal static class SummaryEmitter
             rows.Add(new[] { "shared " + layer.Name, KernelText.Shape(layer), layer.Activation.ToString(), Count(length), LayoutTableEmitter.Range(offset, length) });
         }
 
+        foreach (LayerSlice layer in layout.Encoder?.Layers ?? new List<LayerSlice>())
+        {
+            int length = layer.WeightsLength + layer.BiasLength;
+            if (length > 0)
+            {
+                rows.Add(new[] { "encoder " + layer.Name, KernelText.Shape(layer), layer.Activation.ToString(), Count(length), LayoutTableEmitter.Range(layout.EncoderOffset + layer.WeightsOffset, length) });
+            }
+        }
+
         lines.AddRange(LayoutTableEmitter.AlignTable(rows));
         double ratio = (double)layout.ParameterCount / target.ParameterCount;
         lines.Add($"Total parameters: {Count(layout.ParameterCount)}, {ratio.ToString("0.###", CultureInfo.InvariantCulture)} × the target's {Count(target.ParameterCount)}");

@@ -25,6 +25,7 @@ internal static class GeneratedMembers
     public const string ChunkCount = nameof(ChunkCount);
     public const string GeneratedDescription = nameof(GeneratedDescription);
     public const string Generate = nameof(Generate);
+    public const string Predict = nameof(Predict);
 
     /// <summary>Members of a target network's generated part.</summary>
     public static readonly string[] OfTargetNetwork =
@@ -40,7 +41,7 @@ internal static class GeneratedMembers
     {
         "Parameters", "Gradients", "TaskEmbeddings", "MaxTasks", "MaxSamplesPerTask", "Threads", "Initialize",
         "ComputeGradients", "GenerateFromEmbedding", "ComputeEmbeddingGradient", "ComputeConditionGradient", "Predict", "GenerateCore",
-        "AddAnchorPenaltyGradients",
+        "AddAnchorPenaltyGradients", "MaxSupportPerTask", "EncodingSize", "GenerateFromSupport", "PredictFromSupport", "PredictCore",
     };
 
     /// <summary>Members of a hypernetwork: its generated part and its base class's.</summary>

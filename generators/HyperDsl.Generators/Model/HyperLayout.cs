@@ -12,10 +12,12 @@ internal sealed class HyperLayout
 {
     public const string HeadName = "Head";
 
-    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout decoder, int chunkCount, ThetaLayout theta)
+    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout decoder, TargetLayout? encoder, int chunkCount, ThetaLayout theta)
     {
         Spec = spec;
         Target = target;
+        Encoder = encoder;
+        EncoderOffset = (int)theta.EncoderOffset;
         Decoder = decoder;
         ChunkCount = chunkCount;
         EmbeddingsLength = (int)theta.EmbeddingsLength;
@@ -58,6 +60,15 @@ internal sealed class HyperLayout
         }
     }
 
+    /// <summary>The task encoder E over support pairs, with offsets relative to its slice of θ; null when there is none.</summary>
+    public TargetLayout? Encoder { get; }
+
+    /// <summary>Offset of the task encoder's parameters in θ (after the shared target layers).</summary>
+    public int EncoderOffset { get; }
+
+    /// <summary>Floats of the task encoder's parameters (0 when there is none).</summary>
+    public int EncoderLength => Encoder?.ParameterCount ?? 0;
+
     /// <summary>The decoder g as a target-style network over its own slice of θ.</summary>
     public TargetLayout Decoder { get; }
 
@@ -66,7 +77,7 @@ internal sealed class HyperLayout
     /// <summary>Head calls per task: ⌈P / ChunkSize⌉ when chunked, else 1.</summary>
     public int ChunkCount { get; }
 
-    /// <summary>Width of g's input: z and, when chunked, the chunk embedding.</summary>
+    /// <summary>Width of g's input: z (embedding, condition, encoding) and, when chunked, the chunk embedding.</summary>
     public int DecoderInputSize => Decoder.InputSize;
 
     /// <summary>Outputs of the last chunk past the end of G, which are dropped (0 when not chunked).</summary>
@@ -106,7 +117,17 @@ internal sealed class HyperLayout
 
         int parameters = target.ParameterCount - (int)shared;
         int chunkCount = ThetaLayout.ChunkCountOf(parameters, spec.ChunkSize);
-        long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.ChunkEmbeddingSize);
+        TargetLayout? encoder = null;
+        if (spec.Encoder is not null)
+        {
+            encoder = TargetLayout.TryCreate(spec.Encoder.Input, spec.Encoder.Layers.AsImmutableArray(), out overflowingQuantity);
+            if (encoder is null)
+            {
+                return null;
+            }
+        }
+
+        long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.EncodingSize, spec.ChunkEmbeddingSize);
         if (inputWidth > int.MaxValue)
         {
             overflowingQuantity = "decoder input size";
@@ -120,13 +141,13 @@ internal sealed class HyperLayout
             return null;
         }
 
-        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared);
+        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared, encoder?.ParameterCount ?? 0);
         if (theta.ParameterCount > int.MaxValue)
         {
             overflowingQuantity = "ParameterCount";
             return null;
         }
 
-        return new HyperLayout(spec, target, decoder, chunkCount, theta);
+        return new HyperLayout(spec, target, decoder, encoder, chunkCount, theta);
     }
 }

@@ -12,6 +12,7 @@ namespace HyperDsl.Generators.Model;
 /// <param name="ChunkSize">Target parameters per head call when chunked, or 0.</param>
 /// <param name="ChunkEmbeddingSize">Width of the learned chunk embeddings when chunked, or 0.</param>
 /// <param name="Body">The body layers in source order; the head is implied.</param>
+/// <param name="Encoder">The task encoder over support pairs [x ; y], or null; its declaration's name is the fully qualified name of its class.</param>
 internal sealed record HyperNetworkSpec(
     TypeDeclarationSpec Declaration,
     NetworkSpec Target,
@@ -20,4 +21,9 @@ internal sealed record HyperNetworkSpec(
     int ConditionSize,
     int ChunkSize,
     int ChunkEmbeddingSize,
-    EquatableArray<LayerSpec> Body);
+    EquatableArray<LayerSpec> Body,
+    NetworkSpec? Encoder = null)
+{
+    /// <summary>Width of the encoder's output, the encoding in g's input (0: no encoder).</summary>
+    public int EncodingSize => Encoder is null ? 0 : Encoder.Layers[Encoder.Layers.Count - 1].Units;
+}

@@ -53,17 +53,19 @@ internal static class HyperNetworkParser
         int conditionSize = ReadSize(parse, attribute, syntax, "ConditionSize");
         int chunkSize = ReadSize(parse, attribute, syntax, "ChunkSize");
         int chunkEmbeddingSize = ReadSize(parse, attribute, syntax, "ChunkEmbeddingSize");
+        NetworkSpec? encoder = ReadEncoder(parse, attribute, syntax, target, out bool hasEncoder);
 
         RequireTogether(parse, syntax, "Tasks", tasks, "EmbeddingSize", embeddingSize, DiagnosticDescriptors.EmbeddingSettingsIncomplete);
         RequireTogether(parse, syntax, "ChunkSize", chunkSize, "ChunkEmbeddingSize", chunkEmbeddingSize, DiagnosticDescriptors.ChunkSettingsIncomplete);
-        if (tasks == 0 && embeddingSize == 0 && conditionSize == 0)
+        if (tasks == 0 && embeddingSize == 0 && conditionSize == 0 && !hasEncoder)
         {
             parse.Error(DiagnosticDescriptors.NoConditioning, LocationInfo.From(syntax), parse.DisplayName);
         }
 
-        int inputs = System.Math.Max(0, embeddingSize) + System.Math.Max(0, conditionSize) + System.Math.Max(0, chunkEmbeddingSize);
+        int encodingSize = encoder is null ? 0 : encoder.Layers[encoder.Layers.Count - 1].Units;
+        int inputs = System.Math.Max(0, embeddingSize) + System.Math.Max(0, conditionSize) + encodingSize + System.Math.Max(0, chunkEmbeddingSize);
         List<LayerSpec>? body = LayerParser.Parse(parse, ShapeSpec.Vector(System.Math.Max(1, inputs)), requireOne: false, decoderBody: true, out _, HyperLayout.HeadName);
-        if (!parse.Valid || target is null || body is null)
+        if (!parse.Valid || target is null || body is null || (hasEncoder && encoder is null))
         {
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
@@ -74,7 +76,7 @@ internal static class HyperNetworkParser
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
-        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray());
+        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder);
         HyperLayout? layout = HyperLayout.TryCreate(spec, out string? overflowing);
         if (layout is null)
         {
@@ -118,30 +120,101 @@ internal static class HyperNetworkParser
             return null;
         }
 
-        TypedConstant argument = attribute.ConstructorArguments[0];
         LocationInfo? location = LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(syntax, 0, "target"));
-        if (argument.Value is not INamedTypeSymbol targetType || targetType.TypeKind == TypeKind.Error)
+        return ReadNetwork(parse, attribute.ConstructorArguments[0], location, DiagnosticDescriptors.HyperTargetInvalid, out _);
+    }
+
+    /// <summary>
+    /// The [TargetNetwork] class a typeof argument names, or null: a type that is not one is reported with
+    /// <paramref name="notANetwork"/>; a target network with errors of its own is reported on itself.
+    /// </summary>
+    private static NetworkSpec? ReadNetwork(ParseContext parse, TypedConstant argument, LocationInfo? location, DiagnosticDescriptor notANetwork, out INamedTypeSymbol? type)
+    {
+        type = argument.Value as INamedTypeSymbol;
+        if (argument.Kind == TypedConstantKind.Error || type is null || type.TypeKind == TypeKind.Error)
         {
             string name = argument.Value is ITypeSymbol unresolved ? unresolved.ToDisplayString() : argument.Value?.ToString() ?? "null";
-            parse.Error(DiagnosticDescriptors.HyperTargetInvalid, location, parse.DisplayName, name);
+            parse.Error(notANetwork, location, parse.DisplayName, name);
             return null;
         }
 
-        NetworkSpec? target = TargetNetworkParser.ReadTarget(targetType, parse.CancellationToken);
-        if (target is null)
+        NetworkSpec? network = TargetNetworkParser.ReadTarget(type, parse.CancellationToken);
+        if (network is null)
         {
-            if (DeclarationParser.CountAttributes(targetType, TargetNetworkParser.TargetNetworkAttributeName) > 0)
+            if (DeclarationParser.CountAttributes(type, TargetNetworkParser.TargetNetworkAttributeName) > 0)
             {
-                // A target network with errors of its own: they are reported on it.
+                // A network with errors of its own: they are reported on it.
                 parse.Invalid();
             }
             else
             {
-                parse.Error(DiagnosticDescriptors.HyperTargetInvalid, location, parse.DisplayName, targetType.ToDisplayString());
+                parse.Error(notANetwork, location, parse.DisplayName, type.ToDisplayString());
             }
         }
 
-        return target;
+        return network;
+    }
+
+    /// <summary>
+    /// The task encoder named by <c>Encoder = typeof(E)</c>, or null: E must be a valid target network over one support
+    /// pair [x ; y] of the target (a vector of its inputs and outputs together), with no Shared layer.
+    /// </summary>
+    private static NetworkSpec? ReadEncoder(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax, NetworkSpec? target, out bool present)
+    {
+        present = false;
+        TypedConstant? argument = null;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == "Encoder")
+            {
+                argument = pair.Value;
+            }
+        }
+
+        if (argument is not { } value || value.Value is null)
+        {
+            return null;
+        }
+
+        present = true;
+        LocationInfo? location = LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, "Encoder"));
+        NetworkSpec? encoder = ReadNetwork(parse, value, location, DiagnosticDescriptors.EncoderInvalid, out INamedTypeSymbol? encoderType);
+        if (encoder is null)
+        {
+            return null;
+        }
+
+        string encoderName = encoderType!.ToDisplayString();
+        foreach (LayerSpec layer in encoder.Layers)
+        {
+            if (layer.Shared)
+            {
+                parse.Error(DiagnosticDescriptors.EncoderLayerShared, location, encoderName, layer.Name);
+                return null;
+            }
+        }
+
+        if (target is not null)
+        {
+            int inputs = target.InputSize;
+            int outputs = target.Layers[target.Layers.Count - 1].Units;
+            if (encoder.Input.IsImage || encoder.InputSize != inputs + outputs)
+            {
+                parse.Error(
+                    DiagnosticDescriptors.EncoderInputMismatch,
+                    location,
+                    parse.DisplayName,
+                    encoderName,
+                    encoder.Input.IsImage ? $"images of {encoder.Input}" : $"{encoder.InputSize} floats",
+                    target.Declaration.Name.Replace("global::", string.Empty),
+                    inputs,
+                    outputs,
+                    inputs + outputs);
+                return null;
+            }
+        }
+
+        return encoder;
     }
 
     private static int ReadSize(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax, string name)

@@ -39,12 +39,24 @@ public static partial class Checkpoint
             }
         }
 
+        // The task encoder's layers under "encoder.", for the same reason.
+        foreach (LayerDescription layer in description.EncoderLayers)
+        {
+            foreach (TorchTensor tensor in TorchTensors.Of(layer))
+            {
+                tensors.Add(TensorBinding.Layer(EncoderPrefix + layer.Name + "." + tensor.Suffix, parameters, description.EncoderOffset, tensor));
+            }
+        }
+
         CheckCoverage(description.Name, tensors, parameters.Length);
         return tensors;
     }
 
     /// <summary>The prefix of a shared target layer's tensors in a hypernetwork's checkpoint: <c>shared.Conv0.weight</c>.</summary>
     public const string SharedPrefix = "shared.";
+
+    /// <summary>The prefix of a task encoder's tensors in a hypernetwork's checkpoint: <c>encoder.Dense0.weight</c>.</summary>
+    public const string EncoderPrefix = "encoder.";
 
     /// <summary>A chunked head's fixed output scale, a buffer rather than a parameter; none when not chunked.</summary>
     private static TensorBinding[] ScaleTensor(float[]? outputScale)

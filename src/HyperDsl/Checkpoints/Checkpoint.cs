@@ -41,7 +41,7 @@ public static partial class Checkpoint
     private const string OptimizerPrefix = "optimizer.";
 
     // Metadata that must match for a checkpoint to load into a model.
-    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "decoder", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size"];
+    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "decoder", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size", "encoder"];
 
     // Metadata keys renamed since files were first written, new name -> old name: a file that has only the old key
     // is read through it, so that every checkpoint written before still loads.
@@ -195,9 +195,11 @@ public static partial class Checkpoint
             string recorded = content.Metadata.GetValueOrDefault(key)
                 ?? (FormerKeys.TryGetValue(key, out string? former) ? content.Metadata.GetValueOrDefault(former) : null)
                 ?? "(none)";
-            if (recorded != expected[key])
+            // A key the model does not write (an encoder, when it has none) must be absent from the file too.
+            string own = expected.GetValueOrDefault(key, "(none)");
+            if (recorded != own)
             {
-                throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"its {key} is '{recorded}', but the model's is '{expected[key]}'.");
+                throw new CheckpointException(CheckpointError.ArchitectureMismatch, content.Path, $"its {key} is '{recorded}', but the model's is '{own}'.");
             }
         }
 
@@ -237,6 +239,7 @@ public static partial class Checkpoint
         new("condition_size", Text(description.ConditionSize)),
         new("chunk_size", Text(description.ChunkSize)),
         new("chunk_embedding_size", Text(description.ChunkEmbeddingSize)),
+        .. description.HasEncoder ? [new KeyValuePair<string, string>("encoder", Architecture(description.EncoderLayers))] : Array.Empty<KeyValuePair<string, string>>(),
         new("parameters", Text(description.ParameterCount)),
         new("step", Text(step)),
     ];

@@ -24,6 +24,8 @@ public sealed class HyperNetworkDescription
     /// <param name="decoderWorkspacePerRow">Floats of g's workspace per row.</param>
     /// <param name="decoderScratchPerRow">Floats of g's backward scratch per row.</param>
     /// <param name="targetLayers">The target network's layers; offsets in its parameter vector W.</param>
+    /// <param name="encodingSize">Width of the task encoder's output z, or 0 when there is no encoder.</param>
+    /// <param name="encoderLayers">The task encoder's layers, offsets in its own parameters; null or empty when there is none.</param>
     /// <exception cref="ArgumentException">The layers are empty or do not chain (a generated class always passes ones that do).</exception>
     public HyperNetworkDescription(
         string name,
@@ -35,7 +37,9 @@ public sealed class HyperNetworkDescription
         IReadOnlyList<LayerDescription> decoderLayers,
         int decoderWorkspacePerRow,
         int decoderScratchPerRow,
-        IReadOnlyList<LayerDescription> targetLayers)
+        IReadOnlyList<LayerDescription> targetLayers,
+        int encodingSize = 0,
+        IReadOnlyList<LayerDescription>? encoderLayers = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(decoderLayers);
@@ -55,6 +59,23 @@ public sealed class HyperNetworkDescription
         DecoderWorkspacePerRow = decoderWorkspacePerRow;
         DecoderScratchPerRow = decoderScratchPerRow;
         TargetLayers = targetLayers;
+        EncodingSize = encodingSize;
+        EncoderLayers = encoderLayers ?? Array.Empty<LayerDescription>();
+        if ((encodingSize > 0) != (EncoderLayers.Count > 0))
+        {
+            throw new ArgumentException($"{name}: an encoder needs both its layers and its output width.");
+        }
+
+        long encoderParameters = 0;
+        foreach (LayerDescription layer in EncoderLayers)
+        {
+            if (layer.ParameterCount > 0 && layer.WeightsOffset != encoderParameters)
+            {
+                throw new ArgumentException($"{name}: the encoder's layers do not follow one another in its parameters.");
+            }
+
+            encoderParameters += layer.ParameterCount;
+        }
 
         // Each layer's parameters (weights, then bias) follow the last one's in W; the last layer with parameters ends W
         // (a pool may come after it). A shared layer's go to θ's shared part, the others to the generated vector G.
@@ -106,17 +127,19 @@ public sealed class HyperNetworkDescription
 
         LayerDescription head = decoderLayers[decoderLayers.Count - 1];
         ChunkCount = ThetaLayout.ChunkCountOf(generatedCount, chunkSize);
-        DecoderInputSize = checked((int)ThetaLayout.DecoderInputSizeOf(embeddingSize, conditionSize, chunkEmbeddingSize));
+        DecoderInputSize = checked((int)ThetaLayout.DecoderInputSizeOf(embeddingSize, conditionSize, encodingSize, chunkEmbeddingSize));
         if (decoderLayers[0].Inputs != DecoderInputSize || head.Units != ThetaLayout.HeadUnitsOf(generatedCount, chunkSize))
         {
             throw new ArgumentException($"{name}: the decoder's layers do not fit its conditioning and its target.");
         }
 
-        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units, sharedCount);
+        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units, sharedCount, encoderParameters);
         DecoderOffset = checked((int)theta.DecoderOffset);
         DecoderParameterCount = checked((int)theta.DecoderParameterCount);
         ChunkEmbeddingsOffset = checked((int)theta.ChunkEmbeddingsOffset);
         SharedOffset = checked((int)theta.SharedOffset);
+        EncoderOffset = checked((int)theta.EncoderOffset);
+        EncoderParameterCount = checked((int)theta.EncoderLength);
         ParameterCount = checked((int)theta.ParameterCount);
     }
 
@@ -171,7 +194,22 @@ public sealed class HyperNetworkDescription
     /// <summary>Offset of the chunk embeddings in θ.</summary>
     public int ChunkEmbeddingsOffset { get; }
 
-    /// <summary>Width of g's input: [embedding ; condition ; chunk embedding].</summary>
+    /// <summary>Width of the task encoder's output z (0: no encoder).</summary>
+    public int EncodingSize { get; }
+
+    /// <summary>The task encoder's layers, offsets relative to its parameters; empty when there is no encoder.</summary>
+    public IReadOnlyList<LayerDescription> EncoderLayers { get; }
+
+    /// <summary>Whether the hypernetwork encodes each task's support set into z.</summary>
+    public bool HasEncoder => EncodingSize > 0;
+
+    /// <summary>Offset of the task encoder's parameters in θ (after the shared target layers).</summary>
+    public int EncoderOffset { get; }
+
+    /// <summary>Floats of the task encoder's parameters (0: no encoder).</summary>
+    public int EncoderParameterCount { get; }
+
+    /// <summary>Width of g's input: [embedding ; condition ; encoding ; chunk embedding].</summary>
     public int DecoderInputSize { get; }
 
     /// <summary>Floats of g's workspace per row.</summary>
@@ -201,8 +239,8 @@ public sealed class HyperNetworkDescription
     /// <summary>Inputs of the head: the width of g's last hidden layer, or of g's input when it has none.</summary>
     public int HeadInputs => Head.Inputs;
 
-    /// <summary>Width of z = [embedding ; condition].</summary>
-    public int TaskInputSize => EmbeddingSize + ConditionSize;
+    /// <summary>Width of z = [embedding ; condition ; encoding].</summary>
+    public int TaskInputSize => EmbeddingSize + ConditionSize + EncodingSize;
 
     /// <summary>Whether the head emits W in chunks.</summary>
     public bool IsChunked => ChunkSize > 0;

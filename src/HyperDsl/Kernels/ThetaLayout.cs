@@ -8,8 +8,9 @@ namespace HyperDsl.Kernels;
 /// <remarks>
 /// θ = [task-embedding table, Tasks × EmbeddingSize, row-major] [the decoder g: each body layer, then the head]
 /// [chunk embeddings, ChunkCount × ChunkEmbeddingSize, when chunked] [shared target layers, learned directly: each
-/// one's weights then bias, in the target's layout and order]. g's input row for a task (and chunk k) is
-/// [embedding ; condition ; chunk embedding k]. Sizes are <see cref="long"/> so that a caller can tell an overflow.
+/// one's weights then bias, in the target's layout and order] [the task encoder E, learned directly: each layer's
+/// weights then bias, in E's own layout]. g's input row for a task (and chunk k) is [embedding ; condition ; encoding ;
+/// chunk embedding k]. Sizes are <see cref="long"/> so that a caller can tell an overflow.
 /// </remarks>
 internal sealed class ThetaLayout
 {
@@ -19,7 +20,8 @@ internal sealed class ThetaLayout
     /// <param name="chunkEmbeddingSize">Width of a chunk embedding, or 0 when not chunked.</param>
     /// <param name="decoderParameterCount">Floats of the decoder g's layers.</param>
     /// <param name="sharedParameterCount">Floats of the target's shared layers, or 0.</param>
-    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount, long sharedParameterCount = 0)
+    /// <param name="encoderParameterCount">Floats of the task encoder E, or 0 when there is none.</param>
+    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount, long sharedParameterCount = 0, long encoderParameterCount = 0)
     {
         EmbeddingsLength = (long)tasks * embeddingSize;
         DecoderOffset = EmbeddingsLength;
@@ -28,7 +30,9 @@ internal sealed class ThetaLayout
         ChunkEmbeddingsLength = (long)chunkCount * chunkEmbeddingSize;
         SharedOffset = ChunkEmbeddingsOffset + ChunkEmbeddingsLength;
         SharedLength = sharedParameterCount;
-        ParameterCount = SharedOffset + sharedParameterCount;
+        EncoderOffset = SharedOffset + sharedParameterCount;
+        EncoderLength = encoderParameterCount;
+        ParameterCount = EncoderOffset + encoderParameterCount;
     }
 
     /// <summary>Floats of the task-embedding table, at offset 0.</summary>
@@ -52,6 +56,12 @@ internal sealed class ThetaLayout
     /// <summary>Floats of the shared target layers' parameters (0 when none is shared).</summary>
     public long SharedLength { get; }
 
+    /// <summary>Offset of the task encoder's parameters: right after the shared target layers.</summary>
+    public long EncoderOffset { get; }
+
+    /// <summary>Floats of the task encoder's parameters (0 when there is no encoder).</summary>
+    public long EncoderLength { get; }
+
     /// <summary>Floats in θ.</summary>
     public long ParameterCount { get; }
 
@@ -63,7 +73,7 @@ internal sealed class ThetaLayout
     public static int HeadUnitsOf(int generatedParameterCount, int chunkSize)
         => chunkSize > 0 ? chunkSize : generatedParameterCount;
 
-    /// <summary>Width of g's input row: [embedding ; condition ; chunk embedding].</summary>
-    public static long DecoderInputSizeOf(int embeddingSize, int conditionSize, int chunkEmbeddingSize)
-        => (long)embeddingSize + conditionSize + chunkEmbeddingSize;
+    /// <summary>Width of g's input row: [embedding ; condition ; encoding ; chunk embedding].</summary>
+    public static long DecoderInputSizeOf(int embeddingSize, int conditionSize, int encodingSize, int chunkEmbeddingSize)
+        => (long)embeddingSize + conditionSize + encodingSize + chunkEmbeddingSize;
 }

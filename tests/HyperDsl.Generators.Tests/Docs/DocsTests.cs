@@ -97,6 +97,7 @@ public sealed class DocsTests(ITestOutputHelper output)
                 [TargetNetwork(inputs: 1)] [Dense(1)] public partial class Other;
                 [TargetNetwork(inputs: 4)] [Dense(8, Activation.Relu, Shared = true)] [Dense(1, Shared = true)] public partial class AllShared;
                 [TargetNetwork(inputs: 4)] [Dense(8, Activation.Relu, Shared = true)] [Dense(1)] public partial class HeadGenerated;
+                [TargetNetwork(inputs: 2)] [Dense(32, Activation.Relu)] [Dense(8)] public partial class SinePairEncoder;
                 public class MyBase { }
                 public interface IMyFeature { }
             }

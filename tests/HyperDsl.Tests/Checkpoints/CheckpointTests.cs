@@ -62,6 +62,56 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_hypernetwork_with_a_task_encoder_round_trips_with_its_encoder_under_its_own_names()
+    {
+        var trained = new ChunkedEncoderHyper(maxTasks: 2, maxSamplesPerTask: 2, maxSupportPerTask: 3);
+        trained.Initialize(1);
+        var data = new SupportBatchData(new Reference.ReferenceHyperNetwork(
+            HyperCatalog.Tiny, tasks: 3, embeddingSize: 2, conditionSize: 1, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Silu) },
+            encoder: new Reference.ReferenceNetwork(4, new[] { (5, Activation.Tanh), (3, Activation.Identity) })), new[] { 3, 1 }, samples: 2, Loss.MeanSquaredError, seed: 3);
+        var adam = new Adam(trained, learningRate: 0.01f);
+        for (int i = 0; i < 3; i++)
+        {
+            trained.ComputeGradients(data.Batch, Loss.MeanSquaredError);
+            adam.Step(trained.Parameters, trained.Gradients);
+        }
+
+        string path = Path.Combine(folder, "encoder.safetensors");
+        Checkpoint.Save(path, trained, adam, step: 3);
+        var tensors = SafetensorsBytes.Parse(File.ReadAllBytes(path), out var metadata);
+        Assert.Equal(new long[] { 5, 4 }, tensors["encoder.Dense0.weight"].Shape);
+        Assert.Equal(new long[] { 3 }, tensors["encoder.Dense1.bias"].Shape);
+        Assert.Equal("Dense0: 4 -> 5, Tanh; Dense1: 5 -> 3, Identity", metadata["encoder"]);
+
+        // nn.Linear's weight[out, in] from E's input-major weights.
+        float[] theta = trained.Parameters.ToArray();
+        Assert.Equal(theta[ChunkedEncoderHyper.Layout.Encoder + (2 * 5) + 4], tensors["encoder.Dense0.weight"].Values[(4 * 4) + 2]);
+
+        var restored = new ChunkedEncoderHyper(maxTasks: 2, maxSamplesPerTask: 2, maxSupportPerTask: 3);
+        restored.Initialize(2);
+        var restoredAdam = new Adam(restored, learningRate: 0.01f);
+        Checkpoint.Load(path, restored, restoredAdam);
+        Assert.Equal(theta, restored.Parameters.ToArray());
+        foreach ((ChunkedEncoderHyper model, Adam optimizer) in new[] { (trained, adam), (restored, restoredAdam) })
+        {
+            model.ComputeGradients(data.Batch, Loss.MeanSquaredError);
+            optimizer.Step(model.Parameters, model.Gradients);
+        }
+
+        Assert.Equal(trained.Parameters.ToArray(), restored.Parameters.ToArray());
+
+        // A hypernetwork without the encoder refuses the file, and so does one with the encoder for a file without it.
+        var other = new ChunkedBothHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, other));
+        string plain = Path.Combine(folder, "plain.safetensors");
+        var sine = new FullEmbeddingHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        Checkpoint.Save(plain, sine);
+        Assert.False(SafetensorsBytes.Parse(File.ReadAllBytes(plain), out var plainMetadata).ContainsKey("encoder.Dense0.weight"));
+        Assert.False(plainMetadata.ContainsKey("encoder"));
+        Assert.Throws<CheckpointException>(() => Checkpoint.Load(plain, new MeanEncoderHyper(1, 1, 1)));
+    }
+
+    [Fact]
     public void Tensors_have_the_names_shapes_and_values_of_a_PyTorch_state_dict()
     {
         var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);

@@ -105,3 +105,19 @@ public partial class ReluGateHyper;
 [Dense(5, Activation.Tanh)]
 public partial class WideHeadHyper;
 #pragma warning restore HD0022
+
+/// <summary>A task encoder for <see cref="TinyTarget"/>: a support pair [x ; y] of 2 + 2 floats → 5 (tanh) → 3.</summary>
+[TargetNetwork(inputs: 4)]
+[Dense(5, Activation.Tanh)]
+[Dense(3)]
+public partial class TinyPairEncoder;
+
+/// <summary>z is the support set's encoding alone: the mean of E over the pairs, then g with a full head.</summary>
+[HyperNetwork(typeof(TinyTarget), Encoder = typeof(TinyPairEncoder))]
+[Dense(4, Activation.Tanh)]
+public partial class MeanEncoderHyper;
+
+/// <summary>Every part of z at once — a table row, a condition, the encoding — with a chunked head.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, ConditionSize = 1, Encoder = typeof(TinyPairEncoder), ChunkSize = 5, ChunkEmbeddingSize = 2)]
+[Dense(4, Activation.Silu)]
+public partial class ChunkedEncoderHyper;

@@ -9,7 +9,8 @@ namespace HyperDsl.Tests.Reference;
 /// generator network g (body, then a head to P or ChunkSize outputs) ; chunk embeddings], g's input [embedding ;
 /// condition ; chunk embedding k], W the first P outputs of the chunks in order, multiplied (chunked only) by the fixed
 /// hyperfan factor of each target layer (√(gain/(2·fan-in)) for weights, √(gain/2) for biases, 0.1 for a LayerNorm's
-/// γ and β) and shifted by 1 for a LayerNorm's γ.
+/// γ and β) and shifted by 1 for a LayerNorm's γ. With a task encoder E (after the shared layers in θ), g's input is
+/// [embedding ; condition ; mean over the support pairs of E([x ; y]) ; chunk embedding k].
 /// </summary>
 public sealed class ReferenceHyperNetwork
 {
@@ -21,8 +22,11 @@ public sealed class ReferenceHyperNetwork
         int chunkSize = 0,
         int chunkEmbeddingSize = 0,
         IEnumerable<(int Units, Activation Activation)>? body = null,
-        IEnumerable<int>? sharedLayers = null)
+        IEnumerable<int>? sharedLayers = null,
+        ReferenceNetwork? encoder = null)
     {
+        Encoder = encoder;
+        EncodingSize = encoder?.OutputSize ?? 0;
         Target = target;
         Tasks = tasks;
         EmbeddingSize = embeddingSize;
@@ -40,8 +44,8 @@ public sealed class ReferenceHyperNetwork
         int generated = target.ParameterCount - SharedCount;
         ChunkCount = chunkSize > 0 ? (generated + chunkSize - 1) / chunkSize : 1;
         int headUnits = chunkSize > 0 ? chunkSize : generated;
-        Generator = new ReferenceNetwork(embeddingSize + conditionSize + chunkEmbeddingSize, (body ?? Array.Empty<(int, Activation)>()).Append((headUnits, Activation.Identity)));
-        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount;
+        Generator = new ReferenceNetwork(embeddingSize + conditionSize + EncodingSize + chunkEmbeddingSize, (body ?? Array.Empty<(int, Activation)>()).Append((headUnits, Activation.Identity)));
+        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount + (encoder?.ParameterCount ?? 0);
     }
 
     /// <summary>The same hypernetwork with a chunked head's hyperfan factors all 1, as <see cref="HyperfanInit.Xavier"/> sets them.</summary>
@@ -60,6 +64,8 @@ public sealed class ReferenceHyperNetwork
         ChunkCount = scaled.ChunkCount;
         Generator = scaled.Generator;
         ParameterCount = scaled.ParameterCount;
+        Encoder = scaled.Encoder;
+        EncodingSize = scaled.EncodingSize;
         unscaledHead = true;
     }
 
@@ -72,6 +78,67 @@ public sealed class ReferenceHyperNetwork
     public int SharedCount { get; }
 
     public IReferenceTarget Target { get; }
+
+    /// <summary>The task encoder over support pairs [x ; y], or null.</summary>
+    public ReferenceNetwork? Encoder { get; }
+
+    /// <summary>Width of the encoder's output (0: none).</summary>
+    public int EncodingSize { get; }
+
+    private int EncoderOffset => ChunkEmbeddingsOffset + (ChunkCount * ChunkEmbeddingSize) + SharedCount;
+
+    /// <summary>
+    /// The encoding of one support set: E on each pair [x ; y], then the mean over the pairs.
+    /// </summary>
+    public double[] Encode(IReadOnlyList<double> theta, IReadOnlyList<double> supportInputs, IReadOnlyList<double> supportTargets, int pairs)
+    {
+        double[] parameters = theta.Skip(EncoderOffset).Take(Encoder!.ParameterCount).ToArray();
+        var rows = new List<double>();
+        for (int r = 0; r < pairs; r++)
+        {
+            rows.AddRange(supportInputs.Skip(r * Target.InputSize).Take(Target.InputSize));
+            rows.AddRange(supportTargets.Skip(r * Target.OutputSize).Take(Target.OutputSize));
+        }
+
+        double[] encoded = Encoder.Forward(parameters, rows, pairs);
+        var mean = new double[EncodingSize];
+        for (int r = 0; r < pairs; r++)
+        {
+            for (int j = 0; j < EncodingSize; j++)
+            {
+                mean[j] += encoded[(r * EncodingSize) + j] / pairs;
+            }
+        }
+
+        return mean;
+    }
+
+    /// <summary>
+    /// The mean loss of a meta-batch whose tasks carry support sets: each task's query loss under W = g([embedding ;
+    /// condition ; its support set's encoding]), averaged over tasks. Support pairs are stored task after task.
+    /// </summary>
+    public double LossWithSupport(IReadOnlyList<double> theta, int[] taskIds, double[] inputs, double[] targets, int samples, double[] conditions, double[] supportInputs, double[] supportTargets, int[] supportSizes, Loss loss)
+    {
+        double total = 0;
+        int first = 0;
+        int tasks = supportSizes.Length;
+        for (int t = 0; t < tasks; t++)
+        {
+            double[] embedding = EmbeddingSize > 0 ? Embedding(theta, taskIds[t]) : Array.Empty<double>();
+            double[] condition = conditions.Skip(t * ConditionSize).Take(ConditionSize).ToArray();
+            double[] encoding = Encode(theta, supportInputs.Skip(first * Target.InputSize).ToArray(), supportTargets.Skip(first * Target.OutputSize).ToArray(), supportSizes[t]);
+            first += supportSizes[t];
+            double[] weights = Generate(theta, embedding, condition.Concat(encoding).ToArray());
+            total += ReferenceLosses.Value(
+                loss,
+                Target.Forward(weights, inputs.Skip(t * samples * Target.InputSize).Take(samples * Target.InputSize).ToArray(), samples),
+                targets.Skip(t * samples * Target.OutputSize).Take(samples * Target.OutputSize).ToArray(),
+                samples,
+                Target.OutputSize);
+        }
+
+        return total / tasks;
+    }
 
     public ReferenceNetwork Generator { get; }
 
@@ -96,7 +163,7 @@ public sealed class ReferenceHyperNetwork
     public double[] Embedding(IReadOnlyList<double> theta, int task)
         => Enumerable.Range(task * EmbeddingSize, EmbeddingSize).Select(i => theta[i]).ToArray();
 
-    /// <summary>W for the explicit embedding and condition.</summary>
+    /// <summary>W for the explicit embedding and condition (with an encoder: the condition followed by the encoding).</summary>
     public double[] Generate(IReadOnlyList<double> theta, IReadOnlyList<double> embedding, IReadOnlyList<double> condition)
     {
         double[] generator = theta.Skip(GeneratorOffset).Take(Generator.ParameterCount).ToArray();
