@@ -4,11 +4,12 @@ using System.Globalization;
 namespace Sinusoid;
 
 /// <summary>The sample's command line.</summary>
-public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, string? JsonPath, string PlotPath, string? MetricsPath, string CheckpointPath, bool Help)
+public sealed record SampleOptions(int Steps, int EncoderSteps, int EvaluationTasks, int Seed, string? JsonPath, string PlotPath, string? MetricsPath, string CheckpointPath, bool Help)
 {
     public const string Usage = """
         Usage: dotnet run --project samples/Sinusoid -c Release -- [options]
-          --steps N         meta-training steps (default 20000)
+          --steps N         meta-training steps of the embedding hypernetwork (default 20000)
+          --encoder-steps N meta-training steps of the encoder hypernetwork (default 20000)
           --eval-tasks N    unseen tasks to evaluate (default 1000)
           --seed N          seed of the whole run (default 1)
           --json PATH       write the figures as JSON
@@ -21,7 +22,7 @@ public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, str
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(20000, 1000, 1, null, "artifacts/sinusoid.png", null, "artifacts/sinusoid.safetensors", false);
+        var options = new SampleOptions(20000, 20000, 1000, 1, null, "artifacts/sinusoid.png", null, "artifacts/sinusoid.safetensors", false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -40,6 +41,7 @@ public sealed record SampleOptions(int Steps, int EvaluationTasks, int Seed, str
             options = name switch
             {
                 "--steps" => options with { Steps = PositiveInt(name, value) },
+                "--encoder-steps" => options with { EncoderSteps = PositiveInt(name, value) },
                 "--eval-tasks" => options with { EvaluationTasks = PositiveInt(name, value) },
                 "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--json" => options with { JsonPath = value },

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Sinusoid;
 
-/// <summary>A PNG of a few unseen tasks: the true curve, the support points, and the predictions after adaptation.</summary>
+/// <summary>A PNG of a few unseen tasks: the true curve, the support points, and each method's predictions.</summary>
 public static class SinusoidPlot
 {
     public static void Save(string path, SineHyper model, EvaluationResult result)
@@ -25,6 +25,11 @@ public static class SinusoidPlot
             float[] grid = xs.Select(x => (float)x).ToArray();
             AddPrediction(plot, model, example.Embedding5, grid, "adapted, K = 5", Colors.OrangeRed, LinePattern.Dashed);
             AddPrediction(plot, model, example.Embedding10, grid, "adapted, K = 10", Colors.SteelBlue, LinePattern.Solid);
+            if (example.Encoded5 is not null && example.Encoded10 is not null)
+            {
+                AddLine(plot, grid, Encoded(example.Encoded5, grid), "encoder, K = 5", Colors.SeaGreen, LinePattern.Dashed);
+                AddLine(plot, grid, Encoded(example.Encoded10, grid), "encoder, K = 10", Colors.DarkViolet, LinePattern.Solid);
+            }
 
             var support = plot.Add.ScatterPoints(example.SupportX.Take(5).Select(x => (double)x).ToArray(), example.SupportY.Take(5).Select(y => (double)y).ToArray());
             support.LegendText = "K = 5 support";
@@ -46,6 +51,19 @@ public static class SinusoidPlot
     {
         float[] predicted = new float[grid.Length];
         model.Predict(embedding, default, grid, grid.Length, predicted);
+        AddLine(plot, grid, predicted, label, color, pattern);
+    }
+
+    /// <summary>SineNet with the weights the encoder made, on the grid.</summary>
+    private static float[] Encoded(float[] weights, float[] grid)
+    {
+        float[] predicted = new float[grid.Length];
+        SineNet.Forward(weights, grid, predicted, grid.Length, new float[SineNet.WorkspaceSize(grid.Length)]);
+        return predicted;
+    }
+
+    private static void AddLine(Plot plot, float[] grid, float[] predicted, string label, Color color, LinePattern pattern)
+    {
         var line = plot.Add.ScatterLine(grid.Select(x => (double)x).ToArray(), predicted.Select(y => (double)y).ToArray());
         line.LegendText = label;
         line.LineWidth = 2;

@@ -75,3 +75,15 @@ public partial class LeNetDense5;
 [Dense(10)]
 public partial class LeNetDense6;
 #pragma warning restore HD0020
+
+/// <summary>The encoder configuration's task encoder (as samples/Sinusoid): a support point (x, y) → 64 → 64 → 32.</summary>
+[TargetNetwork(inputs: 2)]
+[Dense(64, Activation.Relu)]
+[Dense(64, Activation.Relu)]
+[Dense(32)]
+public partial class SinePointEncoder;
+
+/// <summary>The encoder configuration (as samples/Sinusoid): z the mean encoding of the support set → 64 → SineNet's 1761 weights.</summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
+[Dense(64, Activation.Relu)]
+public partial class SineEncoderHyper;

@@ -44,6 +44,47 @@ public static class OnnxModels
         graph.AddInput("z", 1, SineHyper.EmbeddingSize);
         graph.AddInput("x", null, SineNet.InputSize);
         AddGenerator(graph, model);
+        AddTargetOnGeneratedWeights(graph);
+        return graph;
+    }
+
+    /// <summary>
+    /// The encoder hypernetwork in one graph: pairs [K × 2] through E, their mean (ReduceMean over the pairs), g, and
+    /// SineNet with the generated W on x [batch × 1] → y.
+    /// </summary>
+    public static OnnxGraph EncodeGenerateAndForward(SineEncoderHyper model)
+    {
+        var graph = new OnnxGraph("encode_generate_and_forward");
+        graph.AddInput("pairs", null, SinePointEncoder.InputSize);
+        graph.AddInput("x", null, SineNet.InputSize);
+        ReadOnlySpan<float> theta = model.Parameters;
+        string current = "pairs";
+        IReadOnlyList<LayerDescription> layers = SinePointEncoder.Layers;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            current = AddDense(graph, "e" + l, current, theta.Slice(SineEncoderHyper.Layout.Encoder, SineEncoderHyper.Layout.EncoderLength), layers[l], "e" + l + ".y");
+        }
+
+        graph.AddNode("ReduceMean", "z", new[] { current }, OnnxAttribute.Of("axes", new long[] { 0 }), OnnxAttribute.Of("keepdims", 1L));
+        var g0 = new LayerDescription("Dense0", SinePointEncoder.OutputSize, 64, Activation.Relu, SineEncoderHyper.Layout.Dense0Weights, SineEncoderHyper.Layout.Dense0Bias, -1);
+        var head = new LayerDescription("Head", 64, SineNet.ParameterCount, Activation.Identity, SineEncoderHyper.Layout.HeadWeights, SineEncoderHyper.Layout.HeadBias, -1);
+        AddDense(graph, "head", AddDense(graph, "g0", "z", theta, g0, "g0.y"), theta, head, "w");
+        AddTargetOnGeneratedWeights(graph);
+        return graph;
+    }
+
+    /// <summary>A dense layer whose weights and bias lie in <paramref name="parameters"/> at the layer's offsets, as constants.</summary>
+    private static string AddDense(OnnxGraph graph, string name, string input, ReadOnlySpan<float> parameters, LayerDescription layer, string output)
+    {
+        graph.AddInitializer(name + ".weight", parameters.Slice(layer.WeightsOffset, layer.WeightsLength), layer.Inputs, layer.Units);
+        graph.AddInitializer(name + ".bias", parameters.Slice(layer.BiasOffset, layer.Units), layer.Units);
+        string z = graph.AddNode("Add", name + ".z", graph.AddNode("MatMul", name + ".matmul", input, name + ".weight"), name + ".bias");
+        return OnnxExport.AddActivation(graph, layer.Activation, z, output);
+    }
+
+    /// <summary>SineNet on x with the weights "w" [1 × P] computed earlier in the graph, sliced into its layers: → y.</summary>
+    private static void AddTargetOnGeneratedWeights(OnnxGraph graph)
+    {
         graph.AddInt64Initializer("flat_shape", SineNet.ParameterCount);
         string flat = graph.AddNode("Reshape", "w_flat", "w", "flat_shape");
         graph.AddInt64Initializer("axis0", 0);
@@ -65,7 +106,6 @@ public static class OnnxModels
         }
 
         graph.AddOutput("y", null, SineNet.OutputSize);
-        return graph;
     }
 
     private static void AddGenerator(OnnxGraph graph, SineHyper model)

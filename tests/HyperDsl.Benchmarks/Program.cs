@@ -16,16 +16,22 @@ using HyperDsl.Benchmarks;
 // then prints the ratios and the fraction of the measured peak, and writes them to artifacts/benchmarks/report.md.
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks            the measured run
 //   dotnet run -c Release --project tests/HyperDsl.Benchmarks -- --smoke each benchmark once, so that none rots
-//   --suite dense | images   only the MLP configurations or only LeNet (with the FMA peak either way); --rounds N
+//   --suite dense | images | encoders   only the MLP configurations, only LeNet, or only adapting to a new task with a
+//   task encoder (with the FMA peak each time); --rounds N
 bool smoke = args.Contains("--smoke");
 int rounds = smoke ? 1 : RoundsArgument(args);
 
-// --suite dense (the MLP configurations), images (LeNet) or all; the FMA peak runs with each.
+// --suite dense (the MLP configurations), images (LeNet), encoders (adapting to a new task) or all; the FMA peak runs with each.
 string suite = SuiteArgument(args);
 var suites = new List<Type> { typeof(PeakBenchmarks) };
 if (suite is "all" or "dense")
 {
     suites.AddRange(new[] { typeof(TrainingBenchmarks), typeof(ScalarTrainingBenchmarks), typeof(InferenceBenchmarks) });
+}
+
+if (suite is "all" or "encoders")
+{
+    suites.Add(typeof(EncoderBenchmarks));
 }
 
 if (suite is "all" or "images")
@@ -78,7 +84,7 @@ static string SuiteArgument(string[] args)
 {
     int at = Array.IndexOf(args, "--suite");
     string value = at >= 0 && at + 1 < args.Length ? args[at + 1] : "all";
-    return value is "all" or "dense" or "images" ? value : throw new ArgumentException($"--suite must be all, dense or images, not '{value}'.");
+    return value is "all" or "dense" or "images" or "encoders" ? value : throw new ArgumentException($"--suite must be all, dense, images or encoders, not '{value}'.");
 }
 
 static int RoundsArgument(string[] args)
@@ -134,6 +140,11 @@ internal static class Report
         if (results.ContainsKey("LeNetHyperStep(1)"))
         {
             WriteImages(text, results, peak);
+        }
+
+        if (results.ContainsKey("AdaptEncoderHyperDsl"))
+        {
+            WriteEncoders(text, results);
         }
 
         return text.ToString();
@@ -214,6 +225,25 @@ internal static class Report
             Measured forward = results[$"LayerForward({layer})"];
             Measured backward = results[$"LayerBackward({layer})"];
             text.AppendLine(invariant, $"| {layer} | {Time(forward.Nanoseconds)} | {Time(backward.Nanoseconds)} | {Math.Max(forward.Bytes, backward.Bytes)} B |");
+        }
+    }
+
+    private static void WriteEncoders(StringBuilder text, Dictionary<string, Measured> results)
+    {
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        Measured encoder = results["AdaptEncoderHyperDsl"];
+        text.AppendLine();
+        text.AppendLine(invariant, $"| adapt to a new sine curve from {EncoderBenchmarks.Support} points and predict {EncoderBenchmarks.Queries}, 1 thread | time | spread | allocated | / encoder (HyperDsl) |");
+        text.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach ((string name, string label) in new[]
+        {
+            ("AdaptEncoderHyperDsl", "task encoder, one forward pass (HyperDsl)"),
+            ("AdaptEncoderOnnx", "the same graph in ONNX Runtime"),
+            ("AdaptFitHyperDsl", "fitting an embedding, FewShot.Adapt (HyperDsl)"),
+        })
+        {
+            Measured measured = results[name];
+            text.AppendLine(invariant, $"| {label} | {Time(measured.Nanoseconds)} | {measured.Spread} | {measured.Bytes} B | {measured.Nanoseconds / encoder.Nanoseconds:F1}× |");
         }
     }
 

@@ -24,6 +24,37 @@ public sealed class AllocationTests(ITestOutputHelper output)
         AssertStepsAllocateNothing(network, RandomData.Parameters(reference, random), batch, calls, warmUp: 100, name, random);
     }
 
+    /// <summary>The sinusoid sample's adaptation as it runs: the default options (100 steps, 64 table rows as starts).</summary>
+    [Fact]
+    public void Adaptation_with_the_default_options_allocates_nothing_after_warm_up()
+    {
+        var model = new HyperDsl.Tests.Networks.SineHyper(1, 100);
+        model.Initialize(2);
+        float[] x = { -4f, -2f, 0f, 2f, 4f };
+        float[] y = { 1f, -1f, 0.5f, 2f, -2f };
+        float[] mean = new float[8];
+        float[] embedding = new float[8];
+        HyperDsl.Training.FewShot.MeanEmbedding(model, mean);
+        void Adapt()
+        {
+            mean.CopyTo(embedding, 0);
+            HyperDsl.Training.FewShot.Adapt(model, x, y, 5, Loss.MeanSquaredError, embedding);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Adapt();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            Adapt();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -1,0 +1,18 @@
+using HyperDsl;
+
+namespace Sinusoid;
+
+/// <summary>The task encoder: one support point (x, y) → 64 → 64 (ReLU) → an encoding of 32.</summary>
+[TargetNetwork(inputs: 2)]
+[Dense(64, Activation.Relu)]
+[Dense(64, Activation.Relu)]
+[Dense(32)]
+public partial class SinePointEncoder;
+
+/// <summary>
+/// The amortised hypernetwork: z is the mean over a curve's support points of SinePointEncoder(x, y), and g turns it
+/// into SineNet's 1761 weights — a new curve costs one forward pass, no gradient steps.
+/// </summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
+[Dense(64, Activation.Relu)]
+public partial class SineEncoderHyper;
