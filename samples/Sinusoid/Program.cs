@@ -53,10 +53,10 @@ var trainer = new Trainer(model, new Adam(model), family, new TrainerOptions
 TrainingSummary training = trainer.Run();
 Console.WriteLine($"Meta-training loss {training.FirstLoss:F3} -> {training.RecentLoss:F4} (mean of the last 100 steps) in {training.Elapsed.TotalSeconds:F1} s.");
 
-Console.WriteLine($"Meta-training the encoder hypernetwork (θ of {SineEncoderHyper.ParameterCount} floats) on fresh curves, {EncoderTraining.TasksPerStep} tasks × {EncoderTraining.MinSupport}-{EncoderTraining.MaxSupport} support and {EncoderTraining.QueryPoints} query points per step, {options.EncoderSteps} steps:");
-var encoder = new SineEncoderHyper(maxTasks: EncoderTraining.TasksPerStep, maxSamplesPerTask: FewShotEvaluation.QueryPoints, maxSupportPerTask: EncoderTraining.MaxSupport);
+Console.WriteLine($"Meta-training the encoder hypernetwork (θ of {SineEncoderHyper.ParameterCount} floats) on fresh curves, {EncoderTraining.TasksPerStep} tasks × {SinusoidEpisodes.MinSupport}-{SinusoidEpisodes.MaxSupport} support and {EncoderTraining.QueryPoints} query points per step, {options.EncoderSteps} steps:");
+var encoder = new SineEncoderHyper(maxTasks: EncoderTraining.TasksPerStep, maxSamplesPerTask: FewShotEvaluation.QueryPoints, maxSupportPerTask: SinusoidEpisodes.MaxSupport);
 encoder.Initialize(options.Seed);
-var encoderTraining = EncoderTraining.Run(encoder, options.EncoderSteps, options.Seed + 3, Console.Out);
+TrainingSummary encoderTraining = EncoderTraining.Run(encoder, options.EncoderSteps, options.Seed + 3, Console.Out);
 Console.WriteLine($"Encoder meta-training query loss {encoderTraining.FirstLoss:F3} -> {encoderTraining.RecentLoss:F4} (mean of the last 100 steps) in {encoderTraining.Elapsed.TotalSeconds:F1} s.");
 
 Console.WriteLine("Training the pooled baseline (one SineNet on all tasks, no task information)...");

@@ -35,6 +35,9 @@ public interface IHyperModel
     /// <summary>The most samples per task a meta-batch may hold, fixed at construction.</summary>
     int MaxSamplesPerTask { get; }
 
+    /// <summary>The most support pairs per task, fixed at construction: 0 unless the hypernetwork has a task encoder.</summary>
+    int MaxSupportPerTask => 0;
+
     /// <summary>
     /// Threads a training step uses, 1 or 2: the one setting for the step and for an optimizer created for the model
     /// (<c>new Adam(model)</c>), which follows it.

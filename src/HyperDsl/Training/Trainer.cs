@@ -84,16 +84,21 @@ public sealed class TrainerOptions
 public sealed record TrainingSummary(int Steps, TimeSpan Elapsed, float FinalLoss, float RecentLoss, float FirstLoss, double LastEvaluation);
 
 /// <summary>
-/// Trains any hypernetwork: draws meta-batches from a task sampler, computes the gradients, clips them, sets the learning
-/// rate from a schedule and steps the optimizer; shows progress, writes a metrics log and evaluates periodically.
+/// Trains any hypernetwork: draws meta-batches from a task sampler (episodes of support and query sets, for a
+/// hypernetwork with a task encoder), computes the gradients, clips them, sets the learning rate from a schedule and
+/// steps the optimizer; shows progress, writes a metrics log and evaluates periodically.
 /// A step allocates nothing (the log and the progress line allocate only when they write).
 /// </summary>
 public sealed class Trainer
 {
     private readonly IHyperModel model;
     private readonly IOptimizer optimizer;
-    private readonly ITaskSampler sampler;
+    private readonly ITaskSampler? sampler;
+    private readonly IEpisodeSampler? episodes;
     private readonly TrainerOptions options;
+    private readonly int[] supportSizes;
+    private readonly float[] supportInputs;
+    private readonly float[] supportTargets;
     private readonly int[] taskIds;
     private readonly float[] inputs;
     private readonly float[] targets;
@@ -106,11 +111,38 @@ public sealed class Trainer
     /// <param name="options">The settings.</param>
     /// <exception cref="ArgumentException">A setting does not fit the model, or the optimizer was created for another model or, with two threads, for a parameter count.</exception>
     public Trainer(IHyperModel model, IOptimizer optimizer, ITaskSampler sampler, TrainerOptions options)
+        : this(model, optimizer, sampler ?? throw new ArgumentNullException(nameof(sampler)), null, options)
+    {
+    }
+
+    /// <summary>Prepares a run of a hypernetwork with a task encoder, on episodes (support and query sets); every buffer of a step is allocated here.</summary>
+    /// <param name="model">The hypernetwork to train, with a task encoder.</param>
+    /// <param name="optimizer">The optimizer, created for the model (<c>new Adam(model)</c>), so that it follows the model's Threads.</param>
+    /// <param name="sampler">Draws the episodes.</param>
+    /// <param name="options">The settings; SamplesPerTask is the query set's size.</param>
+    /// <exception cref="ArgumentException">A setting does not fit the model, the model has no task encoder, or the optimizer was created for another model.</exception>
+    public Trainer(IHyperModel model, IOptimizer optimizer, IEpisodeSampler sampler, TrainerOptions options)
+        : this(model, optimizer, null, sampler ?? throw new ArgumentNullException(nameof(sampler)), options)
+    {
+    }
+
+    private Trainer(IHyperModel model, IOptimizer optimizer, ITaskSampler? sampler, IEpisodeSampler? episodes, TrainerOptions options)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        this.sampler = sampler ?? throw new ArgumentNullException(nameof(sampler));
+        this.sampler = sampler;
+        this.episodes = episodes;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
+        if (episodes is null && model.MaxSupportPerTask > 0)
+        {
+            throw new ArgumentException($"{model.GetType().Name} encodes each task's support set; give the trainer an IEpisodeSampler, which draws support and query sets.", nameof(sampler));
+        }
+
+        if (episodes is not null && model.MaxSupportPerTask == 0)
+        {
+            throw new ArgumentException($"{model.GetType().Name} has no task encoder to read support sets; give the trainer an ITaskSampler.", nameof(sampler));
+        }
+
         CheckOptimizer(nameof(optimizer));
         if (options.Steps < 0)
         {
@@ -147,6 +179,10 @@ public sealed class Trainer
         inputs = new float[samples * model.InputSize];
         targets = new float[samples * model.OutputSize];
         conditions = new float[options.TasksPerStep * model.ConditionSize];
+        int pairs = episodes is null ? 0 : options.TasksPerStep * model.MaxSupportPerTask;
+        supportSizes = new int[episodes is null ? 0 : options.TasksPerStep];
+        supportInputs = new float[pairs * model.InputSize];
+        supportTargets = new float[pairs * model.OutputSize];
     }
 
     /// <summary>Runs the steps.</summary>
@@ -171,13 +207,12 @@ public sealed class Trainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             step++;
-            sampler.Sample(random, taskIds, inputs, targets, conditions, options.SamplesPerTask);
             if (options.Schedule is not null)
             {
                 optimizer.LearningRate = options.Schedule.LearningRate(step);
             }
 
-            loss = model.ComputeGradients(new TaskBatch(taskIds, inputs, targets, options.SamplesPerTask, conditions), options.Loss);
+            loss = model.ComputeGradients(NextBatch(random), options.Loss);
             if (options.Regularizer is not null)
             {
                 loss += options.RegularizerLookahead ? options.Regularizer.AddGradients(optimizer) : options.Regularizer.AddGradients();
@@ -237,6 +272,31 @@ public sealed class Trainer
     /// The model's Threads is the one setting for a step: an optimizer of the library's must have been created for this
     /// model, or — on one thread, where nothing is split — for its parameter count.
     /// </summary>
+    /// <summary>Draws the next meta-batch: tasks with their samples, or episodes with a support set per task.</summary>
+    private TaskBatch NextBatch(Random random)
+    {
+        if (episodes is null)
+        {
+            sampler!.Sample(random, taskIds, inputs, targets, conditions, options.SamplesPerTask);
+            return new TaskBatch(taskIds, inputs, targets, options.SamplesPerTask, conditions);
+        }
+
+        episodes.Sample(random, taskIds, conditions, supportSizes, supportInputs, supportTargets, inputs, targets, options.SamplesPerTask);
+        int pairs = 0;
+        foreach (int size in supportSizes)
+        {
+            if (size < 1 || size > model.MaxSupportPerTask)
+            {
+                throw new InvalidOperationException($"The episode sampler gave a support set of {size} pairs; the model takes 1 to {model.MaxSupportPerTask}.");
+            }
+
+            pairs += size;
+        }
+
+        return new TaskBatch(taskIds, inputs, targets, options.SamplesPerTask, conditions)
+            .WithSupport(supportInputs.AsSpan(0, pairs * model.InputSize), supportTargets.AsSpan(0, pairs * model.OutputSize), supportSizes);
+    }
+
     private void CheckOptimizer(string argument)
     {
         if (optimizer is not IModelOptimizer library)
