@@ -30,13 +30,13 @@ public sealed class SinusoidEpisodes : IEpisodeSampler
     }
 }
 
-/// <summary>Meta-training of the encoder hypernetwork with the library's trainer, on the episodes above.</summary>
+/// <summary>Meta-training of an encoder hypernetwork with the library's trainer, on the episodes above.</summary>
 public static class EncoderTraining
 {
     public const int TasksPerStep = 25;
     public const int QueryPoints = 10;
 
-    public static TrainingSummary Run(SineEncoderHyper model, int steps, int seed, TextWriter progress)
+    public static TrainingSummary Run(HyperNetworkModel<SineNet> model, int steps, int seed, TextWriter progress)
     {
         var trainer = new Trainer(model, new Adam(model), new SinusoidEpisodes(), new TrainerOptions
         {

@@ -8,13 +8,13 @@ namespace Sinusoid;
 
 /// <summary>
 /// One unseen task as evaluated: its curve, its support points, the embeddings fitted to 5 and 10 of them, and the
-/// weights the encoder made from the same 5 and 10 (null without an encoder).
+/// weights the encoder and the attention encoder made from the same 5 and 10 (null without them).
 /// </summary>
-public sealed record EvaluatedTask(SineTask Task, float[] SupportX, float[] SupportY, float[] Embedding5, float[] Embedding10, float[]? Encoded5, float[]? Encoded10);
+public sealed record EvaluatedTask(SineTask Task, float[] SupportX, float[] SupportY, float[] Embedding5, float[] Embedding10, float[]? Encoded5, float[]? Encoded10, float[]? Attended5, float[]? Attended10);
 
 /// <summary>
 /// Mean query MSE over the unseen tasks for each method, and the mean time to adapt to one new task (prediction
-/// excluded): fitting an embedding, or one pass through the encoder hypernetwork (NaN without one).
+/// excluded): fitting an embedding, or one pass through an encoder hypernetwork (NaN without one).
 /// </summary>
 public sealed record EvaluationResult(
     Estimate FewShot5,
@@ -23,8 +23,11 @@ public sealed record EvaluationResult(
     Estimate Pooled,
     Estimate Encoder5,
     Estimate Encoder10,
+    Estimate Attention5,
+    Estimate Attention10,
     double AdaptMicrosecondsFit,
     double AdaptMicrosecondsEncoder,
+    double AdaptMicrosecondsAttention,
     IReadOnlyList<EvaluatedTask> Examples);
 
 /// <summary>
@@ -37,7 +40,7 @@ public static class FewShotEvaluation
 {
     public const int QueryPoints = 100;
 
-    public static EvaluationResult Run(SineHyper model, SineEncoderHyper? encoder, float[] pooled, int tasks, int seed, FewShotOptions options, int examples = 4)
+    public static EvaluationResult Run(SineHyper model, SineEncoderHyper? encoder, SineAttentionHyper? attention, float[] pooled, int tasks, int seed, FewShotOptions options, int examples = 4)
     {
         var random = new Random(seed);
         var fewShot5 = new List<double>(tasks);
@@ -46,6 +49,9 @@ public static class FewShotEvaluation
         var pooledErrors = new List<double>(tasks);
         var encoder5 = new List<double>(tasks);
         var encoder10 = new List<double>(tasks);
+        var attention5 = new List<double>(tasks);
+        var attention10 = new List<double>(tasks);
+        long attentionTicks = 0;
         var evaluated = new List<EvaluatedTask>();
         long fitTicks = 0;
         long encoderTicks = 0;
@@ -74,17 +80,26 @@ public static class FewShotEvaluation
             fewShot5.Add(Adapt(5));
             float[] embedding5 = (float[])embedding.Clone();
             fewShot10.Add(Adapt(10));
-            float[]? encoded5 = null;
+            float[]? encoded5 = null, encoded10 = null, attended5 = null, attended10 = null;
             if (encoder is not null)
             {
-                encoder5.Add(Encode(5));
+                encoder5.Add(Encode(encoder, 5, ref encoderTicks));
                 encoded5 = (float[])encoded.Clone();
-                encoder10.Add(Encode(10));
+                encoder10.Add(Encode(encoder, 10, ref encoderTicks));
+                encoded10 = (float[])encoded.Clone();
+            }
+
+            if (attention is not null)
+            {
+                attention5.Add(Encode(attention, 5, ref attentionTicks));
+                attended5 = (float[])encoded.Clone();
+                attention10.Add(Encode(attention, 10, ref attentionTicks));
+                attended10 = (float[])encoded.Clone();
             }
 
             if (t < examples)
             {
-                evaluated.Add(new EvaluatedTask(task, (float[])supportX.Clone(), (float[])supportY.Clone(), embedding5, (float[])embedding.Clone(), encoded5, encoder is null ? null : (float[])encoded.Clone()));
+                evaluated.Add(new EvaluatedTask(task, (float[])supportX.Clone(), (float[])supportY.Clone(), embedding5, (float[])embedding.Clone(), encoded5, encoded10, attended5, attended10));
             }
         }
 
@@ -99,12 +114,12 @@ public static class FewShotEvaluation
             return Mse(predicted, queryY);
         }
 
-        // Makes the network from the first k support points in one pass of the encoder hypernetwork, and returns the query MSE.
-        double Encode(int k)
+        // Makes the network from the first k support points in one pass of an encoder hypernetwork, and returns the query MSE.
+        double Encode(HyperNetworkModel<SineNet> hyper, int k, ref long ticks)
         {
             long start = Stopwatch.GetTimestamp();
-            encoder!.Generate(supportX.AsSpan(0, k), supportY.AsSpan(0, k), k, encoded);
-            encoderTicks += Stopwatch.GetTimestamp() - start;
+            hyper.GenerateFromSupport(default, default, supportX.AsSpan(0, k), supportY.AsSpan(0, k), k, encoded);
+            ticks += Stopwatch.GetTimestamp() - start;
             SineNet.Forward(encoded, queryX, predicted, QueryPoints, workspace);
             return Mse(predicted, queryY);
         }
@@ -118,8 +133,11 @@ public static class FewShotEvaluation
             Estimate.Of(pooledErrors),
             encoder is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(encoder5),
             encoder is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(encoder10),
+            attention is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(attention5),
+            attention is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(attention10),
             PerAdaptation(fitTicks),
             encoder is null ? double.NaN : PerAdaptation(encoderTicks),
+            attention is null ? double.NaN : PerAdaptation(attentionTicks),
             evaluated);
     }
 

@@ -16,3 +16,12 @@ public partial class SinePointEncoder;
 [HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
 [Dense(64, Activation.Relu)]
 public partial class SineEncoderHyper;
+
+/// <summary>
+/// The same with a transformer block across the support set before the mean (4 heads, a feed-forward width of 64), so
+/// that each point's encoding can depend on the other points.
+/// </summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
+[SetAttention(4, 64)]
+[Dense(64, Activation.Relu)]
+public partial class SineAttentionHyper;

@@ -31,6 +31,12 @@ public static class SinusoidPlot
                 AddLine(plot, grid, Encoded(example.Encoded10, grid), "encoder, K = 10", Colors.DarkViolet, LinePattern.Solid);
             }
 
+            if (example.Attended5 is not null && example.Attended10 is not null)
+            {
+                AddLine(plot, grid, Encoded(example.Attended5, grid), "attention, K = 5", Colors.DarkOrange, LinePattern.Dotted);
+                AddLine(plot, grid, Encoded(example.Attended10, grid), "attention, K = 10", Colors.Teal, LinePattern.Dotted);
+            }
+
             var support = plot.Add.ScatterPoints(example.SupportX.Take(5).Select(x => (double)x).ToArray(), example.SupportY.Take(5).Select(y => (double)y).ToArray());
             support.LegendText = "K = 5 support";
             support.MarkerSize = 10;

@@ -1,12 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics.Tensors;
 using HyperDsl.Kernels;
 
 namespace HyperDsl;
 
 /// <summary>
-/// The task encoder: each support pair [x ; y] through E, the mean over the task's pairs as its encoding, placed in g's
-/// input after the condition; in the step's backward, the encoding's gradient spread back over the pairs and through E.
+/// The task encoder: each support pair [x ; y] through E, then any attention blocks across each task's pairs, the mean
+/// over the task's pairs as its encoding, placed in g's input after the condition; in the step's backward, the
+/// encoding's gradient spread back over the pairs, through the blocks and through E.
 /// </summary>
 public abstract partial class HyperNetworkModel<TTarget>
 {
@@ -162,20 +164,41 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
 
         buffers.Encoder.Forward(
-            EncoderParameters,
+            EncoderParameters[..buffers.Encoder.ParameterCount],
             buffers.Pairs.AsSpan(0, pairs * pairWidth),
             buffers.PairEncodings.AsSpan(0, pairs * width),
             pairs,
             buffers.Workspace);
 
+        // Each attention block across each task's own pairs: tokens of different tasks never meet.
+        IReadOnlyList<LayerDescription> blocks = description.SetAttention;
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            AttentionShape shape = blocks[b].Attention;
+            ReadOnlySpan<float> blockParameters = EncoderParameters.Slice(blocks[b].WeightsOffset, blocks[b].WeightsLength);
+            int start = 0;
+            for (int t = 0; t < tasks; t++)
+            {
+                AttentionKernels.Forward(
+                    shape,
+                    blockParameters,
+                    buffers.BlockInput(b).AsSpan(start * width, sizes[t] * width),
+                    buffers.BlockOutputs[b].AsSpan(start * width, sizes[t] * width),
+                    sizes[t],
+                    buffers.BlockWorkspace(b, t));
+                start += sizes[t];
+            }
+        }
+
+        float[] encodings = buffers.FinalEncodings;
         int first = 0;
         for (int t = 0; t < tasks; t++)
         {
             Span<float> z = buffers.Tasks.AsSpan(t * width, width);
-            buffers.PairEncodings.AsSpan(first * width, width).CopyTo(z);
+            encodings.AsSpan(first * width, width).CopyTo(z);
             for (int r = first + 1; r < first + sizes[t]; r++)
             {
-                TensorPrimitives.Add(z, buffers.PairEncodings.AsSpan(r * width, width), z);
+                TensorPrimitives.Add(z, encodings.AsSpan(r * width, width), z);
             }
 
             TensorPrimitives.Multiply(z, 1f / sizes[t], z);
@@ -212,13 +235,37 @@ public abstract partial class HyperNetworkModel<TTarget>
             first += sizes[t];
         }
 
+        // Back through the attention blocks, last first, task by task; the gradient ends in PairGradients.
+        IReadOnlyList<LayerDescription> blocks = description.SetAttention;
+        for (int b = blocks.Count - 1; b >= 0; b--)
+        {
+            AttentionShape shape = blocks[b].Attention;
+            ReadOnlySpan<float> blockParameters = EncoderParameters.Slice(blocks[b].WeightsOffset, blocks[b].WeightsLength);
+            Span<float> blockGradients = EncoderGradients.Slice(blocks[b].WeightsOffset, blocks[b].WeightsLength);
+            buffers.PairGradients.AsSpan(0, first * width).CopyTo(buffers.BlockGradient);
+            int start = 0;
+            for (int t = 0; t < tasks; t++)
+            {
+                AttentionKernels.Backward(
+                    shape,
+                    blockParameters,
+                    buffers.BlockGradient.AsSpan(start * width, sizes[t] * width),
+                    sizes[t],
+                    buffers.BlockWorkspace(b, t),
+                    blockGradients,
+                    buffers.PairGradients.AsSpan(start * width, sizes[t] * width),
+                    buffers.BlockScratch);
+                start += sizes[t];
+            }
+        }
+
         buffers.Encoder.Backward(
-            EncoderParameters,
+            EncoderParameters[..buffers.Encoder.ParameterCount],
             buffers.Pairs.AsSpan(0, first * pairWidth),
             buffers.PairGradients.AsSpan(0, first * width),
             first,
             buffers.Workspace,
-            EncoderGradients);
+            EncoderGradients[..buffers.Encoder.ParameterCount]);
     }
 
     /// <summary>The target network on any number of samples with W of task slot 0, in blocks its workspace was sized for.</summary>
@@ -306,9 +353,15 @@ public abstract partial class HyperNetworkModel<TTarget>
         public SupportEncoding(HyperNetworkDescription description, ISetEncoder encoder, int maxTasks, int maxSupport)
         {
             int pairWidth = TTarget.InputSize + TTarget.OutputSize;
-            if (encoder.InputSize != pairWidth || encoder.OutputSize != description.EncodingSize || encoder.ParameterCount != description.EncoderParameterCount)
+            int blockParameters = 0;
+            foreach (LayerDescription block in description.SetAttention)
             {
-                throw new InvalidOperationException($"{description.Name}: the encoder ({encoder.InputSize} -> {encoder.OutputSize}, {encoder.ParameterCount} parameters) does not fit the description (pairs of {pairWidth}, encoding {description.EncodingSize}, {description.EncoderParameterCount} parameters).");
+                blockParameters += block.ParameterCount;
+            }
+
+            if (encoder.InputSize != pairWidth || encoder.OutputSize != description.EncodingSize || encoder.ParameterCount + blockParameters != description.EncoderParameterCount)
+            {
+                throw new InvalidOperationException($"{description.Name}: the encoder ({encoder.InputSize} -> {encoder.OutputSize}, {encoder.ParameterCount} parameters and {blockParameters} in attention blocks) does not fit the description (pairs of {pairWidth}, encoding {description.EncodingSize}, {description.EncoderParameterCount} parameters).");
             }
 
             Encoder = encoder;
@@ -320,7 +373,28 @@ public abstract partial class HyperNetworkModel<TTarget>
             Workspace = new float[encoder.WorkspaceSize(pairs)];
             Tasks = new float[maxTasks * description.EncodingSize];
             TaskGradient = new float[description.EncodingSize];
+            int blocks = description.SetAttention.Count;
+            BlockOutputs = new float[blocks][];
+            blockWorkspaces = new float[blocks][];
+            for (int b = 0; b < blocks; b++)
+            {
+                AttentionShape shape = description.SetAttention[b].Attention;
+                BlockOutputs[b] = new float[PairEncodings.Length];
+                workspacePerTask = Math.Max(workspacePerTask, shape.WorkspaceSize(maxSupport));
+                BlockScratch = BlockScratch.Length >= shape.ScratchSize(maxSupport) ? BlockScratch : new float[shape.ScratchSize(maxSupport)];
+            }
+
+            for (int b = 0; b < blocks; b++)
+            {
+                blockWorkspaces[b] = new float[Capacity("maxSupportPerTask", maxTasks, workspacePerTask)];
+            }
+
+            BlockGradient = blocks > 0 ? new float[PairEncodings.Length] : Array.Empty<float>();
         }
+
+        // Per block, a workspace slice per task slot, each large enough for a full support set.
+        private readonly float[][] blockWorkspaces;
+        private readonly int workspacePerTask;
 
         public ISetEncoder Encoder { get; }
 
@@ -343,6 +417,24 @@ public abstract partial class HyperNetworkModel<TTarget>
 
         /// <summary>One task's ∂L/∂z while it is spread over its pairs.</summary>
         public float[] TaskGradient { get; }
+
+        /// <summary>Each attention block's outputs, pair by pair; empty without blocks.</summary>
+        public float[][] BlockOutputs { get; }
+
+        /// <summary>The backward pass's copy of a block's output gradient.</summary>
+        public float[] BlockGradient { get; }
+
+        /// <summary>The attention backward pass's scratch for one support set.</summary>
+        public float[] BlockScratch { get; } = Array.Empty<float>();
+
+        /// <summary>The encodings the mean is taken over: the last block's outputs, or E's own.</summary>
+        public float[] FinalEncodings => BlockOutputs.Length > 0 ? BlockOutputs[^1] : PairEncodings;
+
+        /// <summary>Block <paramref name="block"/>'s input: E's outputs for the first, the block before's outputs after.</summary>
+        public float[] BlockInput(int block) => block == 0 ? PairEncodings : BlockOutputs[block - 1];
+
+        /// <summary>Block <paramref name="block"/>'s workspace for task slot <paramref name="task"/>.</summary>
+        public Span<float> BlockWorkspace(int block, int task) => blockWorkspaces[block].AsSpan(task * workspacePerTask, workspacePerTask);
 
         /// <summary>The size array of a single support set, so that a call with one needs no allocation.</summary>
         public int[] SingleSize { get; } = new int[1];

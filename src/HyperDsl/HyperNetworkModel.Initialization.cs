@@ -229,7 +229,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
     }
 
-    /// <summary>The task encoder's layers start as the shared layers do, as PyTorch starts each module.</summary>
+    /// <summary>The task encoder's layers and attention blocks start as the shared layers do, as PyTorch starts each module.</summary>
     private void InitializeEncoder(Random random)
     {
         Span<float> encoder = EncoderParameters;
@@ -240,6 +240,31 @@ public abstract partial class HyperNetworkModel<TTarget>
                 InitializeLikePyTorch(random, layer, encoder.Slice(layer.WeightsOffset, layer.WeightsLength), encoder.Slice(layer.BiasOffset, layer.BiasLength));
             }
         }
+
+        foreach (LayerDescription block in description.SetAttention)
+        {
+            InitializeAttentionBlock(random, block.Attention, encoder.Slice(block.WeightsOffset, block.WeightsLength));
+        }
+    }
+
+    /// <summary>
+    /// An attention block as PyTorch starts <c>nn.TransformerEncoderLayer</c>: the norms at γ = 1, β = 0; the
+    /// in-projection Xavier-uniform over [3d × d] with its bias 0; the out-projection ±1/√d with its bias 0
+    /// (<c>nn.MultiheadAttention._reset_parameters</c>); the two feed-forward layers as <c>nn.Linear</c>, ±1/√fan-in.
+    /// </summary>
+    private static void InitializeAttentionBlock(Random random, Kernels.AttentionShape shape, Span<float> block)
+    {
+        int d = shape.Features;
+        int f = shape.FeedForward;
+        block.Clear();
+        block.Slice(shape.Norm1Scale, d).Fill(1f);
+        block.Slice(shape.Norm2Scale, d).Fill(1f);
+        FillUniform(random, block.Slice(shape.InProjectionWeights, 3 * d * d), Math.Sqrt(6.0 / (d + (3 * d))));
+        FillUniform(random, block.Slice(shape.OutProjectionWeights, d * d), 1.0 / Math.Sqrt(d));
+        FillUniform(random, block.Slice(shape.Linear1Weights, d * f), 1.0 / Math.Sqrt(d));
+        FillUniform(random, block.Slice(shape.Linear1Bias, f), 1.0 / Math.Sqrt(d));
+        FillUniform(random, block.Slice(shape.Linear2Weights, f * d), 1.0 / Math.Sqrt(f));
+        FillUniform(random, block.Slice(shape.Linear2Bias, d), 1.0 / Math.Sqrt(f));
     }
 
     /// <summary>One directly learned layer as PyTorch starts it: Dense and Conv2D uniform in ±1/√fan-in, LayerNorm γ = 1 and β = 0.</summary>

@@ -42,6 +42,15 @@ public readonly record struct LayerDescription(string Name, int Inputs, int Unit
     /// <summary>Whether a hypernetwork learns the layer's parameters directly instead of generating them.</summary>
     public bool Shared { get; init; }
 
+    /// <summary>An attention block's heads, else 0.</summary>
+    public int Heads { get; init; }
+
+    /// <summary>An attention block's feed-forward hidden width, else 0.</summary>
+    public int FeedForward { get; init; }
+
+    /// <summary>An attention block's sizes and the layout of its parameters (<see cref="LayerKind.SetAttention"/> only).</summary>
+    public Kernels.AttentionShape Attention => new(Inputs, Heads, FeedForward);
+
     /// <summary>
     /// Rows of the weights as a matrix: a Dense layer's inputs, a convolution's kernel² × input channels (one row per
     /// window tap and channel, in the order (ky, kx, c)), 1 for LayerNorm's γ, 0 for pools.
@@ -62,11 +71,11 @@ public readonly record struct LayerDescription(string Name, int Inputs, int Unit
         _ => 0,
     };
 
-    /// <summary>Floats of the weights.</summary>
-    public int WeightsLength => WeightRows * WeightColumns;
+    /// <summary>Floats of the weights (an attention block: all its parameters, laid out as <see cref="Kernels.AttentionShape"/> says).</summary>
+    public int WeightsLength => Kind == LayerKind.SetAttention ? Attention.ParameterCount : WeightRows * WeightColumns;
 
-    /// <summary>Floats of the bias (LayerNorm: β): a Dense layer's units, a convolution's filters, LayerNorm's features, 0 for pools.</summary>
-    public int BiasLength => WeightColumns;
+    /// <summary>Floats of the bias (LayerNorm: β): a Dense layer's units, a convolution's filters, LayerNorm's features, 0 for pools and attention blocks.</summary>
+    public int BiasLength => Kind == LayerKind.SetAttention ? 0 : WeightColumns;
 
     /// <summary>The number of parameters: weights and bias.</summary>
     public int ParameterCount => WeightsLength + BiasLength;

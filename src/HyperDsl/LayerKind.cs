@@ -20,4 +20,10 @@ public enum LayerKind
 
     /// <summary>Normalisation of all features of a sample, with a learned scale and shift (<see cref="LayerNormAttribute"/>).</summary>
     LayerNorm = 5,
+
+    /// <summary>
+    /// A pre-LayerNorm transformer block across the tokens of a set — a task's support set, between a hypernetwork's
+    /// encoder and the mean (<see cref="SetAttentionAttribute"/>).
+    /// </summary>
+    SetAttention = 6,
 }

@@ -87,3 +87,9 @@ public partial class SinePointEncoder;
 [HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
 [Dense(64, Activation.Relu)]
 public partial class SineEncoderHyper;
+
+/// <summary>The attention configuration (as samples/Sinusoid): the same with a transformer block across the support set (4 heads, feed-forward 64).</summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder))]
+[SetAttention(4, 64)]
+[Dense(64, Activation.Relu)]
+public partial class SineAttentionHyper;

@@ -144,7 +144,7 @@ internal static class Report
 
         if (results.ContainsKey("AdaptEncoderHyperDsl"))
         {
-            WriteEncoders(text, results);
+            WriteEncoders(text, results, peak);
         }
 
         return text.ToString();
@@ -228,7 +228,7 @@ internal static class Report
         }
     }
 
-    private static void WriteEncoders(StringBuilder text, Dictionary<string, Measured> results)
+    private static void WriteEncoders(StringBuilder text, Dictionary<string, Measured> results, double peak)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
         Measured encoder = results["AdaptEncoderHyperDsl"];
@@ -239,12 +239,18 @@ internal static class Report
         {
             ("AdaptEncoderHyperDsl", "task encoder, one forward pass (HyperDsl)"),
             ("AdaptEncoderOnnx", "the same graph in ONNX Runtime"),
+            ("AdaptAttentionHyperDsl", "task encoder with a transformer block across the set (HyperDsl)"),
             ("AdaptFitHyperDsl", "fitting an embedding, FewShot.Adapt (HyperDsl)"),
         })
         {
             Measured measured = results[name];
             text.AppendLine(invariant, $"| {label} | {Time(measured.Nanoseconds)} | {measured.Spread} | {measured.Bytes} B | {measured.Nanoseconds / encoder.Nanoseconds:F1}× |");
         }
+
+        Measured block = results["AttentionForwardBackward"];
+        double gflops = EncoderBenchmarks.AttentionFlops / block.Nanoseconds;
+        text.AppendLine();
+        text.AppendLine(invariant, $"The sample's attention block alone (tokens of {EncoderBenchmarks.Block.Features}, {EncoderBenchmarks.Block.Heads} heads, feed-forward {EncoderBenchmarks.Block.FeedForward}, a set of {EncoderBenchmarks.AttentionTokens}), forward and backward: {Time(block.Nanoseconds)} ({block.Spread}), {EncoderBenchmarks.AttentionFlops / 1e3:F0} kFLOP, {gflops:F1} GFLOP/s, {gflops / peak:P0} of one core's peak, {block.Bytes} B allocated.");
     }
 
     private static string Time(double nanoseconds) => nanoseconds switch

@@ -43,6 +43,7 @@ public sealed class HyperNetworkSnapshotTests
             public partial class PairEncoder;
 
             [HyperNetwork(typeof(SmallNet), ConditionSize = 1, Encoder = typeof(PairEncoder), ChunkSize = 9, ChunkEmbeddingSize = 2)]
+            [SetAttention(2, 8)]
             [Dense(12, Activation.Relu)]
             public partial class EncodedHyper;
             """, files: 3);

@@ -176,6 +176,21 @@ internal static class DiagnosticDescriptors
         "A task encoder's layers are all learned directly",
         "Layer {1} of the task encoder '{0}' is Shared, which has no meaning there: every parameter of an encoder is learned directly in θ, the same for every task; remove Shared");
 
+    public static readonly DiagnosticDescriptor SetAttentionWithoutEncoder = Error(
+        "HD0038",
+        "Set attention needs a task encoder",
+        "'{0}' declares [SetAttention], which attends across a task's support set between the encoder and the mean; it belongs on a [HyperNetwork] with Encoder = typeof(...)");
+
+    public static readonly DiagnosticDescriptor SetAttentionSizeInvalid = Error(
+        "HD0039",
+        "An attention block's sizes must be positive",
+        "[SetAttention] of '{0}' has {1} heads and a feed-forward width of {2}; both must be at least 1");
+
+    public static readonly DiagnosticDescriptor SetAttentionHeadsDoNotDivide = Error(
+        "HD0040",
+        "The encoding does not split into the heads",
+        "[SetAttention] of '{0}' has {1} heads, but the encoder's output has {2} features, which do not split into {1} heads of equal width; choose heads that divide {2}");
+
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
 
@@ -209,6 +224,7 @@ internal static class DiagnosticDescriptors
         NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord, InputShapeInvalid,
         SpatialLayerOnVector, WindowDoesNotFit, StrideNotPositive, PaddingUndefined, ResidualShapeMismatch, PoolDropsPixels,
         HyperBodyLayerInvalid, NothingToGenerate, EncoderInvalid, EncoderInputMismatch, EncoderLayerShared,
+        SetAttentionWithoutEncoder, SetAttentionSizeInvalid, SetAttentionHeadsDoNotDivide,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

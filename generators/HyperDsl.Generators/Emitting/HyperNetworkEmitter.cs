@@ -85,6 +85,12 @@ internal static class HyperNetworkEmitter
         {
             writer.Line($"// The task encoder {HyperText.EncoderName(spec)} ({layout.Encoder!.InputSize} -> {spec.EncodingSize}) runs on every support pair of a batch at once; its");
             writer.Line("// parameters are learned directly in θ, and the encoding's gradient flows back to them through the mean.");
+            if (spec.SetAttention.Count > 0)
+            {
+                writer.Line("// Before the mean, pre-LayerNorm transformer blocks attend across each task's own pairs (set attention); their");
+                writer.Line("// parameters follow the encoder's, each laid out as AttentionShape says: LN₁, in-projection, out-projection, LN₂,");
+                writer.Line("// the feed-forward network's two layers.");
+            }
         }
 
         int dropped = layout.DroppedOutputs;
@@ -146,6 +152,11 @@ internal static class HyperNetworkEmitter
                     LayoutTableEmitter.Range(layout.EncoderOffset + layer.BiasOffset, layer.BiasLength),
                 });
             }
+        }
+
+        foreach ((AttentionSpec block, int offset, int length) in layout.SetAttentionBlocks)
+        {
+            rows.Add(new[] { "encoder " + block.Name, HyperText.AttentionShape(spec, block), "-", LayoutTableEmitter.Range(layout.EncoderOffset + offset, length), "-" });
         }
 
         LayoutTableEmitter.WriteTable(writer, rows);
@@ -291,7 +302,25 @@ internal static class HyperNetworkEmitter
             {
                 writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers},");
                 writer.Line($"encodingSize: {spec.EncodingSize},");
-                writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers});");
+                if (spec.SetAttention.Count == 0)
+                {
+                    writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers});");
+                }
+                else
+                {
+                    writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers},");
+                    writer.Line("setAttention: new global::HyperDsl.LayerDescription[]");
+                    writer.Line("{");
+                    using (new Indent(writer))
+                    {
+                        foreach ((AttentionSpec block, int offset, int _) in layout.SetAttentionBlocks)
+                        {
+                            writer.Line($"new(Name: \"{block.Name}\", Inputs: {spec.EncodingSize}, Units: {spec.EncodingSize}, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: {offset}, BiasOffset: {offset}, ActivationSlot: -1) {{ Kind = global::HyperDsl.LayerKind.SetAttention, Heads = {block.Heads}, FeedForward = {block.FeedForward} }},");
+                        }
+                    }
+
+                    writer.Line("});");
+                }
             }
         }
     }

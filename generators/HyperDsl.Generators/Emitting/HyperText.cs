@@ -9,6 +9,9 @@ internal static class HyperText
     /// <summary>The target class as the user writes it, without <c>global::</c>.</summary>
     public static string TargetName(HyperNetworkSpec spec) => spec.Target.Declaration.Name.Replace("global::", string.Empty);
 
+    /// <summary>An attention block's shape for tables: <c>set × 32, 4 heads, ff 64</c>.</summary>
+    public static string AttentionShape(HyperNetworkSpec spec, AttentionSpec block) => $"set × {spec.EncodingSize}, {block.Heads} heads, ff {block.FeedForward}";
+
     /// <summary>The encoder class as the user writes it, without <c>global::</c>.</summary>
     public static string EncoderName(HyperNetworkSpec spec) => spec.Encoder!.Declaration.Name.Replace("global::", string.Empty);
 
@@ -28,7 +31,13 @@ internal static class HyperText
 
         if (spec.Encoder is not null)
         {
-            parts.Add($"the mean over the task's support pairs [x ; y] of {EncoderName(spec)}([x ; y]) ({spec.EncodingSize})");
+            string blocks = spec.SetAttention.Count switch
+            {
+                0 => string.Empty,
+                1 => " after an attention block across the set",
+                _ => $" after {spec.SetAttention.Count} attention blocks across the set",
+            };
+            parts.Add($"the mean over the task's support pairs [x ; y] of {EncoderName(spec)}([x ; y]){blocks} ({spec.EncodingSize})");
         }
 
         return string.Join(" ; ", parts);

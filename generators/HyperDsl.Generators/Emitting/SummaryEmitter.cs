@@ -72,6 +72,11 @@ internal static class SummaryEmitter
             }
         }
 
+        foreach ((AttentionSpec block, int offset, int length) in layout.SetAttentionBlocks)
+        {
+            rows.Add(new[] { "encoder " + block.Name, HyperText.AttentionShape(spec, block), "-", Count(length), LayoutTableEmitter.Range(layout.EncoderOffset + offset, length) });
+        }
+
         lines.AddRange(LayoutTableEmitter.AlignTable(rows));
         double ratio = (double)layout.ParameterCount / target.ParameterCount;
         lines.Add($"Total parameters: {Count(layout.ParameterCount)}, {ratio.ToString("0.###", CultureInfo.InvariantCulture)} × the target's {Count(target.ParameterCount)}");

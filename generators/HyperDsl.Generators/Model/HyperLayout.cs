@@ -12,11 +12,12 @@ internal sealed class HyperLayout
 {
     public const string HeadName = "Head";
 
-    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout decoder, TargetLayout? encoder, int chunkCount, ThetaLayout theta)
+    private HyperLayout(HyperNetworkSpec spec, TargetLayout target, TargetLayout decoder, TargetLayout? encoder, long setAttention, int chunkCount, ThetaLayout theta)
     {
         Spec = spec;
         Target = target;
         Encoder = encoder;
+        SetAttentionLength = (int)setAttention;
         EncoderOffset = (int)theta.EncoderOffset;
         Decoder = decoder;
         ChunkCount = chunkCount;
@@ -66,8 +67,26 @@ internal sealed class HyperLayout
     /// <summary>Offset of the task encoder's parameters in θ (after the shared target layers).</summary>
     public int EncoderOffset { get; }
 
-    /// <summary>Floats of the task encoder's parameters (0 when there is none).</summary>
-    public int EncoderLength => Encoder?.ParameterCount ?? 0;
+    /// <summary>Floats of the task encoder's parameters, its attention blocks included (0 when there is none).</summary>
+    public int EncoderLength => (Encoder?.ParameterCount ?? 0) + SetAttentionLength;
+
+    /// <summary>Floats of the attention blocks across the support set.</summary>
+    public int SetAttentionLength { get; }
+
+    /// <summary>The attention blocks across the support set, each with the offset of its parameters relative to the encoder's part of θ.</summary>
+    public IEnumerable<(AttentionSpec Block, int Offset, int Length)> SetAttentionBlocks
+    {
+        get
+        {
+            int offset = Encoder?.ParameterCount ?? 0;
+            foreach (AttentionSpec block in Spec.SetAttention)
+            {
+                int length = (int)block.ParameterCount(Spec.EncodingSize);
+                yield return (block, offset, length);
+                offset += length;
+            }
+        }
+    }
 
     /// <summary>The decoder g as a target-style network over its own slice of θ.</summary>
     public TargetLayout Decoder { get; }
@@ -127,6 +146,12 @@ internal sealed class HyperLayout
             }
         }
 
+        long setAttention = 0;
+        foreach (AttentionSpec block in spec.SetAttention)
+        {
+            setAttention += block.ParameterCount(spec.EncodingSize);
+        }
+
         long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.EncodingSize, spec.ChunkEmbeddingSize);
         if (inputWidth > int.MaxValue)
         {
@@ -141,13 +166,13 @@ internal sealed class HyperLayout
             return null;
         }
 
-        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared, encoder?.ParameterCount ?? 0);
+        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared, (encoder?.ParameterCount ?? 0) + setAttention);
         if (theta.ParameterCount > int.MaxValue)
         {
             overflowingQuantity = "ParameterCount";
             return null;
         }
 
-        return new HyperLayout(spec, target, decoder, encoder, chunkCount, theta);
+        return new HyperLayout(spec, target, decoder, encoder, setAttention, chunkCount, theta);
     }
 }

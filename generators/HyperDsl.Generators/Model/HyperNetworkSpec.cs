@@ -13,6 +13,7 @@ namespace HyperDsl.Generators.Model;
 /// <param name="ChunkEmbeddingSize">Width of the learned chunk embeddings when chunked, or 0.</param>
 /// <param name="Body">The body layers in source order; the head is implied.</param>
 /// <param name="Encoder">The task encoder over support pairs [x ; y], or null; its declaration's name is the fully qualified name of its class.</param>
+/// <param name="SetAttention">Attention blocks across each support set, after the encoder, in source order.</param>
 internal sealed record HyperNetworkSpec(
     TypeDeclarationSpec Declaration,
     NetworkSpec Target,
@@ -22,8 +23,19 @@ internal sealed record HyperNetworkSpec(
     int ChunkSize,
     int ChunkEmbeddingSize,
     EquatableArray<LayerSpec> Body,
-    NetworkSpec? Encoder = null)
+    NetworkSpec? Encoder = null,
+    EquatableArray<AttentionSpec> SetAttention = default)
 {
     /// <summary>Width of the encoder's output, the encoding in g's input (0: no encoder).</summary>
     public int EncodingSize => Encoder is null ? 0 : Encoder.Layers[Encoder.Layers.Count - 1].Units;
+}
+
+/// <summary>One attention block across a support set, as declared.</summary>
+/// <param name="Name">Its name (SetAttention and its position unless named).</param>
+/// <param name="Heads">Attention heads.</param>
+/// <param name="FeedForward">The feed-forward network's hidden width.</param>
+internal sealed record AttentionSpec(string Name, int Heads, int FeedForward)
+{
+    /// <summary>Floats of a block over tokens of width <paramref name="features"/>: 4d² + 2df + 9d + f.</summary>
+    public long ParameterCount(int features) => (4L * features * features) + (2L * features * FeedForward) + (9L * features) + FeedForward;
 }

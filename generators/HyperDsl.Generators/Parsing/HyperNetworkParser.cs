@@ -76,7 +76,13 @@ internal static class HyperNetworkParser
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
-        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder);
+        List<AttentionSpec>? attention = ReadSetAttention(parse, encoder);
+        if (attention is null)
+        {
+            return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
+        }
+
+        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder, attention.ToEquatableArray());
         HyperLayout? layout = HyperLayout.TryCreate(spec, out string? overflowing);
         if (layout is null)
         {
@@ -215,6 +221,62 @@ internal static class HyperNetworkParser
         }
 
         return encoder;
+    }
+
+    public const string SetAttentionAttributeName = "HyperDsl.SetAttentionAttribute";
+
+    /// <summary>
+    /// The [SetAttention] blocks in source order, or null when one is invalid: they need an encoder, positive sizes,
+    /// and heads that split the encoder's output evenly.
+    /// </summary>
+    private static List<AttentionSpec>? ReadSetAttention(ParseContext parse, NetworkSpec? encoder)
+    {
+        var blocks = new List<AttentionSpec>();
+        foreach (AttributeData attribute in parse.Symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != SetAttentionAttributeName)
+            {
+                continue;
+            }
+
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(parse.CancellationToken) as AttributeSyntax;
+            if (!AttributeArguments.TryGetInt(attribute, 0, out int heads) || !AttributeArguments.TryGetInt(attribute, 1, out int feedForward)
+                || !AttributeArguments.TryGetNamedString(attribute, "Name", out string? name, out _))
+            {
+                parse.Invalid();
+                return null;
+            }
+
+            if (encoder is null)
+            {
+                parse.Error(DiagnosticDescriptors.SetAttentionWithoutEncoder, LocationInfo.From(syntax), parse.DisplayName);
+                return null;
+            }
+
+            if (heads < 1 || feedForward < 1)
+            {
+                parse.Error(DiagnosticDescriptors.SetAttentionSizeInvalid, LocationInfo.From(syntax), parse.DisplayName, heads, feedForward);
+                return null;
+            }
+
+            int width = encoder.Layers[encoder.Layers.Count - 1].Units;
+            if (width % heads != 0)
+            {
+                parse.Error(DiagnosticDescriptors.SetAttentionHeadsDoNotDivide, LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(syntax, 0, "heads")), parse.DisplayName, heads, width);
+                return null;
+            }
+
+            name ??= "SetAttention" + blocks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name))
+            {
+                parse.Error(DiagnosticDescriptors.LayerNameInvalid, LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, "Name")), name, parse.DisplayName);
+                return null;
+            }
+
+            blocks.Add(new AttentionSpec(name, heads, feedForward));
+        }
+
+        return blocks;
     }
 
     private static int ReadSize(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax, string name)

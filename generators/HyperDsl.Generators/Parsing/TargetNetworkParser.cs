@@ -37,6 +37,16 @@ internal static class TargetNetworkParser
         }
 
         TypeDeclarationSpec type = DeclarationParser.Read(parse, GeneratedMembers.OfTargetNetwork);
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == HyperNetworkParser.SetAttentionAttributeName)
+            {
+                // Attention across a set is the hypernetwork's, between its encoder and the mean; a network's samples are independent.
+                parse.Error(DiagnosticDescriptors.SetAttentionWithoutEncoder, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)), parse.DisplayName);
+                return new ParseResult<NetworkSpec>(null, parse.Diagnostics);
+            }
+        }
+
         (ShapeSpec input, List<LayerSpec>? layers, List<AttributeSyntax?> syntaxes) = ReadArchitecture(parse, context.Attributes[0]);
         if (parse.Valid && layers is not null && TargetLayout.TryCreate(input, layers, out string? overflowing) is null)
         {

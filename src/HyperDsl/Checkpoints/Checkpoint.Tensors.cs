@@ -39,8 +39,8 @@ public static partial class Checkpoint
             }
         }
 
-        // The task encoder's layers under "encoder.", for the same reason.
-        foreach (LayerDescription layer in description.EncoderLayers)
+        // The task encoder's layers and attention blocks under "encoder.", for the same reason.
+        foreach (LayerDescription layer in System.Linq.Enumerable.Concat(description.EncoderLayers, description.SetAttention))
         {
             foreach (TorchTensor tensor in TorchTensors.Of(layer))
             {

@@ -239,7 +239,7 @@ public static partial class Checkpoint
         new("condition_size", Text(description.ConditionSize)),
         new("chunk_size", Text(description.ChunkSize)),
         new("chunk_embedding_size", Text(description.ChunkEmbeddingSize)),
-        .. description.HasEncoder ? [new KeyValuePair<string, string>("encoder", Architecture(description.EncoderLayers))] : Array.Empty<KeyValuePair<string, string>>(),
+        .. description.HasEncoder ? [new KeyValuePair<string, string>("encoder", Architecture([.. description.EncoderLayers, .. description.SetAttention]))] : Array.Empty<KeyValuePair<string, string>>(),
         new("parameters", Text(description.ParameterCount)),
         new("step", Text(step)),
     ];
@@ -259,7 +259,9 @@ public static partial class Checkpoint
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDescription layer = layers[i];
-            parts[i] = layer.Kind == LayerKind.Dense && !layer.InputShape.IsImage && !layer.Residual && !layer.Shared
+            parts[i] = layer.Kind == LayerKind.SetAttention
+                ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: SetAttention {layer.Inputs}, {layer.Heads} heads, feed-forward {layer.FeedForward}")
+                : layer.Kind == LayerKind.Dense && !layer.InputShape.IsImage && !layer.Residual && !layer.Shared
                 ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Inputs} -> {layer.Units}, {layer.Activation}")
                 : string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Kind}{(layer.Kernel > 0 ? $" {layer.Kernel}x{layer.Kernel}/{layer.Stride}+{layer.PadTop},{layer.PadLeft}" : string.Empty)}{(layer.Residual ? " residual" : string.Empty)}{(layer.Shared ? " shared" : string.Empty)} {layer.InputShape} -> {layer.OutputShape}, {layer.Activation}");
         }

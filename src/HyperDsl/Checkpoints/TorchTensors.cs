@@ -62,6 +62,28 @@ internal static class TorchTensors
                 break;
             }
 
+            case LayerKind.SetAttention:
+            {
+                // nn.TransformerEncoderLayer's names; its Linear weights are [out, in], ours input-major.
+                Kernels.AttentionShape shape = layer.Attention;
+                int d = shape.Features;
+                int f = shape.FeedForward;
+                int start = layer.WeightsOffset;
+                yield return new TorchTensor("norm1.weight", start + shape.Norm1Scale, [d], null);
+                yield return new TorchTensor("norm1.bias", start + shape.Norm1Shift, [d], null);
+                yield return new TorchTensor("self_attn.in_proj_weight", start + shape.InProjectionWeights, [3 * d, d], Transposed(d, 3 * d));
+                yield return new TorchTensor("self_attn.in_proj_bias", start + shape.InProjectionBias, [3 * d], null);
+                yield return new TorchTensor("self_attn.out_proj.weight", start + shape.OutProjectionWeights, [d, d], Transposed(d, d));
+                yield return new TorchTensor("self_attn.out_proj.bias", start + shape.OutProjectionBias, [d], null);
+                yield return new TorchTensor("norm2.weight", start + shape.Norm2Scale, [d], null);
+                yield return new TorchTensor("norm2.bias", start + shape.Norm2Shift, [d], null);
+                yield return new TorchTensor("linear1.weight", start + shape.Linear1Weights, [f, d], Transposed(d, f));
+                yield return new TorchTensor("linear1.bias", start + shape.Linear1Bias, [f], null);
+                yield return new TorchTensor("linear2.weight", start + shape.Linear2Weights, [d, f], Transposed(f, d));
+                yield return new TorchTensor("linear2.bias", start + shape.Linear2Bias, [d], null);
+                break;
+            }
+
             case LayerKind.LayerNorm:
             {
                 Shape shape = layer.InputShape;
@@ -73,6 +95,9 @@ internal static class TorchTensors
             }
         }
     }
+
+    /// <summary>Element k of an <c>[out × in]</c> matrix in PyTorch's order, kept input-major as <c>[in × out]</c>.</summary>
+    private static Func<int, int> Transposed(int inputs, int outputs) => k => ((k % inputs) * outputs) + (k / inputs);
 
     /// <summary>Where feature <paramref name="feature"/> of <paramref name="shape"/>, in (c, h, w) order, is kept: (h, w, c) order for an image.</summary>
     public static int StoredFeature(Shape shape, int feature)

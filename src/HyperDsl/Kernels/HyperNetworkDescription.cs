@@ -26,6 +26,7 @@ public sealed class HyperNetworkDescription
     /// <param name="targetLayers">The target network's layers; offsets in its parameter vector W.</param>
     /// <param name="encodingSize">Width of the task encoder's output z, or 0 when there is no encoder.</param>
     /// <param name="encoderLayers">The task encoder's layers, offsets in its own parameters; null or empty when there is none.</param>
+    /// <param name="setAttention">Attention blocks across each support set, after the encoder; offsets continue the encoder's parameters. Null or empty when there are none.</param>
     /// <exception cref="ArgumentException">The layers are empty or do not chain (a generated class always passes ones that do).</exception>
     public HyperNetworkDescription(
         string name,
@@ -39,7 +40,8 @@ public sealed class HyperNetworkDescription
         int decoderScratchPerRow,
         IReadOnlyList<LayerDescription> targetLayers,
         int encodingSize = 0,
-        IReadOnlyList<LayerDescription>? encoderLayers = null)
+        IReadOnlyList<LayerDescription>? encoderLayers = null,
+        IReadOnlyList<LayerDescription>? setAttention = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(decoderLayers);
@@ -75,6 +77,18 @@ public sealed class HyperNetworkDescription
             }
 
             encoderParameters += layer.ParameterCount;
+        }
+
+        SetAttention = setAttention ?? Array.Empty<LayerDescription>();
+        foreach (LayerDescription block in SetAttention)
+        {
+            if (block.Kind != LayerKind.SetAttention || block.Inputs != encodingSize || block.Units != encodingSize || block.WeightsOffset != encoderParameters
+                || block.Heads < 1 || block.FeedForward < 1 || encodingSize % block.Heads != 0)
+            {
+                throw new ArgumentException($"{name}: the attention blocks do not fit the encoder or do not follow it.");
+            }
+
+            encoderParameters += block.ParameterCount;
         }
 
         // Each layer's parameters (weights, then bias) follow the last one's in W; the last layer with parameters ends W
@@ -200,13 +214,16 @@ public sealed class HyperNetworkDescription
     /// <summary>The task encoder's layers, offsets relative to its parameters; empty when there is no encoder.</summary>
     public IReadOnlyList<LayerDescription> EncoderLayers { get; }
 
+    /// <summary>Attention blocks across each support set, between the encoder and the mean; offsets continue the encoder's parameters.</summary>
+    public IReadOnlyList<LayerDescription> SetAttention { get; }
+
     /// <summary>Whether the hypernetwork encodes each task's support set into z.</summary>
     public bool HasEncoder => EncodingSize > 0;
 
     /// <summary>Offset of the task encoder's parameters in θ (after the shared target layers).</summary>
     public int EncoderOffset { get; }
 
-    /// <summary>Floats of the task encoder's parameters (0: no encoder).</summary>
+    /// <summary>Floats of the task encoder's parameters, its attention blocks included (0: no encoder).</summary>
     public int EncoderParameterCount { get; }
 
     /// <summary>Width of g's input: [embedding ; condition ; encoding ; chunk embedding].</summary>

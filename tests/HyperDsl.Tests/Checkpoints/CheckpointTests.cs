@@ -112,6 +112,33 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Attention_blocks_are_saved_as_PyTorch_transformer_layers_and_round_trip()
+    {
+        var model = new AttentionEncoderHyper(maxTasks: 1, maxSamplesPerTask: 1, maxSupportPerTask: 2);
+        model.Initialize(3);
+        string path = Path.Combine(folder, "attention.safetensors");
+        Checkpoint.Save(path, model);
+        var tensors = SafetensorsBytes.Parse(File.ReadAllBytes(path), out var metadata);
+        Assert.Equal(new long[] { 12, 4 }, tensors["encoder.SetAttention0.self_attn.in_proj_weight"].Shape);
+        Assert.Equal(new long[] { 4, 4 }, tensors["encoder.SetAttention0.self_attn.out_proj.weight"].Shape);
+        Assert.Equal(new long[] { 6, 4 }, tensors["encoder.SetAttention0.linear1.weight"].Shape);
+        Assert.Equal(new long[] { 4, 3 }, tensors["encoder.Refine.linear2.weight"].Shape);
+        Assert.Equal(new long[] { 4 }, tensors["encoder.Refine.norm2.bias"].Shape);
+        Assert.EndsWith("SetAttention0: SetAttention 4, 2 heads, feed-forward 6; Refine: SetAttention 4, 1 heads, feed-forward 3", metadata["encoder"]);
+
+        // in_proj_weight[o, i] is the in-projection's input-major W[i, o]: row o = 5 (a key), input i = 2.
+        var shape = new HyperDsl.Kernels.AttentionShape(4, 2, 6);
+        int block = AttentionEncoderHyper.Layout.Encoder + 49;
+        float[] theta = model.Parameters.ToArray();
+        Assert.Equal(theta[block + shape.InProjectionWeights + (2 * 12) + 5], tensors["encoder.SetAttention0.self_attn.in_proj_weight"].Values[(5 * 4) + 2]);
+
+        var restored = new AttentionEncoderHyper(maxTasks: 1, maxSamplesPerTask: 1, maxSupportPerTask: 2);
+        restored.Initialize(4);
+        Checkpoint.Load(path, restored);
+        Assert.Equal(theta, restored.Parameters.ToArray());
+    }
+
+    [Fact]
     public void Tensors_have_the_names_shapes_and_values_of_a_PyTorch_state_dict()
     {
         var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);

@@ -30,8 +30,19 @@ public sealed class EncoderTests
         body: new[] { (4, Activation.Silu) },
         encoder: PairEncoder);
 
+    private static readonly ReferenceHyperNetwork AttentionReference = new(
+        HyperCatalog.Tiny,
+        conditionSize: 1,
+        chunkSize: 6,
+        chunkEmbeddingSize: 2,
+        body: new[] { (4, Activation.Tanh) },
+        encoder: new ReferenceNetwork(4, new[] { (5, Activation.Tanh), (4, Activation.Identity) }),
+        setAttention: new[] { new ReferenceAttention(4, 2, 6), new ReferenceAttention(4, 1, 3) });
+
     public static TheoryData<string, Loss> NamesAndLosses => new()
     {
+        { nameof(AttentionEncoderHyper), Loss.MeanSquaredError },
+        { nameof(AttentionEncoderHyper), Loss.SoftmaxCrossEntropy },
         { nameof(MeanEncoderHyper), Loss.MeanSquaredError },
         { nameof(MeanEncoderHyper), Loss.SoftmaxCrossEntropy },
         { nameof(ChunkedEncoderHyper), Loss.MeanSquaredError },
@@ -52,6 +63,7 @@ public sealed class EncoderTests
     [Theory]
     [InlineData(nameof(MeanEncoderHyper))]
     [InlineData(nameof(ChunkedEncoderHyper))]
+    [InlineData(nameof(AttentionEncoderHyper))]
     public void Two_threads_give_the_gradients_one_thread_gives(string name)
     {
         (HyperNetworkModel<TinyTarget> model, ReferenceHyperNetwork reference) = Create(name, maxTasks: 3, maxSamples: 3, maxSupport: 4);
@@ -77,6 +89,7 @@ public sealed class EncoderTests
     [Theory]
     [InlineData(nameof(MeanEncoderHyper))]
     [InlineData(nameof(ChunkedEncoderHyper))]
+    [InlineData(nameof(AttentionEncoderHyper))]
     public void Generate_and_Predict_from_a_support_set_match_the_reference(string name)
     {
         (HyperNetworkModel<TinyTarget> model, ReferenceHyperNetwork reference) = Create(name, maxTasks: 2, maxSamples: 2, maxSupport: 5);
@@ -247,6 +260,25 @@ public sealed class EncoderTests
         Assert.Equal(hyper.Parameters.ToArray(), again.Parameters.ToArray());
     }
 
+    /// <summary>PyTorch's start for nn.TransformerEncoderLayer: norms 1 and 0, projection biases 0, weights within their bounds.</summary>
+    [Fact]
+    public void Attention_blocks_start_as_PyTorch_starts_a_transformer_layer()
+    {
+        var hyper = new AttentionEncoderHyper(maxTasks: 1, maxSamplesPerTask: 1, maxSupportPerTask: 1);
+        hyper.Initialize(8);
+        var shape = new HyperDsl.Kernels.AttentionShape(4, 2, 6);
+        float[] block = hyper.Parameters.Slice(AttentionEncoderHyper.Layout.Encoder + 49, shape.ParameterCount).ToArray();
+        Assert.All(block.Skip(shape.Norm1Scale).Take(4), v => Assert.Equal(1f, v));
+        Assert.All(block.Skip(shape.Norm1Shift).Take(4), v => Assert.Equal(0f, v));
+        Assert.All(block.Skip(shape.Norm2Scale).Take(4), v => Assert.Equal(1f, v));
+        Assert.All(block.Skip(shape.InProjectionBias).Take(12), v => Assert.Equal(0f, v));
+        Assert.All(block.Skip(shape.OutProjectionBias).Take(4), v => Assert.Equal(0f, v));
+        AssertUniformWithin(block.Skip(shape.InProjectionWeights).Take(48).ToArray(), Math.Sqrt(6.0 / 16));
+        AssertUniformWithin(block.Skip(shape.OutProjectionWeights).Take(16).ToArray(), 0.5);
+        AssertUniformWithin(block.Skip(shape.Linear1Weights).Take(24).ToArray(), 0.5);
+        AssertUniformWithin(block.Skip(shape.Linear2Weights).Take(24).ToArray(), 1 / Math.Sqrt(6));
+    }
+
     [Fact]
     public void A_step_and_a_prediction_from_a_support_set_allocate_nothing_after_warm_up()
     {
@@ -254,6 +286,10 @@ public sealed class EncoderTests
         hyper.Initialize(3);
         var data = new SupportBatchData(ChunkedReference, new[] { 4, 1, 3 }, samples: 3, Loss.MeanSquaredError, seed: 5);
         var adam = new Adam(hyper);
+        var attention = new AttentionEncoderHyper(maxTasks: 3, maxSamplesPerTask: 3, maxSupportPerTask: 4);
+        attention.Initialize(3);
+        var attentionData = new SupportBatchData(AttentionReference, new[] { 2, 4, 3 }, samples: 3, Loss.MeanSquaredError, seed: 6);
+        var attentionAdam = new Adam(attention);
         float[] condition = { 0.5f };
         float[] inputs = new float[6];
         float[] outputs = new float[6];
@@ -262,11 +298,15 @@ public sealed class EncoderTests
             hyper.ComputeGradients(data.Batch, Loss.MeanSquaredError);
             adam.Step(hyper.Parameters, hyper.Gradients);
             hyper.Predict(1, condition, data.SupportInputs.AsSpan(0, 8), data.SupportTargets.AsSpan(0, 8), 4, inputs, 3, outputs);
+            attention.ComputeGradients(attentionData.Batch, Loss.MeanSquaredError);
+            attentionAdam.Step(attention.Parameters, attention.Gradients);
+            attention.Predict(condition, attentionData.SupportInputs.AsSpan(0, 8), attentionData.SupportTargets.AsSpan(0, 8), 4, inputs, 3, outputs);
         }
 
         foreach (int threads in new[] { 1, 2 })
         {
             hyper.Threads = threads;
+            attention.Threads = threads;
             try
             {
                 for (int i = 0; i < 5; i++)
@@ -285,6 +325,7 @@ public sealed class EncoderTests
             finally
             {
                 hyper.Threads = 1;
+                attention.Threads = 1;
             }
         }
     }
@@ -339,6 +380,7 @@ public sealed class EncoderTests
     private static (HyperNetworkModel<TinyTarget> Model, ReferenceHyperNetwork Reference) Create(string name, int maxTasks, int maxSamples, int maxSupport) => name switch
     {
         nameof(MeanEncoderHyper) => (new MeanEncoderHyper(maxTasks, maxSamples, maxSupport), MeanReference),
+        nameof(AttentionEncoderHyper) => (new AttentionEncoderHyper(maxTasks, maxSamples, maxSupport), AttentionReference),
         _ => (new ChunkedEncoderHyper(maxTasks, maxSamples, maxSupport), ChunkedReference),
     };
 }

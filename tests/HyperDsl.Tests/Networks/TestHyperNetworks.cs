@@ -121,3 +121,16 @@ public partial class MeanEncoderHyper;
 [HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, ConditionSize = 1, Encoder = typeof(TinyPairEncoder), ChunkSize = 5, ChunkEmbeddingSize = 2)]
 [Dense(4, Activation.Silu)]
 public partial class ChunkedEncoderHyper;
+
+/// <summary>A task encoder for <see cref="TinyTarget"/> with an output of 4, which 1, 2 and 4 heads divide.</summary>
+[TargetNetwork(inputs: 4)]
+[Dense(5, Activation.Tanh)]
+[Dense(4)]
+public partial class WidePairEncoder;
+
+/// <summary>Two attention blocks across the support set between the encoder and the mean, a condition, a chunked head.</summary>
+[HyperNetwork(typeof(TinyTarget), ConditionSize = 1, Encoder = typeof(WidePairEncoder), ChunkSize = 6, ChunkEmbeddingSize = 2)]
+[SetAttention(2, 6)]
+[SetAttention(1, 3, Name = "Refine")]
+[Dense(4, Activation.Tanh)]
+public partial class AttentionEncoderHyper;

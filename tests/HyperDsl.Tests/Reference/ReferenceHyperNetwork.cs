@@ -23,9 +23,11 @@ public sealed class ReferenceHyperNetwork
         int chunkEmbeddingSize = 0,
         IEnumerable<(int Units, Activation Activation)>? body = null,
         IEnumerable<int>? sharedLayers = null,
-        ReferenceNetwork? encoder = null)
+        ReferenceNetwork? encoder = null,
+        IEnumerable<ReferenceAttention>? setAttention = null)
     {
         Encoder = encoder;
+        SetAttention = (setAttention ?? Array.Empty<ReferenceAttention>()).ToArray();
         EncodingSize = encoder?.OutputSize ?? 0;
         Target = target;
         Tasks = tasks;
@@ -45,7 +47,7 @@ public sealed class ReferenceHyperNetwork
         ChunkCount = chunkSize > 0 ? (generated + chunkSize - 1) / chunkSize : 1;
         int headUnits = chunkSize > 0 ? chunkSize : generated;
         Generator = new ReferenceNetwork(embeddingSize + conditionSize + EncodingSize + chunkEmbeddingSize, (body ?? Array.Empty<(int, Activation)>()).Append((headUnits, Activation.Identity)));
-        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount + (encoder?.ParameterCount ?? 0);
+        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount + (encoder?.ParameterCount ?? 0) + SetAttention.Sum(block => block.ParameterCount);
     }
 
     /// <summary>The same hypernetwork with a chunked head's hyperfan factors all 1, as <see cref="HyperfanInit.Xavier"/> sets them.</summary>
@@ -66,6 +68,7 @@ public sealed class ReferenceHyperNetwork
         ParameterCount = scaled.ParameterCount;
         Encoder = scaled.Encoder;
         EncodingSize = scaled.EncodingSize;
+        SetAttention = scaled.SetAttention;
         unscaledHead = true;
     }
 
@@ -82,13 +85,16 @@ public sealed class ReferenceHyperNetwork
     /// <summary>The task encoder over support pairs [x ; y], or null.</summary>
     public ReferenceNetwork? Encoder { get; }
 
+    /// <summary>Attention blocks across the support set, after the encoder (their parameters follow its).</summary>
+    public ReferenceAttention[] SetAttention { get; }
+
     /// <summary>Width of the encoder's output (0: none).</summary>
     public int EncodingSize { get; }
 
     private int EncoderOffset => ChunkEmbeddingsOffset + (ChunkCount * ChunkEmbeddingSize) + SharedCount;
 
     /// <summary>
-    /// The encoding of one support set: E on each pair [x ; y], then the mean over the pairs.
+    /// The encoding of one support set: E on each pair [x ; y], the attention blocks across the set, then the mean over the pairs.
     /// </summary>
     public double[] Encode(IReadOnlyList<double> theta, IReadOnlyList<double> supportInputs, IReadOnlyList<double> supportTargets, int pairs)
     {
@@ -101,6 +107,13 @@ public sealed class ReferenceHyperNetwork
         }
 
         double[] encoded = Encoder.Forward(parameters, rows, pairs);
+        int offset = EncoderOffset + Encoder.ParameterCount;
+        foreach (ReferenceAttention block in SetAttention)
+        {
+            encoded = block.Forward(theta.Skip(offset).Take(block.ParameterCount).ToArray(), encoded, pairs);
+            offset += block.ParameterCount;
+        }
+
         var mean = new double[EncodingSize];
         for (int r = 0; r < pairs; r++)
         {

@@ -1,0 +1,321 @@
+using System;
+using System.ComponentModel;
+using System.Numerics.Tensors;
+
+namespace HyperDsl.Kernels;
+
+/// <summary>
+/// The sizes of a pre-LayerNorm transformer block over a set of tokens (PyTorch's
+/// <c>nn.TransformerEncoderLayer(norm_first=True)</c> with ReLU): x + MHA(LN₁(x)), then y + FFN(LN₂(y)) with
+/// FFN(b) = ReLU(b·W₁ + b₁)·W₂ + b₂. Where each parameter and each kept activation lives.
+/// </summary>
+/// <remarks>
+/// Parameters, in order: LN₁ γ, β <c>[d]</c>; the in-projection <c>[d × 3d]</c> input-major (columns: the queries,
+/// the keys, the values) and its bias <c>[3d]</c>; the out-projection <c>[d × d]</c> and its bias <c>[d]</c>; LN₂ γ, β
+/// <c>[d]</c>; W₁ <c>[d × f]</c>, b₁ <c>[f]</c>; W₂ <c>[f × d]</c>, b₂ <c>[d]</c>. Checkpoints and exports transpose the
+/// projections to PyTorch's <c>[out × in]</c> at the boundary.
+/// </remarks>
+/// <param name="Features">d, the width of a token.</param>
+/// <param name="Heads">Attention heads; d is a multiple of them.</param>
+/// <param name="FeedForward">f, the feed-forward network's hidden width.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct AttentionShape(int Features, int Heads, int FeedForward)
+{
+    /// <summary>Width of one head, d / heads.</summary>
+    public int HeadWidth => Features / Heads;
+
+    /// <summary>Offset of LN₁'s γ.</summary>
+    public int Norm1Scale => 0;
+
+    /// <summary>Offset of LN₁'s β.</summary>
+    public int Norm1Shift => Features;
+
+    /// <summary>Offset of the in-projection's weights <c>[d × 3d]</c>, input-major (queries, keys, values).</summary>
+    public int InProjectionWeights => 2 * Features;
+
+    /// <summary>Offset of the in-projection's bias <c>[3d]</c>.</summary>
+    public int InProjectionBias => InProjectionWeights + (3 * Features * Features);
+
+    /// <summary>Offset of the out-projection's weights <c>[d × d]</c>, input-major.</summary>
+    public int OutProjectionWeights => InProjectionBias + (3 * Features);
+
+    /// <summary>Offset of the out-projection's bias <c>[d]</c>.</summary>
+    public int OutProjectionBias => OutProjectionWeights + (Features * Features);
+
+    /// <summary>Offset of LN₂'s γ.</summary>
+    public int Norm2Scale => OutProjectionBias + Features;
+
+    /// <summary>Offset of LN₂'s β.</summary>
+    public int Norm2Shift => Norm2Scale + Features;
+
+    /// <summary>Offset of the feed-forward network's W₁ <c>[d × f]</c>, input-major.</summary>
+    public int Linear1Weights => Norm2Shift + Features;
+
+    /// <summary>Offset of b₁ <c>[f]</c>.</summary>
+    public int Linear1Bias => Linear1Weights + (Features * FeedForward);
+
+    /// <summary>Offset of W₂ <c>[f × d]</c>, input-major.</summary>
+    public int Linear2Weights => Linear1Bias + FeedForward;
+
+    /// <summary>Offset of b₂ <c>[d]</c>.</summary>
+    public int Linear2Bias => Linear2Weights + (FeedForward * Features);
+
+    /// <summary>Floats of the block's parameters: 4d² + 2df + 9d + f.</summary>
+    public int ParameterCount => Linear2Bias + Features;
+
+    /// <summary>
+    /// Floats the forward pass keeps for a set of <paramref name="tokens"/>, for the backward pass: x̂₁ and 1/σ₁, the
+    /// queries, keys and values, every head's attention weights, the heads' outputs, y, x̂₂ and 1/σ₂, LN₂'s output and
+    /// the hidden layer's ReLU output.
+    /// </summary>
+    /// <param name="tokens">Tokens in the set.</param>
+    /// <returns>The number of floats.</returns>
+    public int WorkspaceSize(int tokens)
+        => checked((tokens * ((Features * 9) + 2 + FeedForward)) + (Heads * tokens * tokens));
+
+    /// <summary>Floats of scratch the backward pass needs for a set of <paramref name="tokens"/>.</summary>
+    /// <param name="tokens">Tokens in the set.</param>
+    /// <returns>The number of floats.</returns>
+    public int ScratchSize(int tokens)
+        => checked((tokens * ((Features * 6) + FeedForward)) + tokens);
+
+    // Offsets of the kept activations in the workspace of a set of n tokens.
+    internal int Normalized1(int n) => 0;
+
+    internal int InverseDeviation1(int n) => n * Features;
+
+    internal int QueryKeyValue(int n) => InverseDeviation1(n) + n;
+
+    internal int Weights(int n) => QueryKeyValue(n) + (n * 3 * Features);
+
+    internal int HeadOutputs(int n) => Weights(n) + (Heads * n * n);
+
+    internal int Residual(int n) => HeadOutputs(n) + (n * Features);
+
+    internal int Normalized2(int n) => Residual(n) + (n * Features);
+
+    internal int InverseDeviation2(int n) => Normalized2(n) + (n * Features);
+
+    internal int Norm2Output(int n) => InverseDeviation2(n) + n;
+
+    internal int Hidden(int n) => Norm2Output(n) + (n * Features);
+
+    internal int Norm1Output(int n) => Hidden(n) + (n * FeedForward);
+}
+
+/// <summary>
+/// A pre-LayerNorm transformer block over one set of tokens, as <see cref="AttentionShape"/> lays it out: forward and
+/// backward, with the softmax taken after subtracting each row's maximum, so that it is exact for any logits, and every
+/// sum in a fixed order, so that results repeat bit for bit. Support for generated code; not intended to be called
+/// directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class AttentionKernels
+{
+    /// <summary>y = block(x) for a set of <paramref name="tokens"/> tokens.</summary>
+    /// <param name="shape">The block's sizes.</param>
+    /// <param name="parameters">The block's parameters, <see cref="AttentionShape.ParameterCount"/> floats.</param>
+    /// <param name="input">x, <c>[tokens × d]</c>.</param>
+    /// <param name="output">Receives y, <c>[tokens × d]</c>; may not overlap the input.</param>
+    /// <param name="tokens">Tokens in the set, at least 1.</param>
+    /// <param name="workspace">At least <see cref="AttentionShape.WorkspaceSize"/> floats; receives what the backward pass needs.</param>
+    public static void Forward(AttentionShape shape, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int tokens, Span<float> workspace)
+    {
+        int d = shape.Features;
+        int n = tokens;
+        Span<float> normalized1 = workspace.Slice(shape.Normalized1(n), n * d);
+        Span<float> inverse1 = workspace.Slice(shape.InverseDeviation1(n), n);
+        Span<float> a = workspace.Slice(shape.Norm1Output(n), n * d);
+        Span<float> qkv = workspace.Slice(shape.QueryKeyValue(n), n * 3 * d);
+        Span<float> weights = workspace.Slice(shape.Weights(n), shape.Heads * n * n);
+        Span<float> heads = workspace.Slice(shape.HeadOutputs(n), n * d);
+        Span<float> residual = workspace.Slice(shape.Residual(n), n * d);
+        Span<float> normalized2 = workspace.Slice(shape.Normalized2(n), n * d);
+        Span<float> inverse2 = workspace.Slice(shape.InverseDeviation2(n), n);
+        Span<float> b = workspace.Slice(shape.Norm2Output(n), n * d);
+        Span<float> hidden = workspace.Slice(shape.Hidden(n), n * shape.FeedForward);
+
+        NormalizationKernels.LayerNorm(input, parameters.Slice(shape.Norm1Scale, d), parameters.Slice(shape.Norm1Shift, d), normalized1, inverse1, a, n, d);
+        Affine(a, parameters.Slice(shape.InProjectionWeights, 3 * d * d), parameters.Slice(shape.InProjectionBias, 3 * d), qkv, n, d, 3 * d);
+        Attend(shape, qkv, weights, heads, n);
+
+        // y = x + heads·W_o + b_o.
+        Affine(heads, parameters.Slice(shape.OutProjectionWeights, d * d), parameters.Slice(shape.OutProjectionBias, d), residual, n, d, d);
+        TensorPrimitives.Add(residual, input[..(n * d)], residual);
+
+        NormalizationKernels.LayerNorm(residual, parameters.Slice(shape.Norm2Scale, d), parameters.Slice(shape.Norm2Shift, d), normalized2, inverse2, b, n, d);
+        Affine(b, parameters.Slice(shape.Linear1Weights, d * shape.FeedForward), parameters.Slice(shape.Linear1Bias, shape.FeedForward), hidden, n, d, shape.FeedForward);
+        ActivationKernels.Relu(hidden, hidden);
+        Affine(hidden, parameters.Slice(shape.Linear2Weights, shape.FeedForward * d), parameters.Slice(shape.Linear2Bias, d), output, n, shape.FeedForward, d);
+        TensorPrimitives.Add(output[..(n * d)], residual, output);
+    }
+
+    /// <summary>Adds ∂L/∂(parameters) and writes ∂L/∂x, for the set the workspace was filled for.</summary>
+    /// <param name="shape">The block's sizes.</param>
+    /// <param name="parameters">The block's parameters.</param>
+    /// <param name="outputGradient">∂L/∂y, <c>[tokens × d]</c>.</param>
+    /// <param name="tokens">Tokens in the set.</param>
+    /// <param name="workspace">The workspace Forward filled.</param>
+    /// <param name="parameterGradients">∂L/∂(parameters), added to.</param>
+    /// <param name="inputGradient">Receives ∂L/∂x, <c>[tokens × d]</c>.</param>
+    /// <param name="scratch">At least <see cref="AttentionShape.ScratchSize"/> floats.</param>
+    public static void Backward(
+        AttentionShape shape,
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> outputGradient,
+        int tokens,
+        ReadOnlySpan<float> workspace,
+        Span<float> parameterGradients,
+        Span<float> inputGradient,
+        Span<float> scratch)
+    {
+        int d = shape.Features;
+        int f = shape.FeedForward;
+        int n = tokens;
+        ReadOnlySpan<float> normalized1 = workspace.Slice(shape.Normalized1(n), n * d);
+        ReadOnlySpan<float> inverse1 = workspace.Slice(shape.InverseDeviation1(n), n);
+        ReadOnlySpan<float> a = workspace.Slice(shape.Norm1Output(n), n * d);
+        ReadOnlySpan<float> qkv = workspace.Slice(shape.QueryKeyValue(n), n * 3 * d);
+        ReadOnlySpan<float> weights = workspace.Slice(shape.Weights(n), shape.Heads * n * n);
+        ReadOnlySpan<float> heads = workspace.Slice(shape.HeadOutputs(n), n * d);
+        ReadOnlySpan<float> normalized2 = workspace.Slice(shape.Normalized2(n), n * d);
+        ReadOnlySpan<float> inverse2 = workspace.Slice(shape.InverseDeviation2(n), n);
+        ReadOnlySpan<float> b = workspace.Slice(shape.Norm2Output(n), n * d);
+        ReadOnlySpan<float> hidden = workspace.Slice(shape.Hidden(n), n * f);
+
+        Span<float> residualGradient = scratch[..(n * d)];
+        Span<float> rowGradient = scratch.Slice(n * d, n * d);
+        Span<float> hiddenGradient = scratch.Slice(2 * n * d, n * f);
+        Span<float> qkvGradient = scratch.Slice((2 * n * d) + (n * f), 3 * n * d);
+        Span<float> probabilities = scratch.Slice((5 * n * d) + (n * f), n);
+        Span<float> headGradient = scratch.Slice((5 * n * d) + (n * f) + n, n * d);
+
+        // The feed-forward network: dy flows to y directly and through FFN(LN₂(y)).
+        outputGradient[..(n * d)].CopyTo(residualGradient);
+        AffineBackward(hidden, parameters.Slice(shape.Linear2Weights, f * d), outputGradient, parameterGradients.Slice(shape.Linear2Weights, f * d), parameterGradients.Slice(shape.Linear2Bias, d), hiddenGradient, n, f, d);
+        ActivationKernels.ReluBackward(hidden, hiddenGradient, hiddenGradient);
+        AffineBackward(b, parameters.Slice(shape.Linear1Weights, d * f), hiddenGradient, parameterGradients.Slice(shape.Linear1Weights, d * f), parameterGradients.Slice(shape.Linear1Bias, f), rowGradient, n, d, f);
+        NormalizationKernels.LayerNormBackward(normalized2, inverse2, parameters.Slice(shape.Norm2Scale, d), rowGradient, parameterGradients.Slice(shape.Norm2Scale, d), parameterGradients.Slice(shape.Norm2Shift, d), headGradient, n, d);
+        TensorPrimitives.Add(residualGradient, headGradient, residualGradient);
+
+        // The attention: dy' flows to x directly and through the out-projection, the heads and the in-projection.
+        AffineBackward(heads, parameters.Slice(shape.OutProjectionWeights, d * d), residualGradient, parameterGradients.Slice(shape.OutProjectionWeights, d * d), parameterGradients.Slice(shape.OutProjectionBias, d), headGradient, n, d, d);
+        AttendBackward(shape, qkv, weights, headGradient, qkvGradient, probabilities, n);
+        AffineBackward(a, parameters.Slice(shape.InProjectionWeights, 3 * d * d), qkvGradient, parameterGradients.Slice(shape.InProjectionWeights, 3 * d * d), parameterGradients.Slice(shape.InProjectionBias, 3 * d), rowGradient, n, d, 3 * d);
+        NormalizationKernels.LayerNormBackward(normalized1, inverse1, parameters.Slice(shape.Norm1Scale, d), rowGradient, parameterGradients.Slice(shape.Norm1Scale, d), parameterGradients.Slice(shape.Norm1Shift, d), inputGradient, n, d);
+        TensorPrimitives.Add(inputGradient[..(n * d)], residualGradient, inputGradient);
+    }
+
+    /// <summary>
+    /// Every head's attention: weights P = softmax(Q Kᵀ / √(d/heads)) row by row, kept in <paramref name="weights"/>
+    /// <c>[heads × n × n]</c>, and each head's output P V into its columns of <paramref name="heads"/>.
+    /// </summary>
+    private static void Attend(AttentionShape shape, ReadOnlySpan<float> qkv, Span<float> weights, Span<float> heads, int n)
+    {
+        int d = shape.Features;
+        int width = shape.HeadWidth;
+        float scale = 1f / MathF.Sqrt(width);
+        heads[..(n * d)].Clear();
+        for (int h = 0; h < shape.Heads; h++)
+        {
+            int column = h * width;
+            for (int i = 0; i < n; i++)
+            {
+                Span<float> row = weights.Slice(((h * n) + i) * n, n);
+                ReadOnlySpan<float> query = qkv.Slice((i * 3 * d) + column, width);
+                for (int j = 0; j < n; j++)
+                {
+                    row[j] = TensorPrimitives.Dot(query, qkv.Slice((j * 3 * d) + d + column, width)) * scale;
+                }
+
+                // Stable for any logits: the largest becomes 0 before the exponential.
+                float max = TensorPrimitives.Max(row);
+                TensorPrimitives.Subtract(row, max, row);
+                TensorPrimitives.Exp(row, row);
+                TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+                Span<float> output = heads.Slice((i * d) + column, width);
+                for (int j = 0; j < n; j++)
+                {
+                    TensorPrimitives.MultiplyAdd(qkv.Slice((j * 3 * d) + (2 * d) + column, width), row[j], output, output);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward pass of <see cref="Attend"/>: from ∂L/∂(heads' outputs), ∂L/∂V = Pᵀ dO, ∂L/∂P = dO Vᵀ, the softmax's
+    /// ∂L/∂S = P ⊙ (dP − rowsum(dP ⊙ P)), then ∂L/∂Q = dS K and ∂L/∂K = dSᵀ Q, each scaled by 1/√(d/heads).
+    /// </summary>
+    private static void AttendBackward(AttentionShape shape, ReadOnlySpan<float> qkv, ReadOnlySpan<float> weights, ReadOnlySpan<float> headGradient, Span<float> qkvGradient, Span<float> scoreGradient, int n)
+    {
+        int d = shape.Features;
+        int width = shape.HeadWidth;
+        float scale = 1f / MathF.Sqrt(width);
+        qkvGradient[..(n * 3 * d)].Clear();
+        for (int h = 0; h < shape.Heads; h++)
+        {
+            int column = h * width;
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<float> p = weights.Slice(((h * n) + i) * n, n);
+                ReadOnlySpan<float> dOutput = headGradient.Slice((i * d) + column, width);
+                for (int j = 0; j < n; j++)
+                {
+                    // dV_j += P_ij dO_i; dP_ij = dO_i · V_j.
+                    TensorPrimitives.MultiplyAdd(dOutput, p[j], qkvGradient.Slice((j * 3 * d) + (2 * d) + column, width), qkvGradient.Slice((j * 3 * d) + (2 * d) + column, width));
+                    scoreGradient[j] = TensorPrimitives.Dot(dOutput, qkv.Slice((j * 3 * d) + (2 * d) + column, width));
+                }
+
+                float weighted = TensorPrimitives.Dot(scoreGradient[..n], p);
+                TensorPrimitives.Subtract(scoreGradient[..n], weighted, scoreGradient[..n]);
+                TensorPrimitives.Multiply(scoreGradient[..n], p, scoreGradient[..n]);
+                TensorPrimitives.Multiply(scoreGradient[..n], scale, scoreGradient[..n]);
+                Span<float> dQuery = qkvGradient.Slice((i * 3 * d) + column, width);
+                ReadOnlySpan<float> query = qkv.Slice((i * 3 * d) + column, width);
+                for (int j = 0; j < n; j++)
+                {
+                    // dQ_i += dS_ij K_j; dK_j += dS_ij Q_i.
+                    TensorPrimitives.MultiplyAdd(qkv.Slice((j * 3 * d) + d + column, width), scoreGradient[j], dQuery, dQuery);
+                    Span<float> dKey = qkvGradient.Slice((j * 3 * d) + d + column, width);
+                    TensorPrimitives.MultiplyAdd(query, scoreGradient[j], dKey, dKey);
+                }
+            }
+        }
+    }
+
+    /// <summary>output = input·W + bias for <paramref name="rows"/> rows; W <c>[inputs × outputs]</c> input-major.</summary>
+    private static void Affine(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output, int rows, int inputs, int outputs)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> y = output.Slice(r * outputs, outputs);
+            bias.CopyTo(y);
+            ReadOnlySpan<float> x = input.Slice(r * inputs, inputs);
+            for (int k = 0; k < inputs; k++)
+            {
+                TensorPrimitives.MultiplyAdd(weights.Slice(k * outputs, outputs), x[k], y, y);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward pass of <see cref="Affine"/>: adds ∂L/∂W = inputᵀ·dY and ∂L/∂bias = Σ dY, and writes
+    /// ∂L/∂input = dY·Wᵀ.
+    /// </summary>
+    private static void AffineBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> inputGradient, int rows, int inputs, int outputs)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> dy = outputGradient.Slice(r * outputs, outputs);
+            ReadOnlySpan<float> x = input.Slice(r * inputs, inputs);
+            TensorPrimitives.Add(biasGradient, dy, biasGradient);
+            Span<float> dx = inputGradient.Slice(r * inputs, inputs);
+            for (int k = 0; k < inputs; k++)
+            {
+                Span<float> dw = weightGradient.Slice(k * outputs, outputs);
+                TensorPrimitives.MultiplyAdd(dy, x[k], dw, dw);
+                dx[k] = TensorPrimitives.Dot(dy, weights.Slice(k * outputs, outputs));
+            }
+        }
+    }
+}
