@@ -6,55 +6,59 @@ using HyperDsl.Training;
 
 namespace Sinusoid;
 
+/// <summary>An encoder hypernetwork under evaluation: its key in the JSON figures, its label, and the model.</summary>
+public sealed record EncoderMethod(string Key, string Label, HyperNetworkModel<SineNet> Model);
+
+/// <summary>One encoder hypernetwork's figures: query MSE at K = 5 and K = 10, and the mean time to adapt to a new task.</summary>
+public sealed record EncoderResult(EncoderMethod Method, Estimate K5, Estimate K10, double AdaptMicroseconds);
+
 /// <summary>
 /// One unseen task as evaluated: its curve, its support points, the embeddings fitted to 5 and 10 of them, and the
-/// weights the encoder and the attention encoder made from the same 5 and 10 (null without them).
+/// weights each encoder hypernetwork made from the same 5 and 10 points, in the order of the methods.
 /// </summary>
-public sealed record EvaluatedTask(SineTask Task, float[] SupportX, float[] SupportY, float[] Embedding5, float[] Embedding10, float[]? Encoded5, float[]? Encoded10, float[]? Attended5, float[]? Attended10);
+public sealed record EvaluatedTask(SineTask Task, float[] SupportX, float[] SupportY, float[] Embedding5, float[] Embedding10, IReadOnlyList<(float[] K5, float[] K10)> Encoded);
 
 /// <summary>
 /// Mean query MSE over the unseen tasks for each method, and the mean time to adapt to one new task (prediction
-/// excluded): fitting an embedding, or one pass through an encoder hypernetwork (NaN without one).
+/// excluded): fitting an embedding, or one pass through each encoder hypernetwork.
 /// </summary>
 public sealed record EvaluationResult(
     Estimate FewShot5,
     Estimate FewShot10,
     Estimate ZeroShot,
     Estimate Pooled,
-    Estimate Encoder5,
-    Estimate Encoder10,
-    Estimate Attention5,
-    Estimate Attention10,
     double AdaptMicrosecondsFit,
-    double AdaptMicrosecondsEncoder,
-    double AdaptMicrosecondsAttention,
+    IReadOnlyList<EncoderResult> Encoders,
     IReadOnlyList<EvaluatedTask> Examples);
 
 /// <summary>
 /// The few-shot benchmark: for each unseen task, K = 5 or 10 support points fit a fresh task embedding (θ frozen), and
-/// the MSE is measured on 100 query points. The encoder hypernetwork, when given, makes the network from the same
-/// support points in one pass. The zero-shot baseline predicts with the mean embedding; the pooled baseline is a
-/// SineNet trained without task information.
+/// the MSE is measured on 100 query points. Each encoder hypernetwork makes the network from the same support points in
+/// one pass. The zero-shot baseline predicts with the mean embedding; the pooled baseline is a SineNet trained without
+/// task information.
 /// </summary>
 public static class FewShotEvaluation
 {
     public const int QueryPoints = 100;
 
-    public static EvaluationResult Run(SineHyper model, SineEncoderHyper? encoder, SineAttentionHyper? attention, float[] pooled, int tasks, int seed, FewShotOptions options, int examples = 4)
+    public static EvaluationResult Run(SineHyper model, IReadOnlyList<EncoderMethod> encoders, float[] pooled, int tasks, int seed, FewShotOptions options, int examples = 4)
     {
         var random = new Random(seed);
         var fewShot5 = new List<double>(tasks);
         var fewShot10 = new List<double>(tasks);
         var zeroShot = new List<double>(tasks);
         var pooledErrors = new List<double>(tasks);
-        var encoder5 = new List<double>(tasks);
-        var encoder10 = new List<double>(tasks);
-        var attention5 = new List<double>(tasks);
-        var attention10 = new List<double>(tasks);
-        long attentionTicks = 0;
+        var encoded5 = new List<double>[encoders.Count];
+        var encoded10 = new List<double>[encoders.Count];
+        long[] encoderTicks = new long[encoders.Count];
+        for (int m = 0; m < encoders.Count; m++)
+        {
+            encoded5[m] = new List<double>(tasks);
+            encoded10[m] = new List<double>(tasks);
+        }
+
         var evaluated = new List<EvaluatedTask>();
         long fitTicks = 0;
-        long encoderTicks = 0;
         float[] encoded = new float[SineNet.ParameterCount];
 
         float[] mean = new float[SineHyper.EmbeddingSize];
@@ -80,26 +84,18 @@ public static class FewShotEvaluation
             fewShot5.Add(Adapt(5));
             float[] embedding5 = (float[])embedding.Clone();
             fewShot10.Add(Adapt(10));
-            float[]? encoded5 = null, encoded10 = null, attended5 = null, attended10 = null;
-            if (encoder is not null)
+            var weights = new List<(float[], float[])>();
+            for (int m = 0; m < encoders.Count; m++)
             {
-                encoder5.Add(Encode(encoder, 5, ref encoderTicks));
-                encoded5 = (float[])encoded.Clone();
-                encoder10.Add(Encode(encoder, 10, ref encoderTicks));
-                encoded10 = (float[])encoded.Clone();
-            }
-
-            if (attention is not null)
-            {
-                attention5.Add(Encode(attention, 5, ref attentionTicks));
-                attended5 = (float[])encoded.Clone();
-                attention10.Add(Encode(attention, 10, ref attentionTicks));
-                attended10 = (float[])encoded.Clone();
+                encoded5[m].Add(Encode(encoders[m].Model, 5, ref encoderTicks[m]));
+                float[] five = (float[])encoded.Clone();
+                encoded10[m].Add(Encode(encoders[m].Model, 10, ref encoderTicks[m]));
+                weights.Add((five, (float[])encoded.Clone()));
             }
 
             if (t < examples)
             {
-                evaluated.Add(new EvaluatedTask(task, (float[])supportX.Clone(), (float[])supportY.Clone(), embedding5, (float[])embedding.Clone(), encoded5, encoded10, attended5, attended10));
+                evaluated.Add(new EvaluatedTask(task, (float[])supportX.Clone(), (float[])supportY.Clone(), embedding5, (float[])embedding.Clone(), weights));
             }
         }
 
@@ -126,19 +122,13 @@ public static class FewShotEvaluation
 
         // Per adaptation: each task is adapted twice, at K = 5 and K = 10.
         double PerAdaptation(long ticks) => ticks * 1e6 / Stopwatch.Frequency / (2.0 * tasks);
-        return new EvaluationResult(
-            Estimate.Of(fewShot5),
-            Estimate.Of(fewShot10),
-            Estimate.Of(zeroShot),
-            Estimate.Of(pooledErrors),
-            encoder is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(encoder5),
-            encoder is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(encoder10),
-            attention is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(attention5),
-            attention is null ? new Estimate(double.NaN, double.NaN) : Estimate.Of(attention10),
-            PerAdaptation(fitTicks),
-            encoder is null ? double.NaN : PerAdaptation(encoderTicks),
-            attention is null ? double.NaN : PerAdaptation(attentionTicks),
-            evaluated);
+        var results = new List<EncoderResult>();
+        for (int m = 0; m < encoders.Count; m++)
+        {
+            results.Add(new EncoderResult(encoders[m], Estimate.Of(encoded5[m]), Estimate.Of(encoded10[m]), PerAdaptation(encoderTicks[m])));
+        }
+
+        return new EvaluationResult(Estimate.Of(fewShot5), Estimate.Of(fewShot10), Estimate.Of(zeroShot), Estimate.Of(pooledErrors), PerAdaptation(fitTicks), results, evaluated);
     }
 
     private static double Mse(ReadOnlySpan<float> predicted, ReadOnlySpan<float> truth)

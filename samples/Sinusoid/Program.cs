@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
+using HyperDsl;
 using HyperDsl.Training;
 using Sinusoid;
 
@@ -44,7 +46,7 @@ var trainer = new Trainer(model, new Adam(model), family, new TrainerOptions
     Schedule = new CosineSchedule(peak: 2e-3f, totalSteps: options.Steps, warmupSteps: Math.Min(500, options.Steps / 10), minimum: 1e-5f),
     ClipNorm = 10f,
     EvaluateEvery = Math.Max(1, options.Steps / 5),
-    Evaluate = () => FewShotEvaluation.Run(model, null, null, PooledBaseline.Untrained, 50, options.Seed + 7, adaptation, examples: 0).FewShot10.Mean,
+    Evaluate = () => FewShotEvaluation.Run(model, Array.Empty<EncoderMethod>(), PooledBaseline.Untrained, 50, options.Seed + 7, adaptation, examples: 0).FewShot10.Mean,
     EvaluationName = "K=10 MSE (50 held-out tasks)",
     MetricsPath = options.MetricsPath,
     CheckpointPath = options.CheckpointPath,
@@ -53,37 +55,48 @@ var trainer = new Trainer(model, new Adam(model), family, new TrainerOptions
 TrainingSummary training = trainer.Run();
 Console.WriteLine($"Meta-training loss {training.FirstLoss:F3} -> {training.RecentLoss:F4} (mean of the last 100 steps) in {training.Elapsed.TotalSeconds:F1} s.");
 
-Console.WriteLine($"Meta-training the encoder hypernetwork (θ of {SineEncoderHyper.ParameterCount} floats) on fresh curves, {EncoderTraining.TasksPerStep} tasks × {SinusoidEpisodes.MinSupport}-{SinusoidEpisodes.MaxSupport} support and {EncoderTraining.QueryPoints} query points per step, {options.EncoderSteps} steps:");
-var encoder = new SineEncoderHyper(maxTasks: EncoderTraining.TasksPerStep, maxSamplesPerTask: FewShotEvaluation.QueryPoints, maxSupportPerTask: SinusoidEpisodes.MaxSupport);
-encoder.Initialize(options.Seed);
-TrainingSummary encoderTraining = EncoderTraining.Run(encoder, options.EncoderSteps, options.Seed + 3, Console.Out);
-Console.WriteLine($"Encoder meta-training query loss {encoderTraining.FirstLoss:F3} -> {encoderTraining.RecentLoss:F4} (mean of the last 100 steps) in {encoderTraining.Elapsed.TotalSeconds:F1} s.");
-
-Console.WriteLine($"Meta-training the attention encoder hypernetwork (θ of {SineAttentionHyper.ParameterCount} floats: a transformer block across each support set before the mean), the same episodes, {options.EncoderSteps} steps:");
-var attention = new SineAttentionHyper(maxTasks: EncoderTraining.TasksPerStep, maxSamplesPerTask: FewShotEvaluation.QueryPoints, maxSupportPerTask: SinusoidEpisodes.MaxSupport);
-attention.Initialize(options.Seed);
-TrainingSummary attentionTraining = EncoderTraining.Run(attention, options.EncoderSteps, options.Seed + 3, Console.Out);
-Console.WriteLine($"Attention meta-training query loss {attentionTraining.FirstLoss:F3} -> {attentionTraining.RecentLoss:F4} (mean of the last 100 steps) in {attentionTraining.Elapsed.TotalSeconds:F1} s.");
+// The encoder hypernetworks, each meta-trained on the same episodes of fresh curves.
+var encoders = new List<EncoderMethod>
+{
+    new("encoder", "encoder (mean)", new SineEncoderHyper(EncoderTraining.TasksPerStep, FewShotEvaluation.QueryPoints, SinusoidEpisodes.MaxSupport)),
+    new("attention", "encoder + set attention", new SineAttentionHyper(EncoderTraining.TasksPerStep, FewShotEvaluation.QueryPoints, SinusoidEpisodes.MaxSupport)),
+    new("chunked", "encoder, chunked head", new SineChunkedEncoderHyper(EncoderTraining.TasksPerStep, FewShotEvaluation.QueryPoints, SinusoidEpisodes.MaxSupport)),
+    new("hypertransformer", "chunked + attention across chunks", new SineHyperTransformer(EncoderTraining.TasksPerStep, FewShotEvaluation.QueryPoints, SinusoidEpisodes.MaxSupport)),
+};
+foreach (EncoderMethod method in encoders)
+{
+    method.Model.Initialize(options.Seed);
+    Console.WriteLine($"Meta-training {method.Label} (θ of {((IHyperModel)method.Model).ParameterCount} floats) on fresh curves, {EncoderTraining.TasksPerStep} tasks × {SinusoidEpisodes.MinSupport}-{SinusoidEpisodes.MaxSupport} support and {EncoderTraining.QueryPoints} query points per step, {options.EncoderSteps} steps:");
+    TrainingSummary summary = EncoderTraining.Run(method.Model, options.EncoderSteps, options.Seed + 3, Console.Out);
+    Console.WriteLine($"{method.Label}: query loss {summary.FirstLoss:F3} -> {summary.RecentLoss:F4} (mean of the last 100 steps) in {summary.Elapsed.TotalSeconds:F1} s.");
+}
 
 Console.WriteLine("Training the pooled baseline (one SineNet on all tasks, no task information)...");
 float[] pooled = PooledBaseline.Train(family, steps: 3000, seed: options.Seed);
 
 Console.WriteLine($"Evaluating on {options.EvaluationTasks} unseen tasks, {FewShotEvaluation.QueryPoints} query points each...");
-EvaluationResult result = FewShotEvaluation.Run(model, encoder, attention, pooled, options.EvaluationTasks, options.Seed + 1000, adaptation);
+EvaluationResult result = FewShotEvaluation.Run(model, encoders, pooled, options.EvaluationTasks, options.Seed + 1000, adaptation);
 double seconds = clock.Elapsed.TotalSeconds;
 
 Console.WriteLine();
 Console.WriteLine($"Query MSE over {options.EvaluationTasks} unseen tasks (mean ± 95% interval):");
-Console.WriteLine($"  hypernetwork, K = 5 support points    {result.FewShot5}");
-Console.WriteLine($"  hypernetwork, K = 10 support points   {result.FewShot10}");
-Console.WriteLine($"  encoder, K = 5 support points         {result.Encoder5}");
-Console.WriteLine($"  encoder, K = 10 support points        {result.Encoder10}");
-Console.WriteLine($"  attention, K = 5 support points       {result.Attention5}");
-Console.WriteLine($"  attention, K = 10 support points      {result.Attention10}");
-Console.WriteLine($"  zero-shot (the mean embedding)        {result.ZeroShot}");
-Console.WriteLine($"  pooled SineNet (no task information)  {result.Pooled}");
+Console.WriteLine($"  {"fitting an embedding, K = 5",-44} {result.FewShot5}");
+Console.WriteLine($"  {"fitting an embedding, K = 10",-44} {result.FewShot10}");
+foreach (EncoderResult encoder in result.Encoders)
+{
+    Console.WriteLine($"  {encoder.Method.Label + ", K = 5",-44} {encoder.K5}");
+    Console.WriteLine($"  {encoder.Method.Label + ", K = 10",-44} {encoder.K10}");
+}
+
+Console.WriteLine($"  {"zero-shot (the mean embedding)",-44} {result.ZeroShot}");
+Console.WriteLine($"  {"pooled SineNet (no task information)",-44} {result.Pooled}");
 Console.WriteLine($"  for reference, MAML reports about 0.3 at K = 5 and 0.1 at K = 10 (Finn et al. 2017)");
-Console.WriteLine($"Time to adapt to one new task, prediction excluded: fitting an embedding {result.AdaptMicrosecondsFit:F0} µs, the encoder {result.AdaptMicrosecondsEncoder:F1} µs ({result.AdaptMicrosecondsFit / result.AdaptMicrosecondsEncoder:F0}× less), the attention encoder {result.AdaptMicrosecondsAttention:F1} µs ({result.AdaptMicrosecondsFit / result.AdaptMicrosecondsAttention:F0}× less).");
+Console.WriteLine($"Time to adapt to one new task, prediction excluded: fitting an embedding {result.AdaptMicrosecondsFit:F0} µs.");
+foreach (EncoderResult encoder in result.Encoders)
+{
+    Console.WriteLine($"  {encoder.Method.Label}: {encoder.AdaptMicroseconds:F1} µs ({result.AdaptMicrosecondsFit / encoder.AdaptMicroseconds:F0}× less)");
+}
+
 Console.WriteLine($"Total {seconds:F1} s.");
 
 SinusoidPlot.Save(options.PlotPath, model, result);
@@ -111,17 +124,16 @@ static void WriteJson(string path, EvaluationResult result, SampleOptions option
         json.WriteNumber("k5_ci95", result.FewShot5.HalfWidth);
         json.WriteNumber("k10_mse", result.FewShot10.Mean);
         json.WriteNumber("k10_ci95", result.FewShot10.HalfWidth);
-        json.WriteNumber("encoder_k5_mse", result.Encoder5.Mean);
-        json.WriteNumber("encoder_k5_ci95", result.Encoder5.HalfWidth);
-        json.WriteNumber("encoder_k10_mse", result.Encoder10.Mean);
-        json.WriteNumber("encoder_k10_ci95", result.Encoder10.HalfWidth);
         json.WriteNumber("adapt_us_fit", Math.Round(result.AdaptMicrosecondsFit, 2));
-        json.WriteNumber("adapt_us_encoder", Math.Round(result.AdaptMicrosecondsEncoder, 2));
-        json.WriteNumber("attention_k5_mse", result.Attention5.Mean);
-        json.WriteNumber("attention_k5_ci95", result.Attention5.HalfWidth);
-        json.WriteNumber("attention_k10_mse", result.Attention10.Mean);
-        json.WriteNumber("attention_k10_ci95", result.Attention10.HalfWidth);
-        json.WriteNumber("adapt_us_attention", Math.Round(result.AdaptMicrosecondsAttention, 2));
+        foreach (EncoderResult encoder in result.Encoders)
+        {
+            json.WriteNumber($"{encoder.Method.Key}_k5_mse", encoder.K5.Mean);
+            json.WriteNumber($"{encoder.Method.Key}_k5_ci95", encoder.K5.HalfWidth);
+            json.WriteNumber($"{encoder.Method.Key}_k10_mse", encoder.K10.Mean);
+            json.WriteNumber($"{encoder.Method.Key}_k10_ci95", encoder.K10.HalfWidth);
+            json.WriteNumber($"adapt_us_{encoder.Method.Key}", Math.Round(encoder.AdaptMicroseconds, 2));
+        }
+
         json.WriteNumber("zero_shot_mse", result.ZeroShot.Mean);
         json.WriteNumber("zero_shot_ci95", result.ZeroShot.HalfWidth);
         json.WriteNumber("pooled_mse", result.Pooled.Mean);

@@ -25,3 +25,20 @@ public partial class SineEncoderHyper;
 [SetAttention(4, 64)]
 [Dense(64, Activation.Relu)]
 public partial class SineAttentionHyper;
+
+/// <summary>
+/// The ablation's baseline: the mean encoder with a chunked head — SineNet's 1761 weights in 7 chunks of 256, each
+/// generated on its own from [z ; chunk embedding].
+/// </summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder), ChunkSize = 256, ChunkEmbeddingSize = 8)]
+[Dense(64, Activation.Relu)]
+public partial class SineChunkedEncoderHyper;
+
+/// <summary>
+/// The same with a transformer block across the 7 chunk tokens between the body and the head (HyperTransformer), so
+/// that the chunks of W are generated jointly.
+/// </summary>
+[HyperNetwork(typeof(SineNet), Encoder = typeof(SinePointEncoder), ChunkSize = 256, ChunkEmbeddingSize = 8)]
+[Dense(64, Activation.Relu)]
+[SelfAttention(4, 128)]
+public partial class SineHyperTransformer;

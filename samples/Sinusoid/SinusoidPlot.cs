@@ -25,16 +25,13 @@ public static class SinusoidPlot
             float[] grid = xs.Select(x => (float)x).ToArray();
             AddPrediction(plot, model, example.Embedding5, grid, "adapted, K = 5", Colors.OrangeRed, LinePattern.Dashed);
             AddPrediction(plot, model, example.Embedding10, grid, "adapted, K = 10", Colors.SteelBlue, LinePattern.Solid);
-            if (example.Encoded5 is not null && example.Encoded10 is not null)
+            // The mean encoder and the one with set attention, the first two methods.
+            if (example.Encoded.Count >= 2)
             {
-                AddLine(plot, grid, Encoded(example.Encoded5, grid), "encoder, K = 5", Colors.SeaGreen, LinePattern.Dashed);
-                AddLine(plot, grid, Encoded(example.Encoded10, grid), "encoder, K = 10", Colors.DarkViolet, LinePattern.Solid);
-            }
-
-            if (example.Attended5 is not null && example.Attended10 is not null)
-            {
-                AddLine(plot, grid, Encoded(example.Attended5, grid), "attention, K = 5", Colors.DarkOrange, LinePattern.Dotted);
-                AddLine(plot, grid, Encoded(example.Attended10, grid), "attention, K = 10", Colors.Teal, LinePattern.Dotted);
+                AddLine(plot, grid, Encoded(example.Encoded[0].K5, grid), "encoder, K = 5", Colors.SeaGreen, LinePattern.Dashed);
+                AddLine(plot, grid, Encoded(example.Encoded[0].K10, grid), "encoder, K = 10", Colors.DarkViolet, LinePattern.Solid);
+                AddLine(plot, grid, Encoded(example.Encoded[1].K5, grid), "attention, K = 5", Colors.DarkOrange, LinePattern.Dotted);
+                AddLine(plot, grid, Encoded(example.Encoded[1].K10, grid), "attention, K = 10", Colors.Teal, LinePattern.Dotted);
             }
 
             var support = plot.Add.ScatterPoints(example.SupportX.Take(5).Select(x => (double)x).ToArray(), example.SupportY.Take(5).Select(y => (double)y).ToArray());

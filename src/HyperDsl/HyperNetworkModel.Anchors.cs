@@ -51,15 +51,7 @@ public abstract partial class HyperNetworkModel<TTarget>
 
             // g's backward writes its head's gradient rather than adding to it, so it goes to a sink that is then added.
             ClearGradientsBesideHead(frozenGradients, decoderOffset: 0);
-            decoder.Backward(
-                DecoderParameters,
-                decoderInputs.AsSpan(0, rows * description.DecoderInputSize),
-                generatedGradients.AsSpan(0, rows * description.HeadUnits),
-                rows,
-                primary.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow),
-                frozenGradients,
-                decoderInputGradients.AsSpan(0, rows * description.DecoderInputSize),
-                primary.DecoderScratch.AsSpan(0, rows * description.DecoderScratchPerRow));
+            DecoderBackward(primary, 0, rows, frozenGradients, ChunkAttentionGradients);
             Span<float> decoderGradients = DecoderGradients;
             TensorPrimitives.Add(decoderGradients, frozenGradients, decoderGradients);
             AddEmbeddingGradients(ids, group);

@@ -70,7 +70,8 @@ public abstract partial class HyperNetworkModel<TTarget>
         CheckSamples(method, inputs, targets, samples, maxSamplesPerTask, loss);
         WriteDecoderInputs(0, embedding, condition);
         ClearGradientsBesideHead(frozenGradients, decoderOffset: 0);
-        float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients);
+        frozenAttentionGradients.AsSpan().Clear();
+        float value = (float)RunLane(primary, 0, 1, inputs, targets, samples, loss, 1f, frozenGradients, frozenAttentionGradients);
         embeddingGradient.Clear();
         conditionGradient.Clear();
         for (int k = 0; k < description.ChunkCount; k++)

@@ -126,26 +126,38 @@ public abstract partial class HyperNetworkModel<TTarget>
         IReadOnlyList<LayerDescription> layers = description.DecoderLayers;
         double sum = 0;
         long count = 0;
-        for (int done = 0; done < ProbeRows; done += capacity)
+        // With attention across chunk rows, the probe is whole tasks: every chunk row of a task shares its z.
+        bool wholeTasks = chunkAttention is not null;
+        int probeRows = wholeTasks ? ((ProbeRows + description.ChunkCount - 1) / description.ChunkCount) * description.ChunkCount : ProbeRows;
+        for (int done = 0; done < probeRows; done += capacity)
         {
-            int rows = Math.Min(capacity, ProbeRows - done);
+            int rows = Math.Min(capacity, probeRows - done);
             Span<float> inputs = decoderInputs.AsSpan(0, rows * width);
             for (int r = 0; r < rows; r++)
             {
                 Span<float> row = inputs.Slice(r * width, width);
-                if (description.Tasks > 0)
+                int chunk = (done + r) % description.ChunkCount;
+                if (wholeTasks && chunk > 0)
                 {
-                    Embedding(random.Next(description.Tasks)).CopyTo(row);
+                    inputs.Slice((r - 1) * width, description.TaskInputSize).CopyTo(row);
+                }
+                else
+                {
+                    if (description.Tasks > 0)
+                    {
+                        Embedding(random.Next(description.Tasks)).CopyTo(row);
+                    }
+
+                    Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize + description.EncodingSize), 1.0);
                 }
 
-                Gaussian.Fill(random, row.Slice(description.EmbeddingSize, description.ConditionSize + description.EncodingSize), 1.0);
-                ChunkEmbedding((done + r) % description.ChunkCount).CopyTo(row[description.TaskInputSize..]);
+                ChunkEmbedding(chunk).CopyTo(row[description.TaskInputSize..]);
             }
 
             ReadOnlySpan<float> headInputs = inputs;
             if (layers.Count > 1)
             {
-                decoder.Forward(DecoderParameters, inputs, generated.AsSpan(0, rows * description.HeadUnits), rows, primary.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow));
+                DecoderForward(primary, 0, rows);
                 LayerDescription last = layers[layers.Count - 2];
                 headInputs = primary.DecoderWorkspace.AsSpan(rows * last.ActivationSlot, rows * last.Units);
             }
@@ -229,7 +241,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
     }
 
-    /// <summary>The task encoder's layers and attention blocks start as the shared layers do, as PyTorch starts each module.</summary>
+    /// <summary>The task encoder's layers and every attention block start as the shared layers do, as PyTorch starts each module.</summary>
     private void InitializeEncoder(Random random)
     {
         Span<float> encoder = EncoderParameters;
@@ -244,6 +256,12 @@ public abstract partial class HyperNetworkModel<TTarget>
         foreach (LayerDescription block in description.SetAttention)
         {
             InitializeAttentionBlock(random, block.Attention, encoder.Slice(block.WeightsOffset, block.WeightsLength));
+        }
+
+        Span<float> chunkBlocks = ChunkAttentionParameters;
+        foreach (LayerDescription block in description.ChunkAttention)
+        {
+            InitializeAttentionBlock(random, block.Attention, chunkBlocks.Slice(block.WeightsOffset, block.WeightsLength));
         }
     }
 

@@ -33,7 +33,7 @@ public abstract partial class HyperNetworkModel<TTarget>
         if (worker is null)
         {
             ClearGradientsBesideHead(gradients, description.DecoderOffset);
-            total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, 1f / tasks, DecoderGradients);
+            total = RunLane(primary, 0, tasks, batch.Inputs, batch.Targets, batch.SamplesPerTask, loss, 1f / tasks, DecoderGradients, ChunkAttentionGradients);
         }
         else
         {
@@ -95,7 +95,7 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// <paramref name="inputs"/> and <paramref name="targets"/> hold those tasks' samples only. Returns the sum of the
     /// tasks' mean losses.
     /// </summary>
-    private double RunLane(Lane lane, int first, int count, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale, Span<float> decoderGradients)
+    private double RunLane(Lane lane, int first, int count, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss, float gradientScale, Span<float> decoderGradients, Span<float> attentionGradients)
     {
         int inputSize = TTarget.InputSize;
         int outputSize = TTarget.OutputSize;
@@ -109,29 +109,14 @@ public abstract partial class HyperNetworkModel<TTarget>
             total += TargetStep(lane, first + t, inputs.Slice(t * samples * inputSize, samples * inputSize), targets.Slice(t * samples * outputSize, samples * outputSize), samples, loss, gradientScale);
         }
 
-        decoder.Backward(
-            DecoderParameters,
-            decoderInputs.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
-            generatedGradients.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
-            rows,
-            lane.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow),
-            decoderGradients,
-            decoderInputGradients.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
-            lane.DecoderScratch.AsSpan(0, rows * description.DecoderScratchPerRow));
+        DecoderBackward(lane, firstRow, rows, decoderGradients, attentionGradients);
         return total;
     }
 
-    /// <summary>Runs g on the rows of tasks [first, first + count): one batched product per layer, the head included.</summary>
+    /// <summary>Runs g on the rows of tasks [first, first + count): one batched product per layer, the head included (and any attention across each task's chunk rows before the head).</summary>
     private void DecodeRows(Lane lane, int first, int count)
     {
-        int firstRow = first * description.ChunkCount;
-        int rows = count * description.ChunkCount;
-        decoder.Forward(
-            DecoderParameters,
-            decoderInputs.AsSpan(firstRow * description.DecoderInputSize, rows * description.DecoderInputSize),
-            generated.AsSpan(firstRow * description.HeadUnits, rows * description.HeadUnits),
-            rows,
-            lane.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow));
+        DecoderForward(lane, first * description.ChunkCount, count * description.ChunkCount);
         ScaleChunks(first, count);
         AssembleWeights(first, count);
     }

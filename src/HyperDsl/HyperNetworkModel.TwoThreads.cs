@@ -100,12 +100,12 @@ public abstract partial class HyperNetworkModel<TTarget>
     /// that its part of a two-thread optimizer step updates — since on two cores moving those weights between the
     /// cores' caches costs more than the arithmetic it saves:
     /// <list type="number">
-    /// <item>(serial) g's layers below the head, on all rows;</item>
+    /// <item>(serial) g's layers below the head, on all rows, and any attention across each task's chunk rows;</item>
     /// <item>each thread the head's sum over its part of the head's inputs, on all rows (the first adds the bias);</item>
     /// <item>each thread, for half of the tasks, the two parts added (in a fixed order) into W, and the target passes;</item>
     /// <item>each thread the head's backward for its part of the head's inputs: those rows of the weight gradient and
     /// those columns of the input gradient (the second adds the bias gradient);</item>
-    /// <item>(serial) the layers below the head.</item>
+    /// <item>(serial) any attention across chunk rows, then the layers below the head.</item>
     /// </list>
     /// No thread adds to what the other writes, so the result is the same from run to run. Spans cannot cross threads,
     /// so the batch's inputs and targets are pinned for the duration of the step — which returns only when both parts
@@ -155,6 +155,11 @@ public abstract partial class HyperNetworkModel<TTarget>
             ReadOnlySpan<float> decoderInputs = model.decoderInputs.AsSpan(0, rows * description.DecoderInputSize);
             Span<float> workspace = model.primary.DecoderWorkspace.AsSpan(0, rows * description.DecoderWorkspacePerRow);
             model.decoder.ForwardBody(model.DecoderParameters, decoderInputs, rows, workspace);
+            if (model.chunkAttention is not null)
+            {
+                model.AttendAcrossChunks(workspace, rows);
+            }
+
             fixed (float* inputPointer = batchInputs)
             fixed (float* targetPointer = batchTargets)
             {
@@ -177,6 +182,11 @@ public abstract partial class HyperNetworkModel<TTarget>
                     inputs = null;
                     targets = null;
                 }
+            }
+
+            if (model.chunkAttention is not null)
+            {
+                model.AttendAcrossChunksBackward(workspace, headInputGradients.AsSpan(0, rows * description.HeadInputs), rows, model.ChunkAttentionGradients);
             }
 
             model.decoder.BackwardBody(

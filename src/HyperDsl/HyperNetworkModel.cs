@@ -38,8 +38,10 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     private readonly float[] generatedGradients;
     private readonly float[] decoderInputGradients;
 
-    // Where g's parameter gradients go when θ is held fixed (ComputeEmbeddingGradient).
+    // Where g's parameter gradients go when θ is held fixed (ComputeEmbeddingGradient), and those of any attention
+    // across chunk tokens.
     private readonly float[] frozenGradients;
+    private readonly float[] frozenAttentionGradients;
 
     // The buffers of the calling thread's share of a step.
     private readonly Lane primary;
@@ -144,6 +146,13 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         {
             encoding = new SupportEncoding(description, encoder, maxTasks, maxSupportPerTask);
         }
+
+        if (description.ChunkAttention.Count > 0)
+        {
+            chunkAttention = new ChunkAttentionBuffers(description, maxTasks);
+        }
+
+        frozenAttentionGradients = new float[description.ChunkAttentionParameterCount];
     }
 
     /// <summary>θ, flat, laid out as the generated <c>Layout</c> says.</summary>

@@ -48,7 +48,10 @@ public readonly record struct LayerDescription(string Name, int Inputs, int Unit
     /// <summary>An attention block's feed-forward hidden width, else 0.</summary>
     public int FeedForward { get; init; }
 
-    /// <summary>An attention block's sizes and the layout of its parameters (<see cref="LayerKind.SetAttention"/> only).</summary>
+    /// <summary>Whether the layer is an attention block (<see cref="LayerKind.SetAttention"/> or <see cref="LayerKind.SelfAttention"/>).</summary>
+    public bool IsAttention => Kind is LayerKind.SetAttention or LayerKind.SelfAttention;
+
+    /// <summary>An attention block's sizes and the layout of its parameters (attention blocks only).</summary>
     public Kernels.AttentionShape Attention => new(Inputs, Heads, FeedForward);
 
     /// <summary>
@@ -72,10 +75,10 @@ public readonly record struct LayerDescription(string Name, int Inputs, int Unit
     };
 
     /// <summary>Floats of the weights (an attention block: all its parameters, laid out as <see cref="Kernels.AttentionShape"/> says).</summary>
-    public int WeightsLength => Kind == LayerKind.SetAttention ? Attention.ParameterCount : WeightRows * WeightColumns;
+    public int WeightsLength => IsAttention ? Attention.ParameterCount : WeightRows * WeightColumns;
 
     /// <summary>Floats of the bias (LayerNorm: β): a Dense layer's units, a convolution's filters, LayerNorm's features, 0 for pools and attention blocks.</summary>
-    public int BiasLength => Kind == LayerKind.SetAttention ? 0 : WeightColumns;
+    public int BiasLength => IsAttention ? 0 : WeightColumns;
 
     /// <summary>The number of parameters: weights and bias.</summary>
     public int ParameterCount => WeightsLength + BiasLength;

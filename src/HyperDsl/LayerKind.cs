@@ -26,4 +26,10 @@ public enum LayerKind
     /// encoder and the mean (<see cref="SetAttentionAttribute"/>).
     /// </summary>
     SetAttention = 6,
+
+    /// <summary>
+    /// The same block across the chunk tokens of a task in a chunked hypernetwork's decoder, between its body and its
+    /// head, so that the chunks of W are generated jointly (<see cref="SelfAttentionAttribute"/>).
+    /// </summary>
+    SelfAttention = 7,
 }

@@ -49,6 +49,24 @@ public sealed class HyperNetworkSnapshotTests
             """, files: 3);
 
     [Fact]
+    public void Chunked_hypernetwork_with_attention_across_chunks()
+        => Verify(nameof(Chunked_hypernetwork_with_attention_across_chunks), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 2)]
+            [Dense(6, Activation.Tanh)]
+            [Dense(2)]
+            public partial class SmallNet;
+
+            [HyperNetwork(typeof(SmallNet), Tasks = 10, EmbeddingSize = 3, ChunkSize = 8, ChunkEmbeddingSize = 2)]
+            [Dense(8, Activation.Relu)]
+            [SelfAttention(2, 16)]
+            public partial class TransformerHyper;
+            """, files: 2);
+
+    [Fact]
     public void Chunked_hypernetwork_with_both_conditionings()
         => Verify(nameof(Chunked_hypernetwork_with_both_conditionings), """
             using HyperDsl;

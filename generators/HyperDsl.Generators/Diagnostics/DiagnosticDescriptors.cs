@@ -184,12 +184,22 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SetAttentionSizeInvalid = Error(
         "HD0039",
         "An attention block's sizes must be positive",
-        "[SetAttention] of '{0}' has {1} heads and a feed-forward width of {2}; both must be at least 1");
+        "An attention block of '{0}' has {1} heads and a feed-forward width of {2}; both must be at least 1");
 
     public static readonly DiagnosticDescriptor SetAttentionHeadsDoNotDivide = Error(
         "HD0040",
-        "The encoding does not split into the heads",
-        "[SetAttention] of '{0}' has {1} heads, but the encoder's output has {2} features, which do not split into {1} heads of equal width; choose heads that divide {2}");
+        "The tokens do not split into the heads",
+        "An attention block of '{0}' has {1} heads, but its tokens have {2} features (the encoder's output for [SetAttention], the body's last layer for [SelfAttention]), which do not split into {1} heads of equal width; choose heads that divide {2}");
+
+    public static readonly DiagnosticDescriptor SelfAttentionWithoutChunks = Error(
+        "HD0041",
+        "Attention across chunks needs a chunked hypernetwork",
+        "'{0}' declares [SelfAttention], which attends across the chunk tokens of a task between the decoder's body and its head; it belongs on a [HyperNetwork] with ChunkSize and ChunkEmbeddingSize");
+
+    public static readonly DiagnosticDescriptor SelfAttentionWithoutBody = Error(
+        "HD0042",
+        "Attention across chunks needs a body layer",
+        "'{0}' declares [SelfAttention] but no [Dense] body layer: the chunk tokens are the body's last outputs, so declare at least one [Dense] layer");
 
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
@@ -224,7 +234,8 @@ internal static class DiagnosticDescriptors
         NameClashesWithGeneratedMember, HyperNetworkHasBaseClass, HyperNetworkIsRecord, InputShapeInvalid,
         SpatialLayerOnVector, WindowDoesNotFit, StrideNotPositive, PaddingUndefined, ResidualShapeMismatch, PoolDropsPixels,
         HyperBodyLayerInvalid, NothingToGenerate, EncoderInvalid, EncoderInputMismatch, EncoderLayerShared,
-        SetAttentionWithoutEncoder, SetAttentionSizeInvalid, SetAttentionHeadsDoNotDivide,
+        SetAttentionWithoutEncoder, SetAttentionSizeInvalid, SetAttentionHeadsDoNotDivide, SelfAttentionWithoutChunks,
+        SelfAttentionWithoutBody,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

@@ -102,6 +102,12 @@ internal static class HyperNetworkEmitter
         {
             writer.Line("// Each generated parameter is the head's output times a fixed hyperfan factor of its target layer (see Initialize).");
         }
+
+        if (spec.ChunkAttention.Count > 0)
+        {
+            writer.Line($"// Between the body and the head, transformer blocks attend across each task's {layout.ChunkCount} chunk rows (one token per chunk),");
+            writer.Line("// so that the chunks of W are generated jointly; their parameters end θ, each laid out as AttentionShape says.");
+        }
         writer.Line("//");
         writer.Line("// θ: one flat float vector.");
         var rows = new List<string[]> { new[] { "part", "shape", "activation", "weights", "bias" } };
@@ -159,6 +165,11 @@ internal static class HyperNetworkEmitter
             rows.Add(new[] { "encoder " + block.Name, HyperText.AttentionShape(spec, block), "-", LayoutTableEmitter.Range(layout.EncoderOffset + offset, length), "-" });
         }
 
+        foreach ((AttentionSpec block, int offset, int length) in layout.ChunkAttentionBlocks)
+        {
+            rows.Add(new[] { block.Name, HyperText.ChunkAttentionShape(spec, layout, block), "-", LayoutTableEmitter.Range(layout.ChunkAttentionOffset + offset, length), "-" });
+        }
+
         LayoutTableEmitter.WriteTable(writer, rows);
         writer.Line("//");
         writer.Line($"// The decoder g runs on rows [z{(layout.IsChunked ? " ; chunk embedding" : string.Empty)}] of {layout.DecoderInputSize} floats, all tasks of a meta-batch at once, so that");
@@ -173,10 +184,24 @@ internal static class HyperNetworkEmitter
         string attribute = TargetNetworkEmitter.GeneratedCodeAttribute;
         using (writer.Open($"partial {declaration.Keyword} {declaration.Name} : global::HyperDsl.HyperNetworkModel<{target}>"))
         {
-            string parts = "the embedding table, the decoder g" + (layout.SharedLength > 0 || layout.Encoder is not null ? ", the chunk embeddings" : " and the chunk embeddings")
-                + (layout.SharedLength > 0 ? (layout.Encoder is not null ? ", the shared target layers" : " and the shared target layers") : string.Empty)
-                + (layout.Encoder is not null ? " and the task encoder" : string.Empty);
-            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, $"Floats in θ: {parts}.");
+            var parts = new List<string> { "the embedding table", "the decoder g", "the chunk embeddings" };
+            if (layout.SharedLength > 0)
+            {
+                parts.Add("the shared target layers");
+            }
+
+            if (layout.Encoder is not null)
+            {
+                parts.Add("the task encoder");
+            }
+
+            if (layout.ChunkAttentionLength > 0)
+            {
+                parts.Add("the attention blocks across chunks");
+            }
+
+            string listed = string.Join(", ", parts.GetRange(0, parts.Count - 1)) + " and " + parts[parts.Count - 1];
+            Constant(writer, GeneratedMembers.ParameterCount, layout.ParameterCount, $"Floats in θ: {listed}.");
             Constant(writer, GeneratedMembers.TargetParameterCount, layout.Target.ParameterCount, "Floats in the target network's parameter vector W, which Generate fills.");
             Constant(writer, GeneratedMembers.Tasks, spec.Tasks, "Rows of the learned task-embedding table (0: none).");
             Constant(writer, GeneratedMembers.EmbeddingSize, spec.EmbeddingSize, "Width of a learned task embedding (0: none).");
@@ -294,9 +319,10 @@ internal static class HyperNetworkEmitter
             writer.Line("},");
             writer.Line($"decoderWorkspacePerRow: {layout.Decoder.WorkspacePerSample},");
             writer.Line($"decoderScratchPerRow: {layout.Decoder.ScratchPerRow},");
+            string end = spec.ChunkAttention.Count > 0 ? "," : ");";
             if (spec.Encoder is null)
             {
-                writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers});");
+                writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers}{end}");
             }
             else
             {
@@ -304,7 +330,7 @@ internal static class HyperNetworkEmitter
                 writer.Line($"encodingSize: {spec.EncodingSize},");
                 if (spec.SetAttention.Count == 0)
                 {
-                    writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers});");
+                    writer.Line($"encoderLayers: {spec.Encoder.Declaration.Name}.{GeneratedMembers.Layers}{end}");
                 }
                 else
                 {
@@ -319,8 +345,23 @@ internal static class HyperNetworkEmitter
                         }
                     }
 
-                    writer.Line("});");
+                    writer.Line("}" + end);
                 }
+            }
+
+            if (spec.ChunkAttention.Count > 0)
+            {
+                writer.Line("chunkAttention: new global::HyperDsl.LayerDescription[]");
+                writer.Line("{");
+                using (new Indent(writer))
+                {
+                    foreach ((AttentionSpec block, int offset, int _) in layout.ChunkAttentionBlocks)
+                    {
+                        writer.Line($"new(Name: \"{block.Name}\", Inputs: {spec.ChunkTokenWidth}, Units: {spec.ChunkTokenWidth}, Activation: global::HyperDsl.Activation.Identity, WeightsOffset: {offset}, BiasOffset: {offset}, ActivationSlot: -1) {{ Kind = global::HyperDsl.LayerKind.SelfAttention, Heads = {block.Heads}, FeedForward = {block.FeedForward} }},");
+                    }
+                }
+
+                writer.Line("});");
             }
         }
     }

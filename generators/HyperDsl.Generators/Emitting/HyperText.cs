@@ -12,6 +12,9 @@ internal static class HyperText
     /// <summary>An attention block's shape for tables: <c>set × 32, 4 heads, ff 64</c>.</summary>
     public static string AttentionShape(HyperNetworkSpec spec, AttentionSpec block) => $"set × {spec.EncodingSize}, {block.Heads} heads, ff {block.FeedForward}";
 
+    /// <summary>A block across chunk tokens for tables: <c>22 chunks × 64, 4 heads, ff 64</c>.</summary>
+    public static string ChunkAttentionShape(HyperNetworkSpec spec, HyperLayout layout, AttentionSpec block) => $"{layout.ChunkCount} chunks × {spec.ChunkTokenWidth}, {block.Heads} heads, ff {block.FeedForward}";
+
     /// <summary>The encoder class as the user writes it, without <c>global::</c>.</summary>
     public static string EncoderName(HyperNetworkSpec spec) => spec.Encoder!.Declaration.Name.Replace("global::", string.Empty);
 

@@ -77,6 +77,11 @@ internal static class SummaryEmitter
             rows.Add(new[] { "encoder " + block.Name, HyperText.AttentionShape(spec, block), "-", Count(length), LayoutTableEmitter.Range(layout.EncoderOffset + offset, length) });
         }
 
+        foreach ((AttentionSpec block, int offset, int length) in layout.ChunkAttentionBlocks)
+        {
+            rows.Add(new[] { block.Name, HyperText.ChunkAttentionShape(spec, layout, block), "-", Count(length), LayoutTableEmitter.Range(layout.ChunkAttentionOffset + offset, length) });
+        }
+
         lines.AddRange(LayoutTableEmitter.AlignTable(rows));
         double ratio = (double)layout.ParameterCount / target.ParameterCount;
         lines.Add($"Total parameters: {Count(layout.ParameterCount)}, {ratio.ToString("0.###", CultureInfo.InvariantCulture)} × the target's {Count(target.ParameterCount)}");

@@ -18,6 +18,8 @@ internal sealed class HyperLayout
         Target = target;
         Encoder = encoder;
         SetAttentionLength = (int)setAttention;
+        ChunkAttentionOffset = (int)theta.ChunkAttentionOffset;
+        ChunkAttentionLength = (int)theta.ChunkAttentionLength;
         EncoderOffset = (int)theta.EncoderOffset;
         Decoder = decoder;
         ChunkCount = chunkCount;
@@ -72,6 +74,27 @@ internal sealed class HyperLayout
 
     /// <summary>Floats of the attention blocks across the support set.</summary>
     public int SetAttentionLength { get; }
+
+    /// <summary>Offset of the attention blocks across chunk tokens in θ (after the encoder).</summary>
+    public int ChunkAttentionOffset { get; }
+
+    /// <summary>Floats of the attention blocks across chunk tokens.</summary>
+    public int ChunkAttentionLength { get; }
+
+    /// <summary>The attention blocks across chunk tokens, each with the offset of its parameters relative to their part of θ.</summary>
+    public IEnumerable<(AttentionSpec Block, int Offset, int Length)> ChunkAttentionBlocks
+    {
+        get
+        {
+            int offset = 0;
+            foreach (AttentionSpec block in Spec.ChunkAttention)
+            {
+                int length = (int)block.ParameterCount(Spec.ChunkTokenWidth);
+                yield return (block, offset, length);
+                offset += length;
+            }
+        }
+    }
 
     /// <summary>The attention blocks across the support set, each with the offset of its parameters relative to the encoder's part of θ.</summary>
     public IEnumerable<(AttentionSpec Block, int Offset, int Length)> SetAttentionBlocks
@@ -152,6 +175,12 @@ internal sealed class HyperLayout
             setAttention += block.ParameterCount(spec.EncodingSize);
         }
 
+        long chunkAttention = 0;
+        foreach (AttentionSpec block in spec.ChunkAttention)
+        {
+            chunkAttention += block.ParameterCount(spec.ChunkTokenWidth);
+        }
+
         long inputWidth = ThetaLayout.DecoderInputSizeOf(spec.EmbeddingSize, spec.ConditionSize, spec.EncodingSize, spec.ChunkEmbeddingSize);
         if (inputWidth > int.MaxValue)
         {
@@ -166,7 +195,7 @@ internal sealed class HyperLayout
             return null;
         }
 
-        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared, (encoder?.ParameterCount ?? 0) + setAttention);
+        var theta = new ThetaLayout(spec.Tasks, spec.EmbeddingSize, chunkCount, spec.ChunkEmbeddingSize, decoder.ParameterCount, shared, (encoder?.ParameterCount ?? 0) + setAttention, chunkAttention);
         if (theta.ParameterCount > int.MaxValue)
         {
             overflowingQuantity = "ParameterCount";

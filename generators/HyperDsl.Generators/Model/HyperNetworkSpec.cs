@@ -14,6 +14,7 @@ namespace HyperDsl.Generators.Model;
 /// <param name="Body">The body layers in source order; the head is implied.</param>
 /// <param name="Encoder">The task encoder over support pairs [x ; y], or null; its declaration's name is the fully qualified name of its class.</param>
 /// <param name="SetAttention">Attention blocks across each support set, after the encoder, in source order.</param>
+/// <param name="ChunkAttention">Attention blocks across each task's chunk tokens, between g's body and its head, in source order.</param>
 internal sealed record HyperNetworkSpec(
     TypeDeclarationSpec Declaration,
     NetworkSpec Target,
@@ -24,8 +25,12 @@ internal sealed record HyperNetworkSpec(
     int ChunkEmbeddingSize,
     EquatableArray<LayerSpec> Body,
     NetworkSpec? Encoder = null,
-    EquatableArray<AttentionSpec> SetAttention = default)
+    EquatableArray<AttentionSpec> SetAttention = default,
+    EquatableArray<AttentionSpec> ChunkAttention = default)
 {
+    /// <summary>Width of the chunk tokens the blocks across chunks read: the body's last layer's units (0 without a body).</summary>
+    public int ChunkTokenWidth => Body.Count == 0 ? 0 : Body[Body.Count - 1].Units;
+
     /// <summary>Width of the encoder's output, the encoding in g's input (0: no encoder).</summary>
     public int EncodingSize => Encoder is null ? 0 : Encoder.Layers[Encoder.Layers.Count - 1].Units;
 }

@@ -76,13 +76,19 @@ internal static class HyperNetworkParser
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
-        List<AttentionSpec>? attention = ReadSetAttention(parse, encoder);
-        if (attention is null)
+        List<AttentionSpec>? attention = ReadAttention(parse, SetAttentionAttributeName, "SetAttention", encoder is null ? 0 : encoder.Layers[encoder.Layers.Count - 1].Units, () => encoder is null ? DiagnosticDescriptors.SetAttentionWithoutEncoder : null);
+        List<AttentionSpec>? chunkAttention = attention is null ? null : ReadAttention(
+            parse,
+            SelfAttentionAttributeName,
+            "SelfAttention",
+            body.Count == 0 ? 0 : body[body.Count - 1].Units,
+            () => chunkSize == 0 ? DiagnosticDescriptors.SelfAttentionWithoutChunks : body.Count == 0 ? DiagnosticDescriptors.SelfAttentionWithoutBody : null);
+        if (attention is null || chunkAttention is null)
         {
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
-        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder, attention.ToEquatableArray());
+        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder, attention.ToEquatableArray(), chunkAttention.ToEquatableArray());
         HyperLayout? layout = HyperLayout.TryCreate(spec, out string? overflowing);
         if (layout is null)
         {
@@ -225,16 +231,19 @@ internal static class HyperNetworkParser
 
     public const string SetAttentionAttributeName = "HyperDsl.SetAttentionAttribute";
 
+    public const string SelfAttentionAttributeName = "HyperDsl.SelfAttentionAttribute";
+
     /// <summary>
-    /// The [SetAttention] blocks in source order, or null when one is invalid: they need an encoder, positive sizes,
-    /// and heads that split the encoder's output evenly.
+    /// The attention blocks one attribute declares, in source order, or null when one is invalid: each needs what
+    /// <paramref name="missing"/> asks for (it returns the diagnostic to report, or null), positive sizes, and heads
+    /// that split the tokens' <paramref name="width"/> evenly.
     /// </summary>
-    private static List<AttentionSpec>? ReadSetAttention(ParseContext parse, NetworkSpec? encoder)
+    private static List<AttentionSpec>? ReadAttention(ParseContext parse, string attributeName, string prefix, int width, System.Func<DiagnosticDescriptor?> missing)
     {
         var blocks = new List<AttentionSpec>();
         foreach (AttributeData attribute in parse.Symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != SetAttentionAttributeName)
+            if (attribute.AttributeClass?.ToDisplayString() != attributeName)
             {
                 continue;
             }
@@ -247,9 +256,9 @@ internal static class HyperNetworkParser
                 return null;
             }
 
-            if (encoder is null)
+            if (missing() is { } descriptor)
             {
-                parse.Error(DiagnosticDescriptors.SetAttentionWithoutEncoder, LocationInfo.From(syntax), parse.DisplayName);
+                parse.Error(descriptor, LocationInfo.From(syntax), parse.DisplayName);
                 return null;
             }
 
@@ -259,14 +268,13 @@ internal static class HyperNetworkParser
                 return null;
             }
 
-            int width = encoder.Layers[encoder.Layers.Count - 1].Units;
             if (width % heads != 0)
             {
                 parse.Error(DiagnosticDescriptors.SetAttentionHeadsDoNotDivide, LocationInfo.From(AttributeArguments.ConstructorArgumentSyntax(syntax, 0, "heads")), parse.DisplayName, heads, width);
                 return null;
             }
 
-            name ??= "SetAttention" + blocks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            name ??= prefix + blocks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name))
             {
                 parse.Error(DiagnosticDescriptors.LayerNameInvalid, LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, "Name")), name, parse.DisplayName);

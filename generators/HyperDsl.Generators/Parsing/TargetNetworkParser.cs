@@ -39,10 +39,14 @@ internal static class TargetNetworkParser
         TypeDeclarationSpec type = DeclarationParser.Read(parse, GeneratedMembers.OfTargetNetwork);
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == HyperNetworkParser.SetAttentionAttributeName)
+            // Attention across a set or across chunks is a hypernetwork's; a network's samples are independent.
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            if (name is HyperNetworkParser.SetAttentionAttributeName or HyperNetworkParser.SelfAttentionAttributeName)
             {
-                // Attention across a set is the hypernetwork's, between its encoder and the mean; a network's samples are independent.
-                parse.Error(DiagnosticDescriptors.SetAttentionWithoutEncoder, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)), parse.DisplayName);
+                parse.Error(
+                    name == HyperNetworkParser.SetAttentionAttributeName ? DiagnosticDescriptors.SetAttentionWithoutEncoder : DiagnosticDescriptors.SelfAttentionWithoutChunks,
+                    LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
+                    parse.DisplayName);
                 return new ParseResult<NetworkSpec>(null, parse.Diagnostics);
             }
         }

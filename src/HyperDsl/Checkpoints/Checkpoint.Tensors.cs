@@ -48,6 +48,15 @@ public static partial class Checkpoint
             }
         }
 
+        // Attention across chunk tokens is part of the decoder: its blocks are named at the top level, as g's layers are.
+        foreach (LayerDescription block in description.ChunkAttention)
+        {
+            foreach (TorchTensor tensor in TorchTensors.Of(block))
+            {
+                tensors.Add(TensorBinding.Layer(block.Name + "." + tensor.Suffix, parameters, description.ChunkAttentionOffset, tensor));
+            }
+        }
+
         CheckCoverage(description.Name, tensors, parameters.Length);
         return tensors;
     }

@@ -233,7 +233,7 @@ public static partial class Checkpoint
         new("kind", "hypernetwork"),
         new("network", description.Name),
         new("target", Architecture(description.TargetLayers)),
-        new("decoder", Architecture(description.DecoderLayers)),
+        new("decoder", Architecture([.. description.DecoderLayers, .. description.ChunkAttention])),
         new("tasks", Text(description.Tasks)),
         new("embedding_size", Text(description.EmbeddingSize)),
         new("condition_size", Text(description.ConditionSize)),
@@ -259,8 +259,8 @@ public static partial class Checkpoint
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDescription layer = layers[i];
-            parts[i] = layer.Kind == LayerKind.SetAttention
-                ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: SetAttention {layer.Inputs}, {layer.Heads} heads, feed-forward {layer.FeedForward}")
+            parts[i] = layer.IsAttention
+                ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Kind} {layer.Inputs}, {layer.Heads} heads, feed-forward {layer.FeedForward}")
                 : layer.Kind == LayerKind.Dense && !layer.InputShape.IsImage && !layer.Residual && !layer.Shared
                 ? string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Inputs} -> {layer.Units}, {layer.Activation}")
                 : string.Create(CultureInfo.InvariantCulture, $"{layer.Name}: {layer.Kind}{(layer.Kernel > 0 ? $" {layer.Kernel}x{layer.Kernel}/{layer.Stride}+{layer.PadTop},{layer.PadLeft}" : string.Empty)}{(layer.Residual ? " residual" : string.Empty)}{(layer.Shared ? " shared" : string.Empty)} {layer.InputShape} -> {layer.OutputShape}, {layer.Activation}");

@@ -62,7 +62,7 @@ internal static class TorchTensors
                 break;
             }
 
-            case LayerKind.SetAttention:
+            case LayerKind.SetAttention or LayerKind.SelfAttention:
             {
                 // nn.TransformerEncoderLayer's names; its Linear weights are [out, in], ours input-major.
                 Kernels.AttentionShape shape = layer.Attention;

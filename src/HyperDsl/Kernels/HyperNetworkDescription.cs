@@ -27,6 +27,7 @@ public sealed class HyperNetworkDescription
     /// <param name="encodingSize">Width of the task encoder's output z, or 0 when there is no encoder.</param>
     /// <param name="encoderLayers">The task encoder's layers, offsets in its own parameters; null or empty when there is none.</param>
     /// <param name="setAttention">Attention blocks across each support set, after the encoder; offsets continue the encoder's parameters. Null or empty when there are none.</param>
+    /// <param name="chunkAttention">Attention blocks across each task's chunk tokens, between g's body and its head; offsets relative to their part of θ. Null or empty when there are none.</param>
     /// <exception cref="ArgumentException">The layers are empty or do not chain (a generated class always passes ones that do).</exception>
     public HyperNetworkDescription(
         string name,
@@ -41,7 +42,8 @@ public sealed class HyperNetworkDescription
         IReadOnlyList<LayerDescription> targetLayers,
         int encodingSize = 0,
         IReadOnlyList<LayerDescription>? encoderLayers = null,
-        IReadOnlyList<LayerDescription>? setAttention = null)
+        IReadOnlyList<LayerDescription>? setAttention = null,
+        IReadOnlyList<LayerDescription>? chunkAttention = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(decoderLayers);
@@ -140,6 +142,19 @@ public sealed class HyperNetworkDescription
         }
 
         LayerDescription head = decoderLayers[decoderLayers.Count - 1];
+        ChunkAttention = chunkAttention ?? Array.Empty<LayerDescription>();
+        long chunkAttentionParameters = 0;
+        foreach (LayerDescription block in ChunkAttention)
+        {
+            if (block.Kind != LayerKind.SelfAttention || chunkSize == 0 || decoderLayers.Count < 2 || block.Inputs != head.Inputs || block.Units != head.Inputs
+                || block.WeightsOffset != chunkAttentionParameters || block.Heads < 1 || block.FeedForward < 1 || head.Inputs % block.Heads != 0)
+            {
+                throw new ArgumentException($"{name}: the attention blocks across chunk tokens do not fit the decoder or do not follow one another.");
+            }
+
+            chunkAttentionParameters += block.ParameterCount;
+        }
+
         ChunkCount = ThetaLayout.ChunkCountOf(generatedCount, chunkSize);
         DecoderInputSize = checked((int)ThetaLayout.DecoderInputSizeOf(embeddingSize, conditionSize, encodingSize, chunkEmbeddingSize));
         if (decoderLayers[0].Inputs != DecoderInputSize || head.Units != ThetaLayout.HeadUnitsOf(generatedCount, chunkSize))
@@ -147,13 +162,15 @@ public sealed class HyperNetworkDescription
             throw new ArgumentException($"{name}: the decoder's layers do not fit its conditioning and its target.");
         }
 
-        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units, sharedCount, encoderParameters);
+        var theta = new ThetaLayout(tasks, embeddingSize, ChunkCount, chunkEmbeddingSize, head.BiasOffset + (long)head.Units, sharedCount, encoderParameters, chunkAttentionParameters);
         DecoderOffset = checked((int)theta.DecoderOffset);
         DecoderParameterCount = checked((int)theta.DecoderParameterCount);
         ChunkEmbeddingsOffset = checked((int)theta.ChunkEmbeddingsOffset);
         SharedOffset = checked((int)theta.SharedOffset);
         EncoderOffset = checked((int)theta.EncoderOffset);
         EncoderParameterCount = checked((int)theta.EncoderLength);
+        ChunkAttentionOffset = checked((int)theta.ChunkAttentionOffset);
+        ChunkAttentionParameterCount = checked((int)theta.ChunkAttentionLength);
         ParameterCount = checked((int)theta.ParameterCount);
     }
 
@@ -216,6 +233,15 @@ public sealed class HyperNetworkDescription
 
     /// <summary>Attention blocks across each support set, between the encoder and the mean; offsets continue the encoder's parameters.</summary>
     public IReadOnlyList<LayerDescription> SetAttention { get; }
+
+    /// <summary>Attention blocks across each task's chunk tokens, between g's body and its head; offsets relative to <see cref="ChunkAttentionOffset"/>.</summary>
+    public IReadOnlyList<LayerDescription> ChunkAttention { get; }
+
+    /// <summary>Offset of the attention blocks across chunk tokens in θ (after the encoder).</summary>
+    public int ChunkAttentionOffset { get; }
+
+    /// <summary>Floats of the attention blocks across chunk tokens (0: none).</summary>
+    public int ChunkAttentionParameterCount { get; }
 
     /// <summary>Whether the hypernetwork encodes each task's support set into z.</summary>
     public bool HasEncoder => EncodingSize > 0;

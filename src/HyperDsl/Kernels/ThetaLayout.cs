@@ -9,7 +9,7 @@ namespace HyperDsl.Kernels;
 /// θ = [task-embedding table, Tasks × EmbeddingSize, row-major] [the decoder g: each body layer, then the head]
 /// [chunk embeddings, ChunkCount × ChunkEmbeddingSize, when chunked] [shared target layers, learned directly: each
 /// one's weights then bias, in the target's layout and order] [the task encoder E, learned directly: each layer's
-/// weights then bias, in E's own layout]. g's input row for a task (and chunk k) is [embedding ; condition ; encoding ;
+/// weights then bias, in E's own layout, then its attention blocks] [attention blocks across chunk tokens]. g's input row for a task (and chunk k) is [embedding ; condition ; encoding ;
 /// chunk embedding k]. Sizes are <see cref="long"/> so that a caller can tell an overflow.
 /// </remarks>
 internal sealed class ThetaLayout
@@ -21,7 +21,8 @@ internal sealed class ThetaLayout
     /// <param name="decoderParameterCount">Floats of the decoder g's layers.</param>
     /// <param name="sharedParameterCount">Floats of the target's shared layers, or 0.</param>
     /// <param name="encoderParameterCount">Floats of the task encoder E, or 0 when there is none.</param>
-    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount, long sharedParameterCount = 0, long encoderParameterCount = 0)
+    /// <param name="chunkAttentionCount">Floats of the attention blocks across chunk tokens, or 0.</param>
+    public ThetaLayout(int tasks, int embeddingSize, int chunkCount, int chunkEmbeddingSize, long decoderParameterCount, long sharedParameterCount = 0, long encoderParameterCount = 0, long chunkAttentionCount = 0)
     {
         EmbeddingsLength = (long)tasks * embeddingSize;
         DecoderOffset = EmbeddingsLength;
@@ -32,7 +33,9 @@ internal sealed class ThetaLayout
         SharedLength = sharedParameterCount;
         EncoderOffset = SharedOffset + sharedParameterCount;
         EncoderLength = encoderParameterCount;
-        ParameterCount = EncoderOffset + encoderParameterCount;
+        ChunkAttentionOffset = EncoderOffset + encoderParameterCount;
+        ChunkAttentionLength = chunkAttentionCount;
+        ParameterCount = ChunkAttentionOffset + chunkAttentionCount;
     }
 
     /// <summary>Floats of the task-embedding table, at offset 0.</summary>
@@ -61,6 +64,12 @@ internal sealed class ThetaLayout
 
     /// <summary>Floats of the task encoder's parameters (0 when there is no encoder).</summary>
     public long EncoderLength { get; }
+
+    /// <summary>Offset of the attention blocks across chunk tokens: right after the encoder.</summary>
+    public long ChunkAttentionOffset { get; }
+
+    /// <summary>Floats of the attention blocks across chunk tokens (0 when there are none).</summary>
+    public long ChunkAttentionLength { get; }
 
     /// <summary>Floats in θ.</summary>
     public long ParameterCount { get; }

@@ -139,6 +139,24 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Attention_across_chunks_is_saved_under_the_blocks_names_beside_the_decoder()
+    {
+        var model = new ChunkAttentionHyper(maxTasks: 1, maxSamplesPerTask: 1);
+        model.Initialize(5);
+        string path = Path.Combine(folder, "chunk-attention.safetensors");
+        Checkpoint.Save(path, model);
+        var tensors = SafetensorsBytes.Parse(File.ReadAllBytes(path), out var metadata);
+        Assert.Equal(new long[] { 12, 4 }, tensors["SelfAttention0.self_attn.in_proj_weight"].Shape);
+        Assert.Equal(new long[] { 3, 4 }, tensors["Mix.linear1.weight"].Shape);
+        Assert.Equal(new long[] { 4, 3 }, tensors["Mix.linear2.weight"].Shape);
+        Assert.EndsWith("SelfAttention0: SelfAttention 4, 2 heads, feed-forward 5; Mix: SelfAttention 4, 4 heads, feed-forward 3", metadata["decoder"]);
+
+        // The blocks end θ: linear2.bias of the last block is θ's last 4 floats.
+        float[] theta = model.Parameters.ToArray();
+        Assert.Equal(theta[^4..], tensors["Mix.linear2.bias"].Values);
+    }
+
+    [Fact]
     public void Tensors_have_the_names_shapes_and_values_of_a_PyTorch_state_dict()
     {
         var model = new SineHyper(maxTasks: 1, maxSamplesPerTask: 1);

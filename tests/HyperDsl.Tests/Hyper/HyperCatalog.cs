@@ -50,6 +50,14 @@ public static class HyperCatalog
             chunkEmbeddingSize: 2,
             body: new[] { (5, Activation.Sigmoid) },
             sharedLayers: new[] { 0, 3 })),
+        ["ChunkAttentionHyper"] = (typeof(ChunkAttentionHyper), new ReferenceHyperNetwork(
+            Tiny,
+            tasks: 3,
+            embeddingSize: 2,
+            chunkSize: 5,
+            chunkEmbeddingSize: 2,
+            body: new[] { (4, Activation.Tanh) },
+            chunkAttention: new[] { new ReferenceAttention(4, 2, 5), new ReferenceAttention(4, 4, 3) })),
         ["WideHeadHyper"] = (typeof(WideHeadHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, chunkSize: 605, chunkEmbeddingSize: 2, body: new[] { (5, Activation.Tanh) })),
     };
 

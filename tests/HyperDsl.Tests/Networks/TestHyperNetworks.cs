@@ -134,3 +134,10 @@ public partial class WidePairEncoder;
 [SetAttention(1, 3, Name = "Refine")]
 [Dense(4, Activation.Tanh)]
 public partial class AttentionEncoderHyper;
+
+/// <summary>Attention across the 4 chunk rows of each task between the body and the head (HyperTransformer), two blocks.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, ChunkSize = 5, ChunkEmbeddingSize = 2)]
+[Dense(4, Activation.Tanh)]
+[SelfAttention(2, 5)]
+[SelfAttention(4, 3, Name = "Mix")]
+public partial class ChunkAttentionHyper;

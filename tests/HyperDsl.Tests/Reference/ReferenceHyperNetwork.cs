@@ -24,8 +24,10 @@ public sealed class ReferenceHyperNetwork
         IEnumerable<(int Units, Activation Activation)>? body = null,
         IEnumerable<int>? sharedLayers = null,
         ReferenceNetwork? encoder = null,
-        IEnumerable<ReferenceAttention>? setAttention = null)
+        IEnumerable<ReferenceAttention>? setAttention = null,
+        IEnumerable<ReferenceAttention>? chunkAttention = null)
     {
+        ChunkAttention = (chunkAttention ?? Array.Empty<ReferenceAttention>()).ToArray();
         Encoder = encoder;
         SetAttention = (setAttention ?? Array.Empty<ReferenceAttention>()).ToArray();
         EncodingSize = encoder?.OutputSize ?? 0;
@@ -47,7 +49,7 @@ public sealed class ReferenceHyperNetwork
         ChunkCount = chunkSize > 0 ? (generated + chunkSize - 1) / chunkSize : 1;
         int headUnits = chunkSize > 0 ? chunkSize : generated;
         Generator = new ReferenceNetwork(embeddingSize + conditionSize + EncodingSize + chunkEmbeddingSize, (body ?? Array.Empty<(int, Activation)>()).Append((headUnits, Activation.Identity)));
-        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount + (encoder?.ParameterCount ?? 0) + SetAttention.Sum(block => block.ParameterCount);
+        ParameterCount = (tasks * embeddingSize) + Generator.ParameterCount + (ChunkCount * chunkEmbeddingSize) + SharedCount + (encoder?.ParameterCount ?? 0) + SetAttention.Sum(block => block.ParameterCount) + ChunkAttention.Sum(block => block.ParameterCount);
     }
 
     /// <summary>The same hypernetwork with a chunked head's hyperfan factors all 1, as <see cref="HyperfanInit.Xavier"/> sets them.</summary>
@@ -69,6 +71,7 @@ public sealed class ReferenceHyperNetwork
         Encoder = scaled.Encoder;
         EncodingSize = scaled.EncodingSize;
         SetAttention = scaled.SetAttention;
+        ChunkAttention = scaled.ChunkAttention;
         unscaledHead = true;
     }
 
@@ -84,6 +87,9 @@ public sealed class ReferenceHyperNetwork
 
     /// <summary>The task encoder over support pairs [x ; y], or null.</summary>
     public ReferenceNetwork? Encoder { get; }
+
+    /// <summary>Attention blocks across each task's chunk rows, between g's body and its head (their parameters end θ).</summary>
+    public ReferenceAttention[] ChunkAttention { get; }
 
     /// <summary>Attention blocks across the support set, after the encoder (their parameters follow its).</summary>
     public ReferenceAttention[] SetAttention { get; }
@@ -188,7 +194,7 @@ public sealed class ReferenceHyperNetwork
             rows.AddRange(Enumerable.Range(ChunkEmbeddingsOffset + (k * ChunkEmbeddingSize), ChunkEmbeddingSize).Select(i => theta[i]));
         }
 
-        double[] raw = Generator.Forward(generator, rows, ChunkCount);
+        double[] raw = ChunkAttention.Length == 0 ? Generator.Forward(generator, rows, ChunkCount) : AttendedGenerator(theta, generator, rows);
         double[] scale = unscaledHead ? Enumerable.Repeat(1.0, Target.ParameterCount).ToArray() : Target.HyperfanScale();
         double[] offsets = Target.ParameterOffsets();
         var weights = new double[Target.ParameterCount];
@@ -204,6 +210,26 @@ public sealed class ReferenceHyperNetwork
         }
 
         return weights;
+    }
+
+    /// <summary>
+    /// g with attention across the task's chunk rows: its body (every layer but the head) on each row, the blocks across
+    /// the rows, then the head.
+    /// </summary>
+    private double[] AttendedGenerator(IReadOnlyList<double> theta, double[] generator, List<double> rows)
+    {
+        var layers = Generator.Layers;
+        var body = new ReferenceNetwork(layers[0].Inputs, layers.Take(layers.Count - 1).Select(l => (l.Units, l.Activation)));
+        var head = new ReferenceNetwork(layers[^1].Inputs, new[] { (layers[^1].Units, layers[^1].Activation) });
+        double[] hidden = body.Forward(generator.Take(body.ParameterCount).ToArray(), rows, ChunkCount);
+        int offset = ParameterCount - ChunkAttention.Sum(block => block.ParameterCount);
+        foreach (ReferenceAttention block in ChunkAttention)
+        {
+            hidden = block.Forward(theta.Skip(offset).Take(block.ParameterCount).ToArray(), hidden, ChunkCount);
+            offset += block.ParameterCount;
+        }
+
+        return head.Forward(generator.Skip(body.ParameterCount).ToArray(), hidden, ChunkCount);
     }
 
     /// <summary>The mean loss of a meta-batch: the mean over tasks of each task's mean loss.</summary>
