@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace HyperDsl.Kernels;
@@ -283,38 +284,212 @@ public static class AttentionKernels
         }
     }
 
-    /// <summary>output = input·W + bias for <paramref name="rows"/> rows; W <c>[inputs × outputs]</c> input-major.</summary>
+    /// <summary>
+    /// output = input·W + bias for <paramref name="rows"/> rows; W <c>[inputs × outputs]</c> input-major. Four rows at a
+    /// time share each vector of W, so that a weight is loaded once per four rows rather than once per row.
+    /// </summary>
     private static void Affine(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output, int rows, int inputs, int outputs)
     {
-        for (int r = 0; r < rows; r++)
+        int width = Vector<float>.Count;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
         {
-            Span<float> y = output.Slice(r * outputs, outputs);
-            bias.CopyTo(y);
-            ReadOnlySpan<float> x = input.Slice(r * inputs, inputs);
-            for (int k = 0; k < inputs; k++)
+            int c = 0;
+            for (; c + width <= outputs; c += width)
             {
-                TensorPrimitives.MultiplyAdd(weights.Slice(k * outputs, outputs), x[k], y, y);
+                Vector<float> b = new(bias.Slice(c, width));
+                Vector<float> y0 = b, y1 = b, y2 = b, y3 = b;
+                for (int k = 0; k < inputs; k++)
+                {
+                    Vector<float> w = new(weights.Slice((k * outputs) + c, width));
+                    y0 += w * input[(r * inputs) + k];
+                    y1 += w * input[((r + 1) * inputs) + k];
+                    y2 += w * input[((r + 2) * inputs) + k];
+                    y3 += w * input[((r + 3) * inputs) + k];
+                }
+
+                y0.CopyTo(output.Slice((r * outputs) + c, width));
+                y1.CopyTo(output.Slice(((r + 1) * outputs) + c, width));
+                y2.CopyTo(output.Slice(((r + 2) * outputs) + c, width));
+                y3.CopyTo(output.Slice(((r + 3) * outputs) + c, width));
+            }
+
+            for (; c < outputs; c++)
+            {
+                for (int q = r; q < r + 4; q++)
+                {
+                    output[(q * outputs) + c] = ScalarColumn(input.Slice(q * inputs, inputs), weights, c, outputs) + bias[c];
+                }
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            int c = 0;
+            for (; c + width <= outputs; c += width)
+            {
+                Vector<float> y = new(bias.Slice(c, width));
+                for (int k = 0; k < inputs; k++)
+                {
+                    y += new Vector<float>(weights.Slice((k * outputs) + c, width)) * input[(r * inputs) + k];
+                }
+
+                y.CopyTo(output.Slice((r * outputs) + c, width));
+            }
+
+            for (; c < outputs; c++)
+            {
+                output[(r * outputs) + c] = ScalarColumn(input.Slice(r * inputs, inputs), weights, c, outputs) + bias[c];
             }
         }
     }
 
+    /// <summary>Σₖ x[k]·W[k, column], in k order.</summary>
+    private static float ScalarColumn(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, int column, int outputs)
+    {
+        float sum = 0f;
+        for (int k = 0; k < x.Length; k++)
+        {
+            sum += x[k] * weights[(k * outputs) + column];
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// The backward pass of <see cref="Affine"/>: adds ∂L/∂W = inputᵀ·dY and ∂L/∂bias = Σ dY, and writes
-    /// ∂L/∂input = dY·Wᵀ.
+    /// ∂L/∂input = dY·Wᵀ. Each weight row's gradient is summed over the rows in registers, then added once.
     /// </summary>
     private static void AffineBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> inputGradient, int rows, int inputs, int outputs)
     {
+        int width = Vector<float>.Count;
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<float> dy = outputGradient.Slice(r * outputs, outputs);
-            ReadOnlySpan<float> x = input.Slice(r * inputs, inputs);
-            TensorPrimitives.Add(biasGradient, dy, biasGradient);
-            Span<float> dx = inputGradient.Slice(r * inputs, inputs);
+            TensorPrimitives.Add(biasGradient, outputGradient.Slice(r * outputs, outputs), biasGradient);
+        }
+
+        // dW[k, :] += Σᵣ x[r, k]·dy_r: four weight rows at a time in registers, each dy vector loaded once for the four.
+        int k0 = 0;
+        for (; k0 + 4 <= inputs; k0 += 4)
+        {
+            int c = 0;
+            for (; c + width <= outputs; c += width)
+            {
+                Vector<float> a0 = new(weightGradient.Slice((k0 * outputs) + c, width));
+                Vector<float> a1 = new(weightGradient.Slice(((k0 + 1) * outputs) + c, width));
+                Vector<float> a2 = new(weightGradient.Slice(((k0 + 2) * outputs) + c, width));
+                Vector<float> a3 = new(weightGradient.Slice(((k0 + 3) * outputs) + c, width));
+                for (int r = 0; r < rows; r++)
+                {
+                    Vector<float> dy = new(outputGradient.Slice((r * outputs) + c, width));
+                    int at = (r * inputs) + k0;
+                    a0 += dy * input[at];
+                    a1 += dy * input[at + 1];
+                    a2 += dy * input[at + 2];
+                    a3 += dy * input[at + 3];
+                }
+
+                a0.CopyTo(weightGradient.Slice((k0 * outputs) + c, width));
+                a1.CopyTo(weightGradient.Slice(((k0 + 1) * outputs) + c, width));
+                a2.CopyTo(weightGradient.Slice(((k0 + 2) * outputs) + c, width));
+                a3.CopyTo(weightGradient.Slice(((k0 + 3) * outputs) + c, width));
+            }
+
+            for (int k = k0; k < k0 + 4; k++)
+            {
+                for (int column = c; column < outputs; column++)
+                {
+                    float sum = weightGradient[(k * outputs) + column];
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum += outputGradient[(r * outputs) + column] * input[(r * inputs) + k];
+                    }
+
+                    weightGradient[(k * outputs) + column] = sum;
+                }
+            }
+        }
+
+        for (int k = k0; k < inputs; k++)
+        {
+            Span<float> dw = weightGradient.Slice(k * outputs, outputs);
+            int c = 0;
+            for (; c + width <= outputs; c += width)
+            {
+                Vector<float> sum = new(dw.Slice(c, width));
+                for (int r = 0; r < rows; r++)
+                {
+                    sum += new Vector<float>(outputGradient.Slice((r * outputs) + c, width)) * input[(r * inputs) + k];
+                }
+
+                sum.CopyTo(dw.Slice(c, width));
+            }
+
+            for (; c < outputs; c++)
+            {
+                float sum = dw[c];
+                for (int r = 0; r < rows; r++)
+                {
+                    sum += outputGradient[(r * outputs) + c] * input[(r * inputs) + k];
+                }
+
+                dw[c] = sum;
+            }
+        }
+
+        // dx[r, k] = dy_r · W_k, four rows at a time against each vector of W_k.
+        int q = 0;
+        for (; q + 4 <= rows; q += 4)
+        {
             for (int k = 0; k < inputs; k++)
             {
-                Span<float> dw = weightGradient.Slice(k * outputs, outputs);
-                TensorPrimitives.MultiplyAdd(dy, x[k], dw, dw);
-                dx[k] = TensorPrimitives.Dot(dy, weights.Slice(k * outputs, outputs));
+                ReadOnlySpan<float> w = weights.Slice(k * outputs, outputs);
+                Vector<float> s0 = Vector<float>.Zero, s1 = Vector<float>.Zero, s2 = Vector<float>.Zero, s3 = Vector<float>.Zero;
+                int c = 0;
+                for (; c + width <= outputs; c += width)
+                {
+                    Vector<float> wk = new(w.Slice(c, width));
+                    s0 += wk * new Vector<float>(outputGradient.Slice((q * outputs) + c, width));
+                    s1 += wk * new Vector<float>(outputGradient.Slice(((q + 1) * outputs) + c, width));
+                    s2 += wk * new Vector<float>(outputGradient.Slice(((q + 2) * outputs) + c, width));
+                    s3 += wk * new Vector<float>(outputGradient.Slice(((q + 3) * outputs) + c, width));
+                }
+
+                float t0 = Vector.Sum(s0), t1 = Vector.Sum(s1), t2 = Vector.Sum(s2), t3 = Vector.Sum(s3);
+                for (; c < outputs; c++)
+                {
+                    t0 += w[c] * outputGradient[(q * outputs) + c];
+                    t1 += w[c] * outputGradient[((q + 1) * outputs) + c];
+                    t2 += w[c] * outputGradient[((q + 2) * outputs) + c];
+                    t3 += w[c] * outputGradient[((q + 3) * outputs) + c];
+                }
+
+                inputGradient[(q * inputs) + k] = t0;
+                inputGradient[((q + 1) * inputs) + k] = t1;
+                inputGradient[((q + 2) * inputs) + k] = t2;
+                inputGradient[((q + 3) * inputs) + k] = t3;
+            }
+        }
+
+        for (; q < rows; q++)
+        {
+            for (int k = 0; k < inputs; k++)
+            {
+                ReadOnlySpan<float> w = weights.Slice(k * outputs, outputs);
+                Vector<float> sum = Vector<float>.Zero;
+                int c = 0;
+                for (; c + width <= outputs; c += width)
+                {
+                    sum += new Vector<float>(w.Slice(c, width)) * new Vector<float>(outputGradient.Slice((q * outputs) + c, width));
+                }
+
+                float total = Vector.Sum(sum);
+                for (; c < outputs; c++)
+                {
+                    total += w[c] * outputGradient[(q * outputs) + c];
+                }
+
+                inputGradient[(q * inputs) + k] = total;
             }
         }
     }
