@@ -208,7 +208,8 @@ public abstract partial class HyperNetworkModel<TTarget>
 
     /// <summary>
     /// The encodings' share of a step's backward: each task's ∂L/∂z (its chunk rows' encoding columns, summed), divided
-    /// by its support size for each of its pairs, then E's backward over all pairs, adding to E's gradient in θ.
+    /// by its support size for each of its pairs, then the attention blocks' backward task by task and E's over all
+    /// pairs, adding to their gradients in θ.
     /// </summary>
     private void AddEncoderGradients(ReadOnlySpan<int> sizes, int tasks)
     {
