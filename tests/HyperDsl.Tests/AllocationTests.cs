@@ -24,6 +24,49 @@ public sealed class AllocationTests(ITestOutputHelper output)
         AssertStepsAllocateNothing(network, RandomData.Parameters(reference, random), batch, calls, warmUp: 100, name, random);
     }
 
+    /// <summary>Attention across chunk rows runs between the body and the head on either thread count without allocating.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_step_with_attention_across_chunks_allocates_nothing_after_warm_up(int threads)
+    {
+        var model = new HyperDsl.Tests.Networks.ChunkAttentionHyper(maxTasks: 3, maxSamplesPerTask: 4);
+        model.Initialize(2);
+        model.Threads = threads;
+        try
+        {
+            var random = new Random(3);
+            int[] ids = { 0, 1, 2 };
+            float[] inputs = RandomData.Uniform(3 * 4 * 2, -1f, 1f, random);
+            float[] targets = RandomData.Uniform(3 * 4 * 2, -1f, 1f, random);
+            float[] weights = new float[HyperDsl.Tests.Networks.ChunkAttentionHyper.TargetParameterCount];
+            var adam = new HyperDsl.Training.Adam(model);
+            void Step()
+            {
+                model.ComputeGradients(new TaskBatch(ids, inputs, targets, 4), Loss.MeanSquaredError);
+                adam.Step(model.Parameters, model.Gradients);
+                model.Generate(1, weights);
+            }
+
+            for (int i = 0; i < 5; i++)
+            {
+                Step();
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++)
+            {
+                Step();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            model.Threads = 1;
+        }
+    }
+
     /// <summary>The sinusoid sample's adaptation as it runs: the default options (100 steps, 64 table rows as starts).</summary>
     [Fact]
     public void Adaptation_with_the_default_options_allocates_nothing_after_warm_up()
