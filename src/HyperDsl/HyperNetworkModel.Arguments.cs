@@ -76,7 +76,7 @@ public abstract partial class HyperNetworkModel<TTarget>
 
     private void CheckSamples(string method, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, int maxSamples, Loss loss, string inputsName = "inputs", string targetsName = "targets")
     {
-        if (loss is not (Loss.MeanSquaredError or Loss.SoftmaxCrossEntropy or Loss.BinaryCrossEntropy))
+        if (!LossCheck.IsDefined(loss))
         {
             throw new ArgumentOutOfRangeException(nameof(loss), loss, $"{method}: {(int)loss} is not a member of HyperDsl.Loss.");
         }
@@ -86,11 +86,14 @@ public abstract partial class HyperNetworkModel<TTarget>
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{method}: samples must be from 1 to {maxSamples}, the capacity this instance was built for.");
         }
 
-        CheckRows(method, inputs, targets, samples, "samples", inputsName, targetsName);
+        CheckRows(method, inputs, targets, samples, "samples", inputsName, targetsName, loss);
     }
 
-    /// <summary>Inputs and targets of <paramref name="rows"/> samples or pairs: lengths that fit exactly, finite values.</summary>
-    private static void CheckRows(string method, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, string noun, string inputsName, string targetsName)
+    /// <summary>
+    /// Inputs and targets of <paramref name="rows"/> samples or pairs: lengths that fit exactly, finite values (targets
+    /// as <paramref name="loss"/> takes them, when they are scored; an encoder reads them, and then they are finite).
+    /// </summary>
+    private static void CheckRows(string method, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, string noun, string inputsName, string targetsName, Loss? loss = null)
     {
         long inputLength = (long)rows * TTarget.InputSize;
         long targetLength = (long)rows * TTarget.OutputSize;
@@ -105,7 +108,14 @@ public abstract partial class HyperNetworkModel<TTarget>
         }
 
         FiniteCheck.Require(method, inputsName, inputs);
-        FiniteCheck.Require(method, targetsName, targets);
+        if (loss is { } scored)
+        {
+            LossCheck.RequireTargets(method, targetsName, targets, TTarget.OutputSize, scored);
+        }
+        else
+        {
+            FiniteCheck.Require(method, targetsName, targets);
+        }
     }
 
     private void CheckEmbedding(string method, ReadOnlySpan<float> embedding, ReadOnlySpan<float> condition)

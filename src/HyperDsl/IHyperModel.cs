@@ -73,6 +73,10 @@ public interface IHyperModel
     /// <param name="batch">The meta-batch.</param>
     /// <param name="loss">The loss.</param>
     /// <returns>The mean loss over every sample of every task.</returns>
+    /// <exception cref="ArgumentException">
+    /// The batch does not fit the model, or a value is not finite (a target may be NaN under
+    /// <see cref="Loss.MaskedSoftmaxCrossEntropy"/>, if every sample keeps one); nothing has been written.
+    /// </exception>
     float ComputeGradients(TaskBatch batch, Loss loss);
 
     /// <summary>W = g(z) for an explicit task embedding (not a table row), e.g. one fitted to a new task.</summary>

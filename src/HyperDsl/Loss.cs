@@ -17,4 +17,13 @@ public enum Loss
     /// overflow: PyTorch's <c>binary_cross_entropy_with_logits</c>.
     /// </summary>
     BinaryCrossEntropy = 2,
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy"/> over only the outputs whose target is not NaN: −Σₖ∈M y′ₖ·log softmax_M(y)ₖ per
+    /// sample, where M is the sample's outputs with a target, mean over samples; the other outputs take no part in the
+    /// softmax and get no gradient. This is a multi-head network's loss, where each task is scored on its own head (the
+    /// task-incremental heads of continual learning): PyTorch's <c>cross_entropy</c> of the head's slice of the logits.
+    /// Each sample needs at least one output with a target; targets are otherwise finite.
+    /// </summary>
+    MaskedSoftmaxCrossEntropy = 3,
 }

@@ -57,7 +57,10 @@ public readonly ref struct TaskBatch
     /// <summary>The samples of all tasks, task by task, row-major.</summary>
     public ReadOnlySpan<float> Inputs { get; }
 
-    /// <summary>The targets of all samples, task by task, row-major.</summary>
+    /// <summary>
+    /// The targets of all samples, task by task, row-major: finite, except NaN for an output without a target under
+    /// <see cref="Loss.MaskedSoftmaxCrossEntropy"/>.
+    /// </summary>
     public ReadOnlySpan<float> Targets { get; }
 
     /// <summary>Samples per task.</summary>

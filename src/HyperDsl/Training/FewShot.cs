@@ -308,7 +308,7 @@ public static class FewShot
         /// <summary>Checks what the model's own calls do not before the fit writes anything: the counts and lengths.</summary>
         public static void Check(IHyperModel model, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int samples, Loss loss)
         {
-            if (loss is not (HyperDsl.Loss.MeanSquaredError or HyperDsl.Loss.SoftmaxCrossEntropy or HyperDsl.Loss.BinaryCrossEntropy))
+            if (!LossCheck.IsDefined(loss))
             {
                 throw new ArgumentOutOfRangeException(nameof(loss), loss, $"{(int)loss} is not a member of HyperDsl.Loss.");
             }
@@ -329,7 +329,7 @@ public static class FewShot
             }
 
             FiniteCheck.Require("FewShot", "supportInputs", inputs);
-            FiniteCheck.Require("FewShot", "supportTargets", targets);
+            LossCheck.RequireTargets("FewShot", "supportTargets", targets, model.OutputSize, loss);
         }
 
         /// <summary>The support loss of W = g([embedding ; condition]): a forward pass only.</summary>

@@ -80,6 +80,17 @@ public static class Losses
                 return (float)(total / samples);
             }
 
+            case Loss.MaskedSoftmaxCrossEntropy:
+            {
+                double total = 0;
+                for (int n = 0; n < samples; n++)
+                {
+                    total += MaskedSoftmaxCrossEntropy(outputs.Slice(n * outputSize, outputSize), targets.Slice(n * outputSize, outputSize), outputGradients.Slice(n * outputSize, outputSize), gradientScale / samples);
+                }
+
+                return (float)(total / samples);
+            }
+
             default:
                 return BinaryCrossEntropy(outputs, targets, outputGradients, gradientScale / count) / count;
         }
@@ -120,14 +131,59 @@ public static class Losses
                 return (float)(total / samples);
             }
 
+            case Loss.MaskedSoftmaxCrossEntropy:
+            {
+                double total = 0;
+                for (int n = 0; n < samples; n++)
+                {
+                    total += MaskedSoftmaxCrossEntropy(outputs.Slice(n * outputSize, outputSize), targets.Slice(n * outputSize, outputSize), Span<float>.Empty, 0f);
+                }
+
+                return (float)(total / samples);
+            }
+
             default:
                 return BinaryCrossEntropy(outputs, targets, Span<float>.Empty, 0f) / count;
         }
     }
 
+    /// <summary>
+    /// One sample's −Σₖ∈M y′ₖ·log softmax_M(y)ₖ over the outputs M whose target is not NaN, and, unless
+    /// <paramref name="gradient"/> is empty, scale·(softmax_M(y)·Σ y′ − y′) on M and 0 elsewhere into it.
+    /// </summary>
+    private static double MaskedSoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, float scale)
+    {
+        // log Σ exp(y) = m + log Σ exp(y − m) over M, with m the largest logit of M: no overflow whatever the logits.
+        float max = float.NegativeInfinity;
+        for (int k = 0; k < logits.Length; k++)
+        {
+            max = float.IsNaN(targets[k]) ? max : Math.Max(max, logits[k]);
+        }
+
+        double sumExp = 0;
+        double mass = 0;
+        double dot = 0;
+        for (int k = 0; k < logits.Length; k++)
+        {
+            if (!float.IsNaN(targets[k]))
+            {
+                sumExp += Math.Exp(logits[k] - max);
+                mass += targets[k];
+                dot += targets[k] * (double)logits[k];
+            }
+        }
+
+        for (int k = 0; k < gradient.Length; k++)
+        {
+            gradient[k] = float.IsNaN(targets[k]) ? 0f : (float)(((Math.Exp(logits[k] - max) / sumExp * mass) - targets[k]) * scale);
+        }
+
+        return ((max + Math.Log(sumExp)) * mass) - dot;
+    }
+
     private static int CheckShapes(Loss loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int samples, int outputSize)
     {
-        if (loss is not (Loss.MeanSquaredError or Loss.SoftmaxCrossEntropy or Loss.BinaryCrossEntropy))
+        if (!LossCheck.IsDefined(loss))
         {
             throw new ArgumentException($"{(int)loss} is not a member of HyperDsl.Loss.", nameof(loss));
         }
@@ -146,6 +202,11 @@ public static class Losses
         if (targets.Length < count)
         {
             throw new ArgumentException($"targets holds {targets.Length} floats; {samples} × {outputSize} = {count} are needed.", nameof(targets));
+        }
+
+        if (loss == Loss.MaskedSoftmaxCrossEntropy)
+        {
+            LossCheck.RequireMaskedTargets(null, nameof(targets), targets[..(int)count], outputSize);
         }
 
         return (int)count;

@@ -68,6 +68,23 @@ public sealed class HyperArgumentTests
 
     /// <summary>A hypernetwork over an image target with shared layers checks the same things, with the image's sizes.</summary>
     [Fact]
+    public void Only_the_masked_cross_entropy_takes_NaN_targets_and_each_sample_needs_one()
+    {
+        float[] heads = { 1f, float.NaN, float.NaN, 1f, 0f, 1f, 1f, float.NaN };
+        AssertRejected(embedded, "batch.Targets[1] is NaN", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], heads, 2), Loss.SoftmaxCrossEntropy));
+        float[] noHead = { 1f, float.NaN, float.NaN, float.NaN, 0f, 1f, 1f, 0f };
+        AssertRejected(embedded, "batch.Targets: sample 1 has no output with a target (all 2 are NaN)", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], noHead, 2), Loss.MaskedSoftmaxCrossEntropy));
+        float[] infinite = { 1f, float.NaN, float.NaN, 1f, 0f, float.NegativeInfinity, 1f, 0f };
+        AssertRejected(embedded, "batch.Targets[5] is -Infinity; under MaskedSoftmaxCrossEntropy a target is finite, or NaN", () =>
+            embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], infinite, 2), Loss.MaskedSoftmaxCrossEntropy));
+
+        float loss = embedded.ComputeGradients(new TaskBatch(new[] { 0, 1 }, new float[8], heads, 2), Loss.MaskedSoftmaxCrossEntropy);
+        Assert.True(float.IsFinite(loss));
+    }
+
+    [Fact]
     public void An_image_hypernetwork_with_shared_layers_refuses_bad_input_and_changes_nothing()
     {
         var model = new SharedFullHyper(maxTasks: 2, maxSamplesPerTask: 2);

@@ -92,6 +92,7 @@ public sealed class HyperBatchData
         {
             Loss.MeanSquaredError => RandomData.Uniform(tasks * samples * outputSize, -1f, 1f, random),
             Loss.BinaryCrossEntropy => RandomData.Uniform(tasks * samples * outputSize, 0f, 1f, random),
+            Loss.MaskedSoftmaxCrossEntropy => Heads(Probabilities(tasks * samples, outputSize, random), outputSize, random),
             _ => Probabilities(tasks * samples, outputSize, random),
         };
     }
@@ -111,6 +112,25 @@ public sealed class HyperBatchData
     public TaskBatch Batch => new(TaskIds, Inputs, Targets, Samples, Conditions);
 
     public static double[] ToDouble(ReadOnlySpan<float> values) => values.ToArray().Select(v => (double)v).ToArray();
+
+    /// <summary>
+    /// Each row's targets kept on a head — a run of outputs at a random start, of a random length of at least one — and
+    /// NaN elsewhere: what a multi-head network's batch gives MaskedSoftmaxCrossEntropy.
+    /// </summary>
+    public static float[] Heads(float[] targets, int width, Random random)
+    {
+        for (int r = 0; r < targets.Length / width; r++)
+        {
+            int start = random.Next(width);
+            int length = 1 + random.Next(width - start);
+            for (int k = 0; k < width; k++)
+            {
+                targets[(r * width) + k] = k >= start && k < start + length ? targets[(r * width) + k] : float.NaN;
+            }
+        }
+
+        return targets;
+    }
 
     private static float[] Probabilities(int rows, int width, Random random)
     {

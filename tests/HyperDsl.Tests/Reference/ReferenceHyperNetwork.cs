@@ -285,6 +285,18 @@ public static class ReferenceLosses
                 }
 
                 return total / samples;
+            case HyperDsl.Loss.MaskedSoftmaxCrossEntropy:
+                // The softmax over the outputs with a target (not NaN) only.
+                double masked = 0;
+                for (int n = 0; n < samples; n++)
+                {
+                    int[] head = Enumerable.Range(n * outputSize, outputSize).Where(i => !double.IsNaN(targets[i])).ToArray();
+                    double headMax = head.Max(i => outputs[i]);
+                    double headLogSumExp = headMax + Math.Log(head.Sum(i => Math.Exp(outputs[i] - headMax)));
+                    masked -= head.Sum(i => targets[i] * (outputs[i] - headLogSumExp));
+                }
+
+                return masked / samples;
             default:
                 // −[t·log σ(y) + (1 − t)·log(1 − σ(y))], with log σ(y) = −softplus(−y).
                 return outputs.Zip(targets, (y, t) => (t * Softplus(-y)) + ((1 - t) * Softplus(y))).Sum() / outputs.Length;

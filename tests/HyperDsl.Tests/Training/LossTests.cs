@@ -64,6 +64,46 @@ public sealed class LossTests
     }
 
     [Fact]
+    public void Outputs_without_a_target_take_no_part_in_the_masked_cross_entropy()
+    {
+        // Two samples of three heads of two outputs; sample 0 is scored on head 1, sample 1 on head 2.
+        float[] targets = { float.NaN, float.NaN, 0.25f, 0.75f, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, 1f, 0f };
+        float[] logits = { 1e30f, -1e30f, 2f, -1f, 500f, 0f, -3e38f, 3e38f, 7f, float.MaxValue, 0.5f, 1.5f };
+        float[] gradient = new float[12];
+        float masked = Losses.Evaluate(Loss.MaskedSoftmaxCrossEntropy, logits, targets, 2, 6, gradient);
+
+        // The same samples through the plain cross-entropy on the heads alone, and the definition by hand.
+        float[] headLogits = { 2f, -1f, 0.5f, 1.5f };
+        float[] headTargets = { 0.25f, 0.75f, 1f, 0f };
+        float[] headGradient = new float[4];
+        float plain = Losses.Evaluate(Loss.SoftmaxCrossEntropy, headLogits, headTargets, 2, 2, headGradient);
+        double first = Math.Log(Math.Exp(2) + Math.Exp(-1)) - ((0.25 * 2) + (0.75 * -1));
+        double second = Math.Log(Math.Exp(0.5) + Math.Exp(1.5)) - 0.5;
+        Assert.Equal((first + second) / 2, masked, 1e-6);
+        Assert.Equal(plain, masked, 1e-6);
+        int[] onHeads = { 2, 3, 10, 11 };
+        for (int i = 0; i < onHeads.Length; i++)
+        {
+            Assert.Equal(headGradient[i], gradient[onHeads[i]], 1e-6);
+        }
+
+        Assert.All(new[] { 0, 1, 4, 5, 6, 7, 8, 9 }, i => Assert.Equal(0f, gradient[i]));
+        Assert.Equal(masked, Losses.Value(Loss.MaskedSoftmaxCrossEntropy, logits, targets, 2, 6), 1e-6);
+    }
+
+    [Fact]
+    public void Masked_targets_need_a_head_in_every_sample_and_no_infinities()
+    {
+        float[] noHead = { 1f, 0f, float.NaN, float.NaN };
+        var exception = Assert.Throws<ArgumentException>(() => Losses.Evaluate(Loss.MaskedSoftmaxCrossEntropy, new float[4], noHead, 2, 2, new float[4]));
+        Assert.Equal("targets", exception.ParamName);
+        Assert.Contains("sample 1 has no output with a target", exception.Message);
+        float[] infinite = { float.PositiveInfinity, float.NaN, 1f, 0f };
+        exception = Assert.Throws<ArgumentException>(() => Losses.Value(Loss.MaskedSoftmaxCrossEntropy, new float[4], infinite, 2, 2));
+        Assert.Contains("targets[0] is Infinity", exception.Message);
+    }
+
+    [Fact]
     public void Short_spans_and_undefined_losses_are_named()
     {
         var exception = Assert.Throws<ArgumentException>(() => Losses.Evaluate(Loss.MeanSquaredError, new float[5], new float[6], 2, 3, new float[6]));
