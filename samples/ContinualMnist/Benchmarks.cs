@@ -126,7 +126,7 @@ public sealed class PermutedMnist : ContinualBenchmark
             permutations[t] = permutation;
         }
 
-        // Pixel value 0, standardised as the loader standardises every pixel: the smallest value there is.
+        // Pixel value 0 as the loader gives it (0, or 0 standardised): the smallest value there is.
         background = float.PositiveInfinity;
         foreach (float value in train.Images)
         {

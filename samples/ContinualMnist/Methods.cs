@@ -47,10 +47,11 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         IHyperModel hyper = model;
         model.Initialize(seed, options.Init);
         model.Threads = options.Threads;
-        var sampler = new ContinualSampler(benchmark);
+        int width = hyper.OutputSize;
+        var sampler = new ContinualSampler(benchmark, width);
         OutputRegularizer? regularizer = regularize ? new OutputRegularizer(hyper, options.Beta(benchmark), capacity: benchmark.Tasks, tasksPerStep: options.RegularizedTasks, seed: seed) : null;
         var accuracy = NewMatrix();
-        float[] outputs = new float[EvaluationBlock * benchmark.Classes];
+        float[] outputs = new float[EvaluationBlock * width];
         float[] inputs = new float[EvaluationBlock * benchmark.InputSize];
         for (int task = 0; task < benchmark.Tasks; task++)
         {
@@ -62,7 +63,7 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
                 Steps = options.Iterations(benchmark),
                 TasksPerStep = 1,
                 SamplesPerTask = BatchSize,
-                Loss = Loss.SoftmaxCrossEntropy,
+                Loss = Loss.MaskedSoftmaxCrossEntropy,
                 Seed = (seed * 1000) + task,
                 Regularizer = regularizer,
                 RegularizerLookahead = !options.NoLookahead,
@@ -84,10 +85,11 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
                 int row = earlier;
                 accuracy[task][earlier] = Accuracy(
                     earlier,
-                    (block, count) => hyper.Predict(hyper.TaskEmbeddings.Slice(row * hyper.EmbeddingSize, hyper.EmbeddingSize), default, inputs.AsSpan(0, count * benchmark.InputSize), count, outputs.AsSpan(0, count * benchmark.Classes)),
+                    (block, count) => hyper.Predict(hyper.TaskEmbeddings.Slice(row * hyper.EmbeddingSize, hyper.EmbeddingSize), default, inputs.AsSpan(0, count * benchmark.InputSize), count, outputs.AsSpan(0, count * width)),
                     inputs,
                     outputs,
-                    0);
+                    sampler.Head(row),
+                    width);
             }
 
             Report(method, task, accuracy[task]);
@@ -98,9 +100,9 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
 
     /// <summary>
     /// One network trained task after task, each task on its own head of <see cref="ContinualBenchmark.Classes"/>
-    /// outputs from <paramref name="headOffset"/> (task × classes for Split-MNIST's heads, 0 where tasks share one).
+    /// outputs, as the hypernetwork's generated networks are.
     /// </summary>
-    public RunResult Finetune<TNetwork>(int seed, Func<int, int> headOffset)
+    public RunResult Finetune<TNetwork>(int seed)
         where TNetwork : ITargetNetwork
     {
         var clock = Stopwatch.StartNew();
@@ -109,10 +111,12 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         PyTorchInitialization.Apply<TNetwork>(weights, random);
         float[] gradients = new float[TNetwork.ParameterCount];
         int width = TNetwork.OutputSize;
+        var sampler = new ContinualSampler(benchmark, width);
         float[] inputs = new float[EvaluationBlock * benchmark.InputSize];
         float[] outputs = new float[EvaluationBlock * width];
+        float[] targets = new float[BatchSize * width];
         float[] outputGradients = new float[BatchSize * width];
-        int[] labels = new int[BatchSize];
+        int[] taskId = new int[1];
         float[] workspace = new float[TNetwork.WorkspaceSize(EvaluationBlock)];
         var accuracy = NewMatrix();
         int steps = options.Iterations(benchmark);
@@ -120,21 +124,17 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         {
             Console.WriteLine($"finetune, seed {seed}: task {task + 1} of {benchmark.Tasks}, {steps:N0} steps of {BatchSize}, one network of {TNetwork.ParameterCount:N0} weights");
             var adam = new Adam(TNetwork.ParameterCount, options.LearningRate(benchmark));
-            int head = headOffset(task);
+            sampler.Task = task;
             var taskClock = Stopwatch.StartNew();
             TimeSpan lastProgress = TimeSpan.Zero;
             for (int step = 1; step <= steps; step++)
             {
-                for (int s = 0; s < BatchSize; s++)
-                {
-                    labels[s] = benchmark.Train(task, random.Next(benchmark.TrainCount(task)), inputs.AsSpan(s * benchmark.InputSize, benchmark.InputSize));
-                }
-
                 Span<float> batchInputs = inputs.AsSpan(0, BatchSize * benchmark.InputSize);
                 Span<float> batchOutputs = outputs.AsSpan(0, BatchSize * width);
                 Span<float> batchWorkspace = workspace.AsSpan(0, TNetwork.WorkspaceSize(BatchSize));
+                sampler.Sample(random, taskId, batchInputs, targets, Span<float>.Empty, BatchSize);
                 TNetwork.Forward(weights, batchInputs, batchOutputs, BatchSize, batchWorkspace);
-                float loss = HeadLoss(batchOutputs, labels, head, width, outputGradients);
+                float loss = Losses.Evaluate(Loss.MaskedSoftmaxCrossEntropy, batchOutputs, targets, BatchSize, width, outputGradients);
                 Array.Clear(gradients);
                 TNetwork.Backward(weights, batchInputs, outputGradients, BatchSize, batchWorkspace, gradients, Span<float>.Empty);
                 adam.Step(weights, gradients);
@@ -153,7 +153,7 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
                     (block, count) => TNetwork.Forward(weights, inputs.AsSpan(0, count * benchmark.InputSize), outputs.AsSpan(0, count * width), count, workspace.AsSpan(0, TNetwork.WorkspaceSize(count))),
                     inputs,
                     outputs,
-                    headOffset(earlier),
+                    sampler.Head(earlier),
                     width);
             }
 
@@ -168,47 +168,9 @@ public sealed class Methods(ContinualBenchmark benchmark, SampleOptions options)
         return new RunResult(accuracy, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>
-    /// Softmax cross-entropy over the task's head — the <see cref="ContinualBenchmark.Classes"/> outputs from
-    /// <paramref name="head"/> — averaged over the batch; its gradient in <paramref name="gradients"/>, 0 off the head.
-    /// </summary>
-    private float HeadLoss(ReadOnlySpan<float> outputs, int[] labels, int head, int width, Span<float> gradients)
-    {
-        int classes = benchmark.Classes;
-        gradients.Clear();
-        double loss = 0;
-        for (int s = 0; s < labels.Length; s++)
-        {
-            ReadOnlySpan<float> logits = outputs.Slice((s * width) + head, classes);
-            Span<float> gradient = gradients.Slice((s * width) + head, classes);
-            float max = float.NegativeInfinity;
-            foreach (float logit in logits)
-            {
-                max = Math.Max(max, logit);
-            }
-
-            double sum = 0;
-            for (int c = 0; c < classes; c++)
-            {
-                sum += Math.Exp(logits[c] - max);
-            }
-
-            for (int c = 0; c < classes; c++)
-            {
-                double probability = Math.Exp(logits[c] - max) / sum;
-                gradient[c] = (float)((probability - (c == labels[s] ? 1 : 0)) / labels.Length);
-            }
-
-            loss += Math.Log(sum) + max - logits[labels[s]];
-        }
-
-        return (float)(loss / labels.Length);
-    }
-
     /// <summary>The share of a task's test samples whose largest output on its head is their class.</summary>
-    private double Accuracy(int task, Action<int, int> run, float[] inputs, float[] outputs, int head, int width = -1)
+    private double Accuracy(int task, Action<int, int> run, float[] inputs, float[] outputs, int head, int width)
     {
-        width = width < 0 ? benchmark.Classes : width;
         int[] labels = new int[EvaluationBlock];
         int correct = 0;
         int total = benchmark.TestCount(task);

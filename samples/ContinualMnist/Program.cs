@@ -49,7 +49,7 @@ try
     (ImageSet Train, ImageSet Test) mnist;
     try
     {
-        mnist = ImageSet.Load(Path.Combine(folder, "mnist"));
+        mnist = ImageSet.Load(Path.Combine(folder, "mnist"), options.Standardise);
     }
     catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
     {
@@ -72,8 +72,8 @@ try
         {
             RunResult run = method switch
             {
-                "finetune" when options.IsSplit => methods.Finetune<SplitMultiHeadMlp>(seed, task => task * benchmark.Classes),
-                "finetune" => methods.Finetune<PermutedMlp>(seed, _ => 0),
+                "finetune" when options.IsSplit => methods.Finetune<SplitMlp>(seed),
+                "finetune" => methods.Finetune<PermutedMlp>(seed),
                 _ when options.IsSplit => methods.Hypernetwork(new SplitHyper(maxTasks: 1, maxSamplesPerTask: 128), seed, method == "hnet", method),
                 _ => methods.Hypernetwork(new PermutedHyper(maxTasks: 1, maxSamplesPerTask: 128), seed, method == "hnet", method),
             };
@@ -102,6 +102,7 @@ try
             ["beta"] = method == "hnet" ? options.Beta(benchmark) : null,
             ["lookahead"] = method == "hnet" ? !options.NoLookahead : null,
             ["init"] = method == "finetune" ? null : options.Init == HyperfanInit.Xavier ? "xavier" : "hyperfan",
+            ["pixels"] = options.Standardise ? "standardised" : "unit",
             ["regularized_tasks_per_step"] = method == "hnet" && options.RegularizedTasks > 0 ? options.RegularizedTasks : null,
             ["seconds"] = runs.Sum(run => run.Seconds),
         });

@@ -23,6 +23,7 @@ public sealed record SampleOptions(
     string? CheckpointFolder,
     bool NoLookahead,
     HyperfanInit Init,
+    bool Standardise,
     bool Smoke,
     bool Help)
 {
@@ -45,6 +46,8 @@ public sealed record SampleOptions(
           --init I                 how the hypernetwork's θ starts: xavier (every layer Xavier-uniform, biases 0,
                                    W the head's output unscaled, as the paper's code; default) or hyperfan
                                    (HyperDsl's own default, hyperfan-in)
+          --pixels P               standardised (minus the training images' mean, over their deviation; default)
+                                   or unit (pixel / 255, in [0, 1], as the paper's code)
           --threads N              threads per hypernetwork step, 1 or 2 (default 2)
           --seed N                 the first seed (default 1)
           --seeds N                runs per method, seeded --seed, --seed + 1, ...; the figures are their mean
@@ -71,7 +74,7 @@ public sealed record SampleOptions(
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, HyperfanInit.Xavier, false, false);
+        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, HyperfanInit.Xavier, true, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -110,6 +113,7 @@ public sealed record SampleOptions(
                 "--beta" => options with { RegularizerWeight = (float)Positive(name, value) },
                 "--regularized-tasks" => options with { RegularizedTasks = Whole(name, value, 1) },
                 "--init" => options with { Init = value switch { "hyperfan" => HyperfanInit.FanIn, "xavier" => HyperfanInit.Xavier, _ => throw new ArgumentException($"--init is hyperfan or xavier, not '{value}'.") } },
+                "--pixels" => options with { Standardise = value switch { "unit" => false, "standardised" => true, _ => throw new ArgumentException($"--pixels is unit or standardised, not '{value}'.") } },
                 "--threads" => options with { Threads = value is "1" or "2" ? int.Parse(value, CultureInfo.InvariantCulture) : throw new ArgumentException($"--threads is 1 or 2, not '{value}'.") },
                 "--seed" => options with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed needs a whole number, not '{value}'.") },
                 "--seeds" => options with { SeedCount = Whole(name, value, 1) },

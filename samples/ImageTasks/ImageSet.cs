@@ -33,13 +33,18 @@ public sealed class ImageSet
     /// distributed under (<c>train-images-idx3-ubyte.gz</c>, <c>train-labels-idx1-ubyte.gz</c>, <c>t10k-…</c>; the
     /// <c>.gz</c> may be left out).
     /// </summary>
-    public static (ImageSet Train, ImageSet Test) Load(string folder)
+    /// <param name="folder">The folder holding the four files.</param>
+    /// <param name="standardise">
+    /// Standardise the pixels with the training images' mean and deviation (the default); otherwise keep them in [0, 1]
+    /// (pixel / 255), as torchvision's <c>ToTensor</c> alone gives them.
+    /// </param>
+    public static (ImageSet Train, ImageSet Test) Load(string folder, bool standardise = true)
     {
         IdxImages trainImages = Idx.ReadImages(Find(folder, "train-images-idx3-ubyte"));
         byte[] trainLabels = Idx.ReadLabels(Find(folder, "train-labels-idx1-ubyte"));
         IdxImages testImages = Idx.ReadImages(Find(folder, "t10k-images-idx3-ubyte"));
         byte[] testLabels = Idx.ReadLabels(Find(folder, "t10k-labels-idx1-ubyte"));
-        (double mean, double deviation) = Statistics(trainImages.Pixels);
+        (double mean, double deviation) = standardise ? Statistics(trainImages.Pixels) : (0.0, 1.0);
         return (Create(folder, "train", trainImages, trainLabels, mean, deviation), Create(folder, "t10k", testImages, testLabels, mean, deviation));
     }
 
