@@ -16,9 +16,9 @@ public partial class SplitMlp;
 
 /// <summary>
 /// Split-MNIST's hypernetwork: task embeddings of 96, chunk embeddings of 96, a body of 10 → 10 (ReLU) and chunks of
-/// 42,000 of the target's 478,410 weights.
+/// 42,000 of the target's 478,410 weights, emitted in PyTorch's order as the paper's code emits them.
 /// </summary>
-[HyperNetwork(typeof(SplitMlp), Tasks = 5, EmbeddingSize = 96, ChunkSize = 42000, ChunkEmbeddingSize = 96)]
+[HyperNetwork(typeof(SplitMlp), Tasks = 5, EmbeddingSize = 96, ChunkSize = 42000, ChunkEmbeddingSize = 96, GeneratedOrder = ParameterOrder.PyTorch)]
 [Dense(10, Activation.Relu)]
 [Dense(10, Activation.Relu)]
 public partial class SplitHyper;
@@ -35,9 +35,10 @@ public partial class PermutedMlp;
 
 /// <summary>
 /// Permuted-MNIST's hypernetwork: task embeddings of 24, chunk embeddings of 8, a body of 25 → 25 with ELU, as the
-/// paper's, and chunks of 78,000 of the target's 2,126,100 weights.
+/// paper's, and chunks of 78,000 of the target's 2,126,100 weights, emitted in PyTorch's order as the paper's code
+/// emits them.
 /// </summary>
-[HyperNetwork(typeof(PermutedMlp), Tasks = 10, EmbeddingSize = 24, ChunkSize = 78000, ChunkEmbeddingSize = 8)]
+[HyperNetwork(typeof(PermutedMlp), Tasks = 10, EmbeddingSize = 24, ChunkSize = 78000, ChunkEmbeddingSize = 8, GeneratedOrder = ParameterOrder.PyTorch)]
 [Dense(25, Activation.Elu)]
 [Dense(25, Activation.Elu)]
 public partial class PermutedHyper;

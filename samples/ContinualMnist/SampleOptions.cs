@@ -46,8 +46,8 @@ public sealed record SampleOptions(
           --init I                 how the hypernetwork's θ starts: xavier (every layer Xavier-uniform, biases 0,
                                    W the head's output unscaled, as the paper's code; default) or hyperfan
                                    (HyperDsl's own default, hyperfan-in)
-          --pixels P               standardised (minus the training images' mean, over their deviation; default)
-                                   or unit (pixel / 255, in [0, 1], as the paper's code)
+          --pixels P               unit (pixel / 255, in [0, 1], as the paper's code; default) or standardised
+                                   (minus the training images' mean, over their deviation)
           --threads N              threads per hypernetwork step, 1 or 2 (default 2)
           --seed N                 the first seed (default 1)
           --seeds N                runs per method, seeded --seed, --seed + 1, ...; the figures are their mean
@@ -74,7 +74,7 @@ public sealed record SampleOptions(
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, HyperfanInit.Xavier, true, false, false);
+        var options = new SampleOptions(null, "split-mnist", "hnet", null, null, null, null, 0, 2, 1, null, null, null, null, null, false, HyperfanInit.Xavier, false, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];

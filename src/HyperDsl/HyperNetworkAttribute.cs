@@ -57,4 +57,11 @@ public sealed class HyperNetworkAttribute : Attribute
 
     /// <summary>Width of the learned chunk embeddings. Goes with <see cref="ChunkSize"/>.</summary>
     public int ChunkEmbeddingSize { get; set; }
+
+    /// <summary>
+    /// The order in which the head emits the target's parameters: the target's own layout (the default) or
+    /// PyTorch's, as hypernetworks written in PyTorch emit them. With chunks it decides which parameters the same head
+    /// output generates in every chunk, so it changes what the hypernetwork learns easily; a checkpoint records it.
+    /// </summary>
+    public ParameterOrder GeneratedOrder { get; set; }
 }

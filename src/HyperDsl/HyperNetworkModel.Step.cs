@@ -171,9 +171,10 @@ public abstract partial class HyperNetworkModel<TTarget>
     }
 
     /// <summary>
-    /// Turns ∂L/∂W of task slot <paramref name="task"/> — in its assembled slot with shared layers, else in ∂L/∂G —
-    /// into the head's output gradient: the generated runs copied to ∂L/∂G (the shared ones stay for
-    /// <see cref="AddSharedGradients"/>), then, for a chunked head, multiplied by the hyperfan factors.
+    /// Turns ∂L/∂W of task slot <paramref name="task"/> — in its assembled slot with shared layers or G in PyTorch's
+    /// order, else in ∂L/∂G — into the head's output gradient: the generated runs (or elements, each from its place)
+    /// copied to ∂L/∂G (the shared ones stay for <see cref="AddSharedGradients"/>), then, for a chunked head,
+    /// multiplied by the hyperfan factors.
     /// </summary>
     private void WeightGradientsToHead(int task)
     {
@@ -181,11 +182,22 @@ public abstract partial class HyperNetworkModel<TTarget>
         if (assembledGradients is not null)
         {
             ReadOnlySpan<float> weightGradients = assembledGradients.AsSpan(task * TTarget.ParameterCount, TTarget.ParameterCount);
-            foreach (ParameterSegment segment in description.Segments)
+            if (generatedPlaces is not null)
             {
-                if (!segment.Shared)
+                ReadOnlySpan<int> places = generatedPlaces;
+                for (int j = 0; j < places.Length; j++)
                 {
-                    weightGradients.Slice(segment.TargetOffset, segment.Length).CopyTo(vectorGradients.Slice(segment.SourceOffset, segment.Length));
+                    vectorGradients[j] = weightGradients[places[j]];
+                }
+            }
+            else
+            {
+                foreach (ParameterSegment segment in description.Segments)
+                {
+                    if (!segment.Shared)
+                    {
+                        weightGradients.Slice(segment.TargetOffset, segment.Length).CopyTo(vectorGradients.Slice(segment.SourceOffset, segment.Length));
+                    }
                 }
             }
         }

@@ -54,10 +54,13 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     // Per generated parameter: 1 for a LayerNorm's γ, else 0; null without LayerNorm (see ParameterOffsets).
     private readonly float[]? parameterOffsets;
 
-    // With shared layers, per task slot: W assembled from G and θ's shared part, and ∂L/∂W, whose shared runs are
-    // summed over tasks into θ's gradient. Null without shared layers, where W is G itself.
+    // With shared layers or G in PyTorch's order, per task slot: W assembled from G and θ's shared part, and ∂L/∂W,
+    // whose shared runs are summed over tasks into θ's gradient. Null otherwise, where W is G itself.
     private readonly float[]? assembled;
     private readonly float[]? assembledGradients;
+
+    // With G in PyTorch's order, where each element of G goes in W (see HyperNetworkDescription.GeneratedPlaces).
+    private readonly int[]? generatedPlaces;
 
     // "Name.Method" for messages, built once: a step must not allocate.
     private readonly MethodNames names;
@@ -135,7 +138,8 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         parameterScale = new float[description.GeneratedParameterCount];
         SetParameterScale(HyperfanInit.FanIn);
         parameterOffsets = ParameterOffsets(description);
-        if (description.HasSharedLayers)
+        generatedPlaces = description.GeneratedPlaces();
+        if (description.HasSharedLayers || generatedPlaces is not null)
         {
             assembled = new float[Capacity(nameof(maxTasks), maxTasks, TTarget.ParameterCount)];
             assembledGradients = new float[assembled.Length];
@@ -230,8 +234,8 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
     private Span<float> SharedParameters => parameters.AsSpan(description.SharedOffset, description.SharedParameterCount);
 
     /// <summary>
-    /// With shared layers, W of task slots [first, first + count) from their generated vectors G and θ's shared part,
-    /// run by run.
+    /// With shared layers or G in PyTorch's order, W of task slots [first, first + count) from their generated vectors G
+    /// (run by run, or element by element to its place) and θ's shared part.
     /// </summary>
     private void AssembleWeights(int first, int count)
     {
@@ -245,9 +249,21 @@ public abstract partial class HyperNetworkModel<TTarget> : IHyperModel, Checkpoi
         {
             Span<float> weights = GeneratedParameters(t);
             ReadOnlySpan<float> vector = GeneratedVector(t);
+            if (generatedPlaces is not null)
+            {
+                ReadOnlySpan<int> places = generatedPlaces;
+                for (int j = 0; j < places.Length; j++)
+                {
+                    weights[places[j]] = vector[j];
+                }
+            }
+
             foreach (ParameterSegment segment in description.Segments)
             {
-                (segment.Shared ? shared : vector).Slice(segment.SourceOffset, segment.Length).CopyTo(weights.Slice(segment.TargetOffset, segment.Length));
+                if (segment.Shared || generatedPlaces is null)
+                {
+                    (segment.Shared ? shared : vector).Slice(segment.SourceOffset, segment.Length).CopyTo(weights.Slice(segment.TargetOffset, segment.Length));
+                }
             }
         }
     }

@@ -67,6 +67,7 @@ public sealed class DiagnosticTests
     [InlineData("HD0041", 0, "[TargetNetwork(2)] [Dense(4)] [[|SelfAttention(2, 8)|]] public partial class T;")]
     [InlineData("HD0042", 1, "[TargetNetwork(1)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkSize = 2, ChunkEmbeddingSize = 2)] [[|SelfAttention(2, 8)|]] public partial class H;")]
     [InlineData("HD0040", 1, "[TargetNetwork(1)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, ChunkSize = 2, ChunkEmbeddingSize = 2)] [Dense(6)] [SelfAttention([|4|], 8)] public partial class H;")]
+    [InlineData("HD0043", 1, "[TargetNetwork(1)] [Dense(2)] public partial class T; [HyperNetwork(typeof(T), ConditionSize = 2, GeneratedOrder = [|(ParameterOrder)2|])] public partial class H;")]
     public void An_invalid_declaration_gets_one_error_at_the_fault_and_no_code(string id, int validNetworks, string marked)
     {
         string source = "using HyperDsl;\n" + marked.Replace("[|", string.Empty).Replace("|]", string.Empty);

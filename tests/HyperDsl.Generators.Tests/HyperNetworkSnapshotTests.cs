@@ -26,6 +26,23 @@ public sealed class HyperNetworkSnapshotTests
             """, files: 2);
 
     [Fact]
+    public void Chunked_hypernetwork_emitting_W_in_pytorch_order()
+        => Verify(nameof(Chunked_hypernetwork_emitting_W_in_pytorch_order), """
+            using HyperDsl;
+
+            namespace Demo;
+
+            [TargetNetwork(inputs: 4)]
+            [Dense(6, Activation.Relu)]
+            [Dense(2)]
+            public partial class SmallNet;
+
+            [HyperNetwork(typeof(SmallNet), Tasks = 5, EmbeddingSize = 3, ChunkSize = 12, ChunkEmbeddingSize = 2, GeneratedOrder = ParameterOrder.PyTorch)]
+            [Dense(8, Activation.Elu)]
+            public partial class TorchOrderHyper;
+            """, files: 2);
+
+    [Fact]
     public void Hypernetwork_with_a_task_encoder()
         => Verify(nameof(Hypernetwork_with_a_task_encoder), """
             using HyperDsl;

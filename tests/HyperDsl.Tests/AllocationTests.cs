@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using HyperDsl.Tests.Hyper;
 using HyperDsl.Tests.Numerics;
 using HyperDsl.Tests.Reference;
 using Xunit;
@@ -48,18 +49,41 @@ public sealed class AllocationTests(ITestOutputHelper output)
                 model.Generate(1, weights);
             }
 
-            for (int i = 0; i < 5; i++)
+            Assert.Equal(0, AllocatedAfterWarmUp(Step, warmUps: 5, calls: 50));
+        }
+        finally
+        {
+            model.Threads = 1;
+        }
+    }
+
+    /// <summary>W assembled from G — in PyTorch's order, or with shared layers — in a step with the regulariser's look-ahead and in Generate.</summary>
+    [Theory]
+    [InlineData("TorchOrderChunkedHyper", 1)]
+    [InlineData("TorchOrderChunkedHyper", 2)]
+    [InlineData("SharedChunkedHyper", 2)]
+    [InlineData("SharedFullHyper", 1)]
+    public void A_step_that_assembles_W_with_the_output_regularizer_allocates_nothing_after_warm_up(string name, int threads)
+    {
+        (IHyperModel model, var reference) = HyperCatalog.Create(name, maxTasks: 2, maxSamplesPerTask: 4);
+        var data = new HyperBatchData(reference, tasks: 2, samples: 4, Loss.MeanSquaredError, seed: 5);
+        model.Initialize(2);
+        model.Threads = threads;
+        try
+        {
+            float[] weights = new float[model.TargetParameterCount];
+            var adam = new HyperDsl.Training.Adam(model);
+            var regularizer = new HyperDsl.Training.OutputRegularizer(model, 0.1f, capacity: 1);
+            regularizer.Remember(model.Tasks > 0 ? data.TaskIds[0] : 0, data.Conditions.AsSpan(0, model.ConditionSize));
+            void Step()
             {
-                Step();
+                model.ComputeGradients(data.Batch, Loss.MeanSquaredError);
+                regularizer.AddGradients(adam);
+                adam.Step(model.Parameters, model.Gradients);
+                model.GenerateFromEmbedding(model.Tasks > 0 ? model.TaskEmbeddings.Slice(0, model.EmbeddingSize) : default, data.Conditions.AsSpan(0, model.ConditionSize), weights);
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
-            {
-                Step();
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, AllocatedAfterWarmUp(Step, warmUps: 5, calls: 50));
         }
         finally
         {
@@ -281,6 +305,23 @@ public sealed class AllocationTests(ITestOutputHelper output)
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         output.WriteLine($"SlopeHyper: 200 condition fits of 10 steps allocated {allocated} bytes.");
         Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Bytes the calling thread allocates over <paramref name="calls"/> calls of <paramref name="step"/>, after <paramref name="warmUps"/> unmeasured ones.</summary>
+    private static long AllocatedAfterWarmUp(Action step, int warmUps, int calls)
+    {
+        for (int i = 0; i < warmUps; i++)
+        {
+            step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < calls; i++)
+        {
+            step();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     [Fact]

@@ -201,6 +201,11 @@ internal static class DiagnosticDescriptors
         "Attention across chunks needs a body layer",
         "'{0}' declares [SelfAttention] but no [Dense] body layer: the chunk tokens are the body's last outputs, so declare at least one [Dense] layer");
 
+    public static readonly DiagnosticDescriptor GeneratedOrderUndefined = Error(
+        "HD0043",
+        "GeneratedOrder is not a ParameterOrder",
+        "GeneratedOrder of '{0}' is {1}, which is not a member of ParameterOrder; use ParameterOrder.Native (the target's own layout) or ParameterOrder.PyTorch");
+
     /// <summary>Above this many times the target's parameters, a full hypernetwork's head draws HD0021.</summary>
     public const int HeadToTargetWarningFactor = 128;
 
@@ -235,7 +240,7 @@ internal static class DiagnosticDescriptors
         SpatialLayerOnVector, WindowDoesNotFit, StrideNotPositive, PaddingUndefined, ResidualShapeMismatch, PoolDropsPixels,
         HyperBodyLayerInvalid, NothingToGenerate, EncoderInvalid, EncoderInputMismatch, EncoderLayerShared,
         SetAttentionWithoutEncoder, SetAttentionSizeInvalid, SetAttentionHeadsDoNotDivide, SelfAttentionWithoutChunks,
-        SelfAttentionWithoutBody,
+        SelfAttentionWithoutBody, GeneratedOrderUndefined,
     }.ToDictionary(descriptor => descriptor.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);

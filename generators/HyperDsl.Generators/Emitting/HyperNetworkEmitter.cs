@@ -103,6 +103,12 @@ internal static partial class HyperNetworkEmitter
             writer.Line("// Each generated parameter is the head's output times a fixed hyperfan factor of its target layer (see Initialize).");
         }
 
+        if (spec.InPyTorchOrder)
+        {
+            writer.Line("// The head emits W in PyTorch's order (GeneratedOrder): layer by layer, weight then bias, each tensor row-major in");
+            writer.Line("// torch.nn's shape (Linear.weight [out, in]); the runtime moves each value to its place in the target's layout.");
+        }
+
         if (spec.ChunkAttention.Count > 0)
         {
             writer.Line($"// Between the body and the head, transformer blocks attend across each task's {layout.ChunkCount} chunk rows (one token per chunk),");
@@ -319,7 +325,8 @@ internal static partial class HyperNetworkEmitter
             writer.Line("},");
             writer.Line($"decoderWorkspacePerRow: {layout.Decoder.WorkspacePerSample},");
             writer.Line($"decoderScratchPerRow: {layout.Decoder.ScratchPerRow},");
-            string end = spec.ChunkAttention.Count > 0 ? "," : ");";
+            string last = spec.InPyTorchOrder ? "," : ");";
+            string end = spec.ChunkAttention.Count > 0 ? "," : last;
             if (spec.Encoder is null)
             {
                 writer.Line($"targetLayers: {spec.Target.Declaration.Name}.{GeneratedMembers.Layers}{end}");
@@ -341,7 +348,12 @@ internal static partial class HyperNetworkEmitter
 
             if (spec.ChunkAttention.Count > 0)
             {
-                EmitAttentionBlocks(writer, "chunkAttention", layout.ChunkAttentionBlocks, spec.ChunkTokenWidth, "SelfAttention", ");");
+                EmitAttentionBlocks(writer, "chunkAttention", layout.ChunkAttentionBlocks, spec.ChunkTokenWidth, "SelfAttention", last);
+            }
+
+            if (spec.InPyTorchOrder)
+            {
+                writer.Line("generatedOrder: global::HyperDsl.ParameterOrder.PyTorch);");
             }
         }
     }

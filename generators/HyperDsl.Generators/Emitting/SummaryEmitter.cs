@@ -44,6 +44,10 @@ internal static class SummaryEmitter
             ? $"Chunking: {layout.ChunkCount} head calls of {spec.ChunkSize} parameters per task, from [z ; chunk embedding of {spec.ChunkEmbeddingSize}]"
               + (dropped > 0 ? $"; the last {dropped} outputs are dropped" : string.Empty)
             : "Chunking: none; the head emits all of W in one call per task");
+        if (spec.InPyTorchOrder)
+        {
+            lines.Add("Generated order: PyTorch's, each tensor row-major in torch.nn's shape (Linear.weight [out, in])");
+        }
 
         var rows = new List<string[]> { Header };
         if (layout.EmbeddingsLength > 0)

@@ -15,6 +15,7 @@ namespace HyperDsl.Generators.Model;
 /// <param name="Encoder">The task encoder over support pairs [x ; y], or null; its declaration's name is the fully qualified name of its class.</param>
 /// <param name="SetAttention">Attention blocks across each support set, after the encoder, in source order.</param>
 /// <param name="ChunkAttention">Attention blocks across each task's chunk tokens, between g's body and its head, in source order.</param>
+/// <param name="GeneratedOrder">The order in which the head emits W: 0 the target's own (ParameterOrder.Native), 1 PyTorch's.</param>
 internal sealed record HyperNetworkSpec(
     TypeDeclarationSpec Declaration,
     NetworkSpec Target,
@@ -26,8 +27,15 @@ internal sealed record HyperNetworkSpec(
     EquatableArray<LayerSpec> Body,
     NetworkSpec? Encoder = null,
     EquatableArray<AttentionSpec> SetAttention = default,
-    EquatableArray<AttentionSpec> ChunkAttention = default)
+    EquatableArray<AttentionSpec> ChunkAttention = default,
+    int GeneratedOrder = 0)
 {
+    /// <summary>ParameterOrder.PyTorch's value.</summary>
+    public const int PyTorchOrder = 1;
+
+    /// <summary>Whether the head emits W in PyTorch's order.</summary>
+    public bool InPyTorchOrder => GeneratedOrder == PyTorchOrder;
+
     /// <summary>Width of the chunk tokens the blocks across chunks read: the body's last layer's units (0 without a body).</summary>
     public int ChunkTokenWidth => Body.Count == 0 ? 0 : Body[Body.Count - 1].Units;
 

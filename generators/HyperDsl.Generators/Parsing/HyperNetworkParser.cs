@@ -53,6 +53,7 @@ internal static class HyperNetworkParser
         int conditionSize = ReadSize(parse, attribute, syntax, "ConditionSize");
         int chunkSize = ReadSize(parse, attribute, syntax, "ChunkSize");
         int chunkEmbeddingSize = ReadSize(parse, attribute, syntax, "ChunkEmbeddingSize");
+        int generatedOrder = ReadGeneratedOrder(parse, attribute, syntax);
         NetworkSpec? encoder = ReadEncoder(parse, attribute, syntax, target, out bool hasEncoder);
 
         RequireTogether(parse, syntax, "Tasks", tasks, "EmbeddingSize", embeddingSize, DiagnosticDescriptors.EmbeddingSettingsIncomplete);
@@ -88,7 +89,7 @@ internal static class HyperNetworkParser
             return new ParseResult<HyperNetworkSpec>(null, parse.Diagnostics);
         }
 
-        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder, attention.ToEquatableArray(), chunkAttention.ToEquatableArray());
+        var spec = new HyperNetworkSpec(type, target, tasks, embeddingSize, conditionSize, chunkSize, chunkEmbeddingSize, body.ToEquatableArray(), encoder, attention.ToEquatableArray(), chunkAttention.ToEquatableArray(), generatedOrder);
         HyperLayout? layout = HyperLayout.TryCreate(spec, out string? overflowing);
         if (layout is null)
         {
@@ -298,6 +299,23 @@ internal static class HyperNetworkParser
         if (value < 0)
         {
             parse.Error(DiagnosticDescriptors.HyperSizeNegative, LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, name)), parse.DisplayName, name, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>GeneratedOrder's value: a member of ParameterOrder (0 when absent).</summary>
+    private static int ReadGeneratedOrder(ParseContext parse, AttributeData attribute, AttributeSyntax? syntax)
+    {
+        if (!AttributeArguments.TryGetNamedInt(attribute, "GeneratedOrder", out int value))
+        {
+            parse.Invalid();
+            return 0;
+        }
+
+        if (value is not (0 or HyperNetworkSpec.PyTorchOrder))
+        {
+            parse.Error(DiagnosticDescriptors.GeneratedOrderUndefined, LocationInfo.From(AttributeArguments.NamedArgumentSyntax(syntax, "GeneratedOrder")), parse.DisplayName, value);
         }
 
         return value;

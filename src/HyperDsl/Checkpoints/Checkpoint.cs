@@ -41,7 +41,7 @@ public static partial class Checkpoint
     private const string OptimizerPrefix = "optimizer.";
 
     // Metadata that must match for a checkpoint to load into a model.
-    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "decoder", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size", "encoder"];
+    private static readonly string[] HyperArchitectureKeys = ["kind", "target", "decoder", "tasks", "embedding_size", "condition_size", "chunk_size", "chunk_embedding_size", "encoder", "generated_order"];
 
     // Metadata keys renamed since files were first written, new name -> old name: a file that has only the old key
     // is read through it, so that every checkpoint written before still loads.
@@ -240,6 +240,8 @@ public static partial class Checkpoint
         new("chunk_size", Text(description.ChunkSize)),
         new("chunk_embedding_size", Text(description.ChunkEmbeddingSize)),
         .. description.HasEncoder ? [new KeyValuePair<string, string>("encoder", Architecture([.. description.EncoderLayers, .. description.SetAttention]))] : Array.Empty<KeyValuePair<string, string>>(),
+        // Written only when not the native order, so that every earlier file still loads.
+        .. description.GeneratedOrder == ParameterOrder.PyTorch ? [new KeyValuePair<string, string>("generated_order", "pytorch")] : Array.Empty<KeyValuePair<string, string>>(),
         new("parameters", Text(description.ParameterCount)),
         new("step", Text(step)),
     ];

@@ -28,7 +28,9 @@ public sealed class HyperNetworkDescription
     /// <param name="encoderLayers">The task encoder's layers, offsets in its own parameters; null or empty when there is none.</param>
     /// <param name="setAttention">Attention blocks across each support set, after the encoder; offsets continue the encoder's parameters. Null or empty when there are none.</param>
     /// <param name="chunkAttention">Attention blocks across each task's chunk tokens, between g's body and its head; offsets relative to their part of θ. Null or empty when there are none.</param>
+    /// <param name="generatedOrder">The order in which the head emits the generated parameters.</param>
     /// <exception cref="ArgumentException">The layers are empty or do not chain (a generated class always passes ones that do).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="generatedOrder"/> is not a member of <see cref="ParameterOrder"/>.</exception>
     public HyperNetworkDescription(
         string name,
         int tasks,
@@ -43,9 +45,15 @@ public sealed class HyperNetworkDescription
         int encodingSize = 0,
         IReadOnlyList<LayerDescription>? encoderLayers = null,
         IReadOnlyList<LayerDescription>? setAttention = null,
-        IReadOnlyList<LayerDescription>? chunkAttention = null)
+        IReadOnlyList<LayerDescription>? chunkAttention = null,
+        ParameterOrder generatedOrder = ParameterOrder.Native)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (generatedOrder is not (ParameterOrder.Native or ParameterOrder.PyTorch))
+        {
+            throw new ArgumentOutOfRangeException(nameof(generatedOrder), generatedOrder, $"{name}: {(int)generatedOrder} is not a member of ParameterOrder.");
+        }
+
         ArgumentNullException.ThrowIfNull(decoderLayers);
         ArgumentNullException.ThrowIfNull(targetLayers);
         if (decoderLayers.Count == 0 || targetLayers.Count == 0)
@@ -59,6 +67,7 @@ public sealed class HyperNetworkDescription
         ConditionSize = conditionSize;
         ChunkSize = chunkSize;
         ChunkEmbeddingSize = chunkEmbeddingSize;
+        GeneratedOrder = generatedOrder;
         DecoderLayers = decoderLayers;
         DecoderWorkspacePerRow = decoderWorkspacePerRow;
         DecoderScratchPerRow = decoderScratchPerRow;
@@ -133,7 +142,7 @@ public sealed class HyperNetworkDescription
             TargetParameterCount += length;
         }
 
-        Segments = segments;
+        Segments = segments.ToArray();
         GeneratedParameterCount = generatedCount;
         SharedParameterCount = sharedCount;
         if (generatedCount == 0)
@@ -214,7 +223,7 @@ public sealed class HyperNetworkDescription
     public bool HasSharedLayers => SharedParameterCount > 0;
 
     /// <summary>W in runs of consecutive generated or shared parameters, in order.</summary>
-    internal IReadOnlyList<ParameterSegment> Segments { get; }
+    internal ParameterSegment[] Segments { get; }
 
     /// <summary>Offset of the decoder g's parameters in θ (after the embedding table).</summary>
     public int DecoderOffset { get; }
@@ -287,6 +296,53 @@ public sealed class HyperNetworkDescription
 
     /// <summary>Whether the head emits W in chunks.</summary>
     public bool IsChunked => ChunkSize > 0;
+
+    /// <summary>The order in which the head emits the generated parameters.</summary>
+    public ParameterOrder GeneratedOrder { get; }
+
+    /// <summary>
+    /// With <see cref="ParameterOrder.PyTorch"/>, where each element of G, in the head's order, goes in W: element j to
+    /// W[places[j]]. Each layer keeps its place and its weights-then-bias split (so per-layer factors such as the
+    /// hyperfan deviations hold in either order); only the order inside each tensor changes. Null in the native order.
+    /// </summary>
+    internal int[]? GeneratedPlaces()
+    {
+        if (GeneratedOrder == ParameterOrder.Native)
+        {
+            return null;
+        }
+
+        int[] places = new int[GeneratedParameterCount];
+        int generated = 0;
+        foreach (LayerDescription layer in TargetLayers)
+        {
+            if (layer.ParameterCount == 0 || layer.Shared)
+            {
+                continue;
+            }
+
+            int covered = 0;
+            foreach (Checkpoints.TorchTensor tensor in Checkpoints.TorchTensors.Of(layer))
+            {
+                int start = generated + (tensor.Offset - layer.WeightsOffset);
+                for (int k = 0; k < tensor.Length; k++)
+                {
+                    places[start + k] = tensor.Offset + (tensor.Place?.Invoke(k) ?? k);
+                }
+
+                covered += tensor.Length;
+            }
+
+            if (covered != layer.ParameterCount)
+            {
+                throw new ArgumentException($"{Name}: the {layer.Kind} layer {layer.Name} has no PyTorch order for its parameters.");
+            }
+
+            generated += layer.ParameterCount;
+        }
+
+        return places;
+    }
 }
 
 /// <summary>

@@ -58,6 +58,8 @@ public static class HyperCatalog
             chunkEmbeddingSize: 2,
             body: new[] { (4, Activation.Tanh) },
             chunkAttention: new[] { new ReferenceAttention(4, 2, 5), new ReferenceAttention(4, 4, 3) })),
+        ["TorchOrderFullHyper"] = (typeof(TorchOrderFullHyper), new ReferenceHyperNetwork(Tiny, tasks: 3, embeddingSize: 2, body: new[] { (4, Activation.Tanh) }, generatedOrder: Tiny.TorchOrder())),
+        ["TorchOrderChunkedHyper"] = (typeof(TorchOrderChunkedHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, conditionSize: 1, chunkSize: 5, chunkEmbeddingSize: 2, body: new[] { (4, Activation.Elu) }, generatedOrder: Tiny.TorchOrder())),
         ["WideHeadHyper"] = (typeof(WideHeadHyper), new ReferenceHyperNetwork(Tiny, tasks: 2, embeddingSize: 2, chunkSize: 605, chunkEmbeddingSize: 2, body: new[] { (5, Activation.Tanh) })),
     };
 

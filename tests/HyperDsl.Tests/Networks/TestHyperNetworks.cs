@@ -37,6 +37,21 @@ public partial class EluChunkedHyper;
 [Dense(5, Activation.Tanh)]
 public partial class ChunkedBothHyper;
 
+/// <summary>The head emits W in PyTorch's order: Dense0.weight [3, 2] row-major, its bias, Dense1.weight [2, 3], its bias.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 3, EmbeddingSize = 2, GeneratedOrder = ParameterOrder.PyTorch)]
+[Dense(4, Activation.Tanh)]
+public partial class TorchOrderFullHyper;
+
+/// <summary>PyTorch's order in chunks of 5, so that a chunk crosses from one tensor into the next.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 2, ConditionSize = 1, ChunkSize = 5, ChunkEmbeddingSize = 2, GeneratedOrder = ParameterOrder.PyTorch)]
+[Dense(4, Activation.Elu)]
+public partial class TorchOrderChunkedHyper;
+
+/// <summary>TorchOrderChunkedHyper in the target's own order: the same θ, a different W.</summary>
+[HyperNetwork(typeof(TinyTarget), Tasks = 2, EmbeddingSize = 2, ConditionSize = 1, ChunkSize = 5, ChunkEmbeddingSize = 2)]
+[Dense(4, Activation.Elu)]
+public partial class NativeOrderChunkedHyper;
+
 /// <summary>A chunk larger than the whole target: one head call, most outputs dropped (HD0022 warns about it).</summary>
 #pragma warning disable HD0022
 [HyperNetwork(typeof(TinyTarget), ConditionSize = 2, ChunkSize = 40, ChunkEmbeddingSize = 1)]

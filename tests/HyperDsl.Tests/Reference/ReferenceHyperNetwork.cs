@@ -25,8 +25,10 @@ public sealed class ReferenceHyperNetwork
         IEnumerable<int>? sharedLayers = null,
         ReferenceNetwork? encoder = null,
         IEnumerable<ReferenceAttention>? setAttention = null,
-        IEnumerable<ReferenceAttention>? chunkAttention = null)
+        IEnumerable<ReferenceAttention>? chunkAttention = null,
+        int[]? generatedOrder = null)
     {
+        GeneratedOrder = generatedOrder;
         ChunkAttention = (chunkAttention ?? Array.Empty<ReferenceAttention>()).ToArray();
         Encoder = encoder;
         SetAttention = (setAttention ?? Array.Empty<ReferenceAttention>()).ToArray();
@@ -72,10 +74,17 @@ public sealed class ReferenceHyperNetwork
         EncodingSize = scaled.EncodingSize;
         SetAttention = scaled.SetAttention;
         ChunkAttention = scaled.ChunkAttention;
+        GeneratedOrder = scaled.GeneratedOrder;
         unscaledHead = true;
     }
 
     private readonly bool unscaledHead;
+
+    /// <summary>
+    /// Where the head's outputs go in W, in the order it emits them (ParameterOrder.PyTorch); null when it emits W in
+    /// order. No shared layers with it here.
+    /// </summary>
+    public int[]? GeneratedOrder { get; }
 
     /// <summary>Per parameter of W: whether its layer is shared (learned in θ, after the chunk embeddings).</summary>
     public bool[] Shared { get; }
@@ -201,6 +210,18 @@ public sealed class ReferenceHyperNetwork
         int next = 0;
         int sharedOffset = ChunkEmbeddingsOffset + (ChunkCount * ChunkEmbeddingSize);
         int nextShared = 0;
+        if (GeneratedOrder is not null)
+        {
+            // The head's j-th output is W[order[j]] (chunked: scaled and shifted as that parameter of W).
+            for (int j = 0; j < GeneratedOrder.Length; j++)
+            {
+                int p = GeneratedOrder[j];
+                weights[p] = ChunkSize > 0 ? (raw[j] * scale[p]) + offsets[p] : raw[j];
+            }
+
+            return weights;
+        }
+
         for (int p = 0; p < weights.Length; p++)
         {
             // Generated parameters are the head's outputs in order (chunked: scaled and shifted); shared ones come from θ.

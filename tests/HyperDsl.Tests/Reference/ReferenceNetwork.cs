@@ -69,6 +69,31 @@ public sealed class ReferenceNetwork : IReferenceTarget
     /// <inheritdoc/>
     public double[] ParameterOffsets() => new double[ParameterCount];
 
+    /// <summary>
+    /// The parameters in PyTorch's order, as indices into this layout: layer by layer, <c>nn.Linear.weight</c>
+    /// <c>[out, in]</c> row-major (element (o, i) is W[weights + i·units + o] here), then the bias.
+    /// </summary>
+    public int[] TorchOrder()
+    {
+        var order = new List<int>(ParameterCount);
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            ReferenceLayer layer = Layers[l];
+            int weights = WeightsOffset(l);
+            for (int o = 0; o < layer.Units; o++)
+            {
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    order.Add(weights + (i * layer.Units) + o);
+                }
+            }
+
+            order.AddRange(Enumerable.Range(weights + (layer.Inputs * layer.Units), layer.Units));
+        }
+
+        return order.ToArray();
+    }
+
     /// <inheritdoc/>
     public (int Start, int Length)[] LayerParameters()
         => Layers.Select((layer, l) => (WeightsOffset(l), (layer.Inputs * layer.Units) + layer.Units)).ToArray();
